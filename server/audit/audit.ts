@@ -1,0 +1,121 @@
+import 'server-only';
+import { asc, gt, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import { rowsOf } from '../db/client';
+import { auditEvents } from '../db/schema';
+import { canonicalJson, redact, sha256 } from './canonical';
+
+// Tamper-evident audit trail (DESIGN §2 "Audit event"). Every event stores
+//   hash = SHA-256(prev_hash + canonical JSON of its content, id included)
+// and events are appended under an advisory transaction lock, so concurrent writers still form one linear
+// chain whose order is the id order. Changing, deleting, inserting or swapping rows breaks the chain at the
+// first affected event, which verifyAuditChain() reports.
+
+export const GENESIS = '0'.repeat(64);
+const AUDIT_LOCK = 0x6862_6175; // "hbau"
+
+export type Outcome = 'success' | 'denied' | 'failed';
+
+export interface AuditActor {
+  id: string | null;
+  email: string | null;
+  role: string | null;
+}
+
+export interface AuditInput {
+  requestId: string;
+  actor: AuditActor | null;
+  action: string;
+  targetType?: string | null;
+  targetName?: string | null;
+  workspace?: string | null;
+  outcome: Outcome;
+  message?: string | null;
+  before?: unknown;
+  after?: unknown;
+  ip?: string | null;
+}
+
+type Row = typeof auditEvents.$inferSelect;
+
+function content(r: Omit<Row, 'prevHash' | 'hash'>) {
+  return {
+    id: Number(r.id),
+    at: new Date(r.at).toISOString(),
+    requestId: r.requestId,
+    actorId: r.actorId ?? null,
+    actorEmail: r.actorEmail ?? null,
+    actorRole: r.actorRole ?? null,
+    action: r.action,
+    targetType: r.targetType ?? null,
+    targetName: r.targetName ?? null,
+    workspace: r.workspace ?? null,
+    outcome: r.outcome,
+    message: r.message ?? null,
+    before: r.before ?? null,
+    after: r.after ?? null,
+    ip: r.ip ?? null,
+  };
+}
+
+export const eventHash = (prevHash: string, r: Omit<Row, 'prevHash' | 'hash'>) => sha256(prevHash + canonicalJson(content(r)));
+
+/** Appends one event. Call inside the transaction of the change it records (or its own for denials). */
+export async function writeAudit(tx: DbOrTx, e: AuditInput): Promise<Row> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
+  const last = rowsOf<{ hash: string }>(await tx.execute(sql`SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1`));
+  const prevHash = last[0]?.hash ?? GENESIS;
+  const idRow = rowsOf<{ id: string | number }>(await tx.execute(sql`SELECT nextval('audit_events_id_seq') AS id`));
+  const base = {
+    id: Number(idRow[0].id),
+    at: new Date(),
+    requestId: e.requestId,
+    actorId: e.actor?.id ?? null,
+    actorEmail: e.actor?.email ?? null,
+    actorRole: e.actor?.role ?? null,
+    action: e.action,
+    targetType: e.targetType ?? null,
+    targetName: e.targetName ?? null,
+    workspace: e.workspace ?? null,
+    outcome: e.outcome,
+    message: e.message ? String(e.message).slice(0, 2000) : null,
+    before: e.before === undefined ? null : redact(JSON.parse(JSON.stringify(e.before))),
+    after: e.after === undefined ? null : redact(JSON.parse(JSON.stringify(e.after))),
+    ip: e.ip ?? null,
+  };
+  const row: Row = { ...base, prevHash, hash: eventHash(prevHash, base) };
+  await tx.insert(auditEvents).values(row);
+  return row;
+}
+
+/** Writes an event in its own transaction (denied or failed attempts, whose change was rolled back). */
+export function writeAuditAlone(db: Db, e: AuditInput): Promise<Row> {
+  return db.transaction((tx) => writeAudit(tx, e));
+}
+
+export type ChainVerdict =
+  | { ok: true; count: number; lastHash: string }
+  | { ok: false; count: number; firstBadId: number; reason: string };
+
+/** Walks the whole chain in id order and reports the first event that does not verify. */
+export async function verifyAuditChain(db: DbOrTx): Promise<ChainVerdict> {
+  let prevHash = GENESIS;
+  let count = 0;
+  let after = -1;
+  for (;;) {
+    const batch = await db.select().from(auditEvents).where(gt(auditEvents.id, after)).orderBy(asc(auditEvents.id)).limit(1000);
+    if (batch.length === 0) break;
+    for (const r of batch) {
+      count++;
+      if (r.prevHash !== prevHash) {
+        return { ok: false, count, firstBadId: Number(r.id), reason: `event ${r.id} does not follow the event before it (an event was deleted, inserted or moved)` };
+      }
+      if (eventHash(prevHash, r) !== r.hash) {
+        return { ok: false, count, firstBadId: Number(r.id), reason: `event ${r.id} was changed after it was written (its content no longer matches its hash)` };
+      }
+      prevHash = r.hash;
+      after = Number(r.id);
+    }
+  }
+  return { ok: true, count, lastHash: prevHash };
+}

@@ -1,0 +1,44 @@
+import 'server-only';
+import path from 'node:path';
+import { z } from 'zod';
+
+// The one place configuration is read (DESIGN §5.7). Every variable is listed in .env.example.
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  HARBORMASTER_DATA_DIR: z.string().default('.data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  HARBORMASTER_SECRET_KEY: z.string().optional(),
+  HARBORMASTER_ADMIN_EMAIL: z.string().email().optional(),
+  HARBORMASTER_ADMIN_PASSWORD: z.string().optional(),
+  HARBORMASTER_PUBLIC_URL: z.string().url().optional(),
+  HARBORMASTER_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(8 * 60),
+  HARBORMASTER_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(7 * 24),
+  HARBORMASTER_METRICS: bool,
+  HARBORMASTER_DEMO: bool,
+  HARBORMASTER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().positive().default(3000),
+});
+
+export type Env = z.infer<typeof schema> & { dataDir: string };
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  cached = { ...parsed.data, dataDir: path.resolve(parsed.data.HARBORMASTER_DATA_DIR) };
+  return cached;
+}
+
+/** Tests change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}
