@@ -1,0 +1,69 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { count, eq } from 'drizzle-orm';
+import { PageHeader } from '@/components/ui/page-header';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { requirePermission } from '@/server/auth/current';
+import { getDb } from '@/server/db';
+import { users, workspaces } from '@/server/db/schema';
+import { verifyAuditChain } from '@/server/audit/audit';
+
+export const metadata: Metadata = { title: 'Ops overview' };
+export const dynamic = 'force-dynamic';
+
+export default async function OpsOverview() {
+  await requirePermission('clusters.read');
+  const db = await getDb();
+  const [[u], [d], [w], chain] = await Promise.all([
+    db.select({ n: count() }).from(users).where(eq(users.status, 'active')),
+    db.select({ n: count() }).from(users).where(eq(users.status, 'disabled')),
+    db.select({ n: count() }).from(workspaces).where(eq(workspaces.status, 'active')),
+    verifyAuditChain(db),
+  ]);
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Overview" breadcrumb={[{ label: 'Ops' }]} description="The state of Harbormaster: people, workspaces and the audit trail." />
+      <div className="grid gap-4 md:grid-cols-3">
+        <Card>
+          <CardHeader>
+            <CardTitle>Workspaces</CardTitle>
+            <CardDescription>Active team boundaries</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <p className="text-3xl font-semibold tabular-nums">{Number(w.n)}</p>
+            <Link className="text-sm text-accent-text underline underline-offset-4" href="/ops/workspaces">
+              Manage workspaces
+            </Link>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Users</CardTitle>
+            <CardDescription>Active accounts{Number(d.n) ? `, ${Number(d.n)} disabled` : ''}</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <p className="text-3xl font-semibold tabular-nums">{Number(u.n)}</p>
+            <Link className="text-sm text-accent-text underline underline-offset-4" href="/ops/users">
+              Manage users
+            </Link>
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Audit trail</CardTitle>
+            <CardDescription>Hash chain verified on every visit</CardDescription>
+          </CardHeader>
+          <CardContent className="space-y-1">
+            <StatusBadge kind="check" status={chain.ok ? 'ok' : 'error'} detail={chain.ok ? `${chain.count} events intact` : `broken at event ${chain.firstBadId}`} />
+            <div>
+              <Link className="text-sm text-accent-text underline underline-offset-4" href="/audit">
+                Open the audit log
+              </Link>
+            </div>
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import type { Metadata } from 'next';
+import { asc } from 'drizzle-orm';
+import { PageHeader } from '@/components/ui/page-header';
+import { UsersTable } from '@/components/users/users-table';
+import { CreateUserDialog } from '@/components/users/create-user-dialog';
+import { requirePermission } from '@/server/auth/current';
+import { getDb } from '@/server/db';
+import { users } from '@/server/db/schema';
+import { membershipNames, userDto } from '@/server/auth/users';
+import { listWorkspaces } from '@/server/services/workspaces';
+import { can } from '@/lib/rbac/permissions';
+
+export const metadata: Metadata = { title: 'Users' };
+export const dynamic = 'force-dynamic';
+
+export default async function UsersPage() {
+  const { principal, user } = await requirePermission('users.read');
+  const db = await getDb();
+  const rows = await db.select().from(users).orderBy(asc(users.email));
+  const list = await Promise.all(rows.map(async (u) => userDto(u, await membershipNames(db, u.id))));
+  const canManage = can(principal, 'users.manage');
+  const workspaces = (await listWorkspaces(db, principal)).map((w) => w.name);
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="Users"
+        breadcrumb={[{ label: 'Ops', href: '/ops' }, { label: 'Users' }]}
+        description="Local accounts, their global role and workspace memberships. Disabling a user ends their sessions and tokens at once."
+        primaryAction={canManage ? <CreateUserDialog workspaces={workspaces} /> : undefined}
+      />
+      <UsersTable users={list} canManage={canManage} selfEmail={user.email} />
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import type { Metadata } from 'next';
+import { asc, eq } from 'drizzle-orm';
+import { notFound } from 'next/navigation';
+import { PageHeader } from '@/components/ui/page-header';
+import { Badge } from '@/components/ui/badge';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { MembersPanel } from '@/components/workspaces/members-panel';
+import { WorkspaceSettings } from '@/components/workspaces/workspace-settings';
+import { requirePermission } from '@/server/auth/current';
+import { getDb } from '@/server/db';
+import { users, workspaces } from '@/server/db/schema';
+import { workspaceDto, workspaceMembers } from '@/server/services/workspaces';
+import { can } from '@/lib/rbac/permissions';
+
+export const dynamic = 'force-dynamic';
+
+export async function generateMetadata({ params }: { params: Promise<{ workspace: string }> }): Promise<Metadata> {
+  return { title: `Workspace ${(await params).workspace}` };
+}
+
+export default async function WorkspaceDetail({ params }: { params: Promise<{ workspace: string }> }) {
+  const { workspace } = await params;
+  const { principal } = await requirePermission('users.read');
+  const db = await getDb();
+  const [w] = await db.select().from(workspaces).where(eq(workspaces.name, workspace)).limit(1);
+  if (!w) notFound();
+  const members = await workspaceMembers(db, w.id);
+  const canManage = can(principal, 'members.manage');
+  const candidates = canManage
+    ? (await db.select({ email: users.email }).from(users).where(eq(users.status, 'active')).orderBy(asc(users.email))).map((u) => u.email).filter((e) => !members.some((m) => m.email === e))
+    : [];
+  const dto = workspaceDto(w);
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title={dto.displayName || dto.name}
+        breadcrumb={[{ label: 'Ops', href: '/ops' }, { label: 'Workspaces', href: '/ops/workspaces' }, { label: dto.name }]}
+        description={dto.description || undefined}
+        status={dto.status === 'archived' ? <Badge tone="neutral">Archived</Badge> : <Badge tone="success">Active</Badge>}
+      />
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="lg:col-span-2">
+          <MembersPanel workspace={dto.name} members={members} candidates={candidates} canManage={canManage} />
+        </div>
+        <Card>
+          <CardHeader>
+            <CardTitle>Settings</CardTitle>
+            <CardDescription>
+              Name (URL key): <span className="font-mono">{dto.name}</span>
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <WorkspaceSettings workspace={dto} canManage={can(principal, 'workspaces.manage')} />
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import type { Metadata } from 'next';
+import { PageHeader } from '@/components/ui/page-header';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { requirePermission } from '@/server/auth/current';
+import { getDb } from '@/server/db';
+import { getWorkspace, workspaceMembers } from '@/server/services/workspaces';
+
+export const dynamic = 'force-dynamic';
+
+export async function generateMetadata({ params }: { params: Promise<{ workspace: string }> }): Promise<Metadata> {
+  return { title: (await params).workspace };
+}
+
+export default async function WorkspaceHome({ params }: { params: Promise<{ workspace: string }> }) {
+  const { workspace } = await params;
+  const { principal } = await requirePermission('workspaces.read', workspace);
+  const db = await getDb();
+  const w = await getWorkspace(db, principal, workspace);
+  const members = await workspaceMembers(db, w.id);
+  return (
+    <div className="space-y-6">
+      <PageHeader title={w.displayName || w.name} breadcrumb={[{ label: 'Workspaces' }, { label: w.name }]} description={w.description || undefined} />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <Card className="lg:col-span-2">
+          <CardHeader>
+            <CardTitle>Recent jobs</CardTitle>
+            <CardDescription>Training and sweep jobs of this workspace</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <EmptyState
+              title="No jobs yet"
+              description="Jobs run on this workspace's compute targets. An ops admin attaches a cluster to the workspace first; then you can submit Azure ML CLI v2 job YAML here."
+            />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Members</CardTitle>
+            <CardDescription>{members.length} data scientist{members.length === 1 ? '' : 's'}</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <ul className="space-y-1 text-sm">
+              {members.map((m) => (
+                <li key={m.email} className="flex justify-between gap-2">
+                  <span className="truncate">{m.displayName || m.email}</span>
+                  <span className="font-mono text-xs text-muted-foreground">{m.email}</span>
+                </li>
+              ))}
+            </ul>
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { NextRequest } from 'next/server';
+import { z } from 'zod';
+import { getDb } from '@/server/db';
+import { AppError, zodFieldErrors } from '@/server/errors';
+import { problemResponse } from '@/server/http/problem';
+import { readBody } from '@/server/http/body';
+import { verifyPassword } from '@/server/auth/crypto';
+import { findUserByEmail, normalizeEmail } from '@/server/auth/users';
+import { checkThrottle, recordAttempt } from '@/server/auth/rate-limit';
+import { cookieOptions, createSession, SESSION_COOKIE } from '@/server/auth/sessions';
+import { writeAuditAlone } from '@/server/audit/audit';
+import { effectiveRole } from '@/lib/rbac/permissions';
+import { principalFor } from '@/server/auth/users';
+import { env } from '@/server/env';
+
+export const dynamic = 'force-dynamic';
+
+const input = z.strictObject({ email: z.string().min(1, 'required').max(254), password: z.string().min(1, 'required').max(1024) });
+
+// One message for unknown email, wrong password and disabled account: it does not tell which emails exist.
+const WRONG = 'Wrong email or password.';
+
+export async function POST(req: NextRequest): Promise<Response> {
+  const requestId = randomUUID();
+  const ip = req.headers.get('x-forwarded-for')?.split(',')[0].trim() || '127.0.0.1';
+  try {
+    const db = await getDb();
+    const { value } = await readBody(req);
+    const parsed = input.safeParse(value);
+    if (!parsed.success) throw new AppError('bad_request', 'email and password are required', { fieldErrors: zodFieldErrors(parsed.error.issues as never) });
+    const email = normalizeEmail(parsed.data.email);
+    const audit = (outcome: 'success' | 'denied', message: string, user?: { id: string; email: string; role: string | null }) =>
+      writeAuditAlone(db, { requestId, actor: user ?? { id: null, email, role: null }, action: 'auth.login', targetType: 'session', targetName: email, outcome, message, ip });
+
+    const throttle = await checkThrottle(db, email, ip);
+    if (throttle.limited) {
+      await audit('denied', `rate limited (${throttle.scope})`);
+      throw new AppError('too_many_requests', `Too many failed sign-in attempts. Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minute(s).`, {
+        retryAfterSeconds: throttle.retryAfterSeconds,
+      });
+    }
+    const user = await findUserByEmail(db, email);
+    const ok = (await verifyPassword(user?.passwordHash ?? null, parsed.data.password)) && user?.status === 'active';
+    await recordAttempt(db, email, ip, ok);
+    if (!ok || !user) {
+      await audit('denied', user?.status === 'disabled' ? 'account disabled' : 'wrong email or password');
+      throw new AppError('unauthorized', WRONG, { fieldErrors: [{ path: 'password', message: WRONG }] });
+    }
+    const principal = await principalFor(db, user);
+    const session = await createSession(db, user.id, { ip, userAgent: req.headers.get('user-agent') });
+    await audit('success', 'signed in', { id: user.id, email: user.email, role: effectiveRole(principal) });
+    const secure = req.nextUrl.protocol === 'https:' || req.headers.get('x-forwarded-proto') === 'https' || (env().HARBORMASTER_PUBLIC_URL ?? '').startsWith('https:');
+    const res = new Response(JSON.stringify({ ok: true, email: user.email, role: effectiveRole(principal) }), {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    });
+    const o = cookieOptions(secure, session.expiresAt);
+    res.headers.append(
+      'set-cookie',
+      `${SESSION_COOKIE}=${session.id}; Path=${o.path}; Expires=${o.expires.toUTCString()}; HttpOnly; SameSite=Lax${o.secure ? '; Secure' : ''}`,
+    );
+    return res;
+  } catch (e) {
+    return problemResponse(e, requestId, '/api/auth/login');
+  }
+}

@@ -1,0 +1,7 @@
+import { actionRoute } from '@/server/http/api';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = actionRoute('users.resetPassword', {
+  input: (body, ctx) => ({ ...(body as object), email: decodeURIComponent(ctx.params.email) }),
+});

@@ -1,0 +1,154 @@
+'use client';
+
+import * as React from 'react';
+import type { ColumnDef } from '@tanstack/react-table';
+import { toast } from 'sonner';
+import { DataTable } from '@/components/ui/data-table';
+import { StatusBadge } from '@/components/ui/status-badge';
+import { RelativeTime } from '@/components/ui/relative-time';
+import { Badge } from '@/components/ui/badge';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from '@/components/ui/dropdown-menu';
+import { Button } from '@/components/ui/button';
+import { SecretOnce } from '@/components/ui/secret-once';
+import { MoreHorizontal } from 'lucide-react';
+import { useAction } from '@/components/forms/use-action';
+import { ROLE_LABELS } from '@/lib/schemas/core';
+
+export interface UserRowDto {
+  id: string;
+  email: string;
+  displayName: string;
+  globalRole: string | null;
+  status: string;
+  createdAt: string;
+  workspaces?: string[];
+}
+
+export function UsersTable({ users, canManage, selfEmail }: { users: UserRowDto[]; canManage: boolean; selfEmail: string }) {
+  const columns = React.useMemo<ColumnDef<UserRowDto>[]>(
+    () => [
+      {
+        accessorKey: 'email',
+        header: 'User',
+        cell: ({ row }) => (
+          <div>
+            <div className="font-medium">{row.original.displayName || row.original.email}</div>
+            <div className="font-mono text-xs text-muted-foreground">{row.original.email}</div>
+          </div>
+        ),
+      },
+      {
+        id: 'role',
+        accessorFn: (u) => (u.globalRole ? ROLE_LABELS[u.globalRole] : u.workspaces?.length ? 'Data scientist' : 'No role'),
+        header: 'Role',
+        cell: ({ getValue }) => <Badge tone="neutral">{String(getValue())}</Badge>,
+      },
+      {
+        id: 'workspaces',
+        accessorFn: (u) => (u.workspaces ?? []).join(', '),
+        header: 'Workspaces',
+        cell: ({ row }) =>
+          row.original.workspaces?.length ? (
+            <span className="font-mono text-xs">{row.original.workspaces.join(', ')}</span>
+          ) : (
+            <span className="text-muted-foreground">—</span>
+          ),
+      },
+      { accessorKey: 'status', header: 'Status', cell: ({ row }) => <StatusBadge kind="user" status={row.original.status} /> },
+      { accessorKey: 'createdAt', header: 'Created', cell: ({ row }) => <RelativeTime value={row.original.createdAt} /> },
+      ...(canManage
+        ? [
+            {
+              id: 'actions',
+              header: () => <span className="sr-only">Actions</span>,
+              enableSorting: false,
+              cell: ({ row }: { row: { original: UserRowDto } }) => <UserActions user={row.original} isSelf={row.original.email === selfEmail} />,
+            } satisfies ColumnDef<UserRowDto>,
+          ]
+        : []),
+    ],
+    [canManage, selfEmail],
+  );
+  return <DataTable label="Users" columns={columns} data={users} getRowId={(u) => u.id} filterable filterPlaceholder="Filter users…" defaultSorting={[{ id: 'email', desc: false }]} />;
+}
+
+function UserActions({ user, isSelf }: { user: UserRowDto; isSelf: boolean }) {
+  const disable = useAction('users.disable');
+  const enable = useAction('users.enable');
+  const reset = useAction<{ newPassword: string | null }>('users.resetPassword');
+  const [confirm, setConfirm] = React.useState<null | 'disable' | 'reset'>(null);
+  const [newPassword, setNewPassword] = React.useState<string | null>(null);
+  return (
+    <>
+      <DropdownMenu>
+        <DropdownMenuTrigger asChild>
+          <Button variant="ghost" size="sm" aria-label={`Actions for ${user.email}`}>
+            <MoreHorizontal aria-hidden className="size-4" />
+          </Button>
+        </DropdownMenuTrigger>
+        <DropdownMenuContent align="end">
+          <DropdownMenuItem onSelect={() => setConfirm('reset')}>Reset password…</DropdownMenuItem>
+          {user.status === 'active' ? (
+            <DropdownMenuItem disabled={isSelf} onSelect={() => setConfirm('disable')}>
+              Disable…
+            </DropdownMenuItem>
+          ) : (
+            <DropdownMenuItem
+              onSelect={async () => {
+                const r = await enable.run({ email: user.email });
+                if (r.ok) toast.success(`${user.email} enabled`);
+                else toast.error(r.error.detail);
+              }}
+            >
+              Enable
+            </DropdownMenuItem>
+          )}
+        </DropdownMenuContent>
+      </DropdownMenu>
+      <ConfirmDialog
+        open={confirm === 'disable'}
+        onOpenChange={(o) => !o && setConfirm(null)}
+        action="Disable user"
+        objectName={user.email}
+        consequence="They are signed out everywhere and their API tokens stop working. You can enable them again later."
+        confirmLabel="Disable"
+        tone="danger"
+        onConfirm={async () => {
+          const r = await disable.run({ email: user.email });
+          if (r.ok) toast.success(`${user.email} disabled`);
+          else toast.error(r.error.detail);
+          setConfirm(null);
+        }}
+      />
+      <ConfirmDialog
+        open={confirm === 'reset'}
+        onOpenChange={(o) => !o && setConfirm(null)}
+        action="Reset password"
+        objectName={user.email}
+        consequence="A new password is generated and shown once; their current sessions end."
+        confirmLabel="Reset password"
+        tone="primary"
+        onConfirm={async () => {
+          const r = await reset.run({ email: user.email });
+          setConfirm(null);
+          if (r.ok) setNewPassword(r.data.newPassword);
+          else toast.error(r.error.detail);
+        }}
+      />
+      <Dialog open={!!newPassword} onOpenChange={(o) => !o && setNewPassword(null)}>
+        <DialogContent>
+          <DialogHeader>
+            <DialogTitle>Password reset</DialogTitle>
+            <DialogDescription>Give {user.email} the new password through a safe channel.</DialogDescription>
+          </DialogHeader>
+          {newPassword ? <SecretOnce label="password" secret={newPassword} /> : null}
+          <DialogFooter>
+            <Button onClick={() => setNewPassword(null)}>Done</Button>
+          </DialogFooter>
+        </DialogContent>
+      </Dialog>
+    </>
+  );
+}

@@ -1,0 +1,5 @@
+import 'server-only';
+// Loads every action module so the registry is complete wherever actions run (and in the RBAC matrix test).
+import './users';
+import './workspaces';
+import './tokens';

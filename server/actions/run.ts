@@ -1,0 +1,107 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { PERMISSIONS, can, effectiveRole, type Principal } from '@/lib/rbac/permissions';
+import { writeAudit, writeAuditAlone, type AuditActor } from '../audit/audit';
+import type { Db } from '../db';
+import { AppError, isAppError, zodFieldErrors } from '../errors';
+import { logger } from '../logger';
+import type { UserRow } from '../auth/users';
+import { getAction, workspaceFromInput, type ActionDef } from './registry';
+import './index';
+
+export interface Caller {
+  db: Db;
+  user: UserRow | null;
+  principal: Principal | null;
+  requestId: string;
+  ip: string | null;
+  via: 'ui' | 'api' | 'cli' | 'system';
+  /** Why authentication failed (expired token, …), for the 401 message. */
+  authFailure?: string;
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly result: unknown) {
+    super('dry run');
+  }
+}
+
+function actorOf(c: Caller, workspace?: string): AuditActor | null {
+  if (!c.user) return null;
+  return { id: c.user.id, email: c.user.email, role: c.principal ? effectiveRole(c.principal, workspace) : null };
+}
+
+/**
+ * The one mutation pipeline: authorize → parse → run in a transaction → audit in that transaction.
+ * Denied and failed attempts are audited too (in their own transaction, since the change rolled back).
+ */
+export async function runAction<O = unknown>(name: string, rawInput: unknown, caller: Caller, opts: { dryRun?: boolean } = {}): Promise<O> {
+  const def = getAction(name) as ActionDef | undefined;
+  if (!def) throw new AppError('not_found', `unknown action ${name}`);
+  const raw = (rawInput && typeof rawInput === 'object' && !Array.isArray(rawInput) ? rawInput : {}) as Record<string, unknown>;
+  const rule = PERMISSIONS[def.permission];
+  const workspace = rule.scope === 'workspace' ? (def.workspaceOf ?? workspaceFromInput)(raw) : typeof raw.workspace === 'string' ? raw.workspace : undefined;
+  const target = typeof raw.name === 'string' ? raw.name : typeof raw.email === 'string' ? raw.email : null;
+  const base = { requestId: caller.requestId, action: name, workspace: workspace ?? null, ip: caller.ip, targetName: target };
+
+  if (!caller.user || !caller.principal) {
+    await writeAuditAlone(caller.db, { ...base, actor: null, outcome: 'denied', message: caller.authFailure ?? 'not signed in' });
+    throw new AppError('unauthorized', caller.authFailure ? `${caller.authFailure}: sign in or send a valid API token` : 'sign in or send a valid API token (Authorization: Bearer <token>)');
+  }
+  if (!can(caller.principal, def.permission, workspace)) {
+    await writeAuditAlone(caller.db, { ...base, actor: actorOf(caller, workspace), outcome: 'denied', message: `missing permission ${def.permission}` });
+    // A workspace the caller cannot see is reported as not found, so its existence does not leak.
+    if (rule.scope === 'workspace' && workspace && !caller.principal.globalRole && !caller.principal.memberOf.includes(workspace)) {
+      throw new AppError('not_found', `workspace ${workspace} not found`);
+    }
+    throw new AppError('forbidden', `you do not have permission to ${rule.description.toLowerCase()} (${def.permission})`);
+  }
+
+  const parsed = def.input.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    const fieldErrors = zodFieldErrors(parsed.error.issues as never);
+    const detail = fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ');
+    await writeAuditAlone(caller.db, { ...base, actor: actorOf(caller, workspace), outcome: 'failed', message: detail });
+    throw new AppError('bad_request', detail, { fieldErrors });
+  }
+
+  const dryRun = !!opts.dryRun;
+  try {
+    return await caller.db.transaction(async (tx) => {
+      const out = await def.run(
+        { db: caller.db, tx, user: caller.user!, principal: caller.principal!, requestId: caller.requestId, ip: caller.ip, via: caller.via, dryRun },
+        parsed.data,
+      );
+      // A dry run validated everything and computed the result: undo every write, audit nothing.
+      if (dryRun) throw new DryRunRollback(out.result);
+      await writeAudit(tx, {
+        ...base,
+        actor: actorOf(caller, workspace),
+        outcome: 'success',
+        targetType: out.audit.targetType,
+        targetName: out.audit.targetName,
+        workspace: out.audit.workspace ?? workspace ?? null,
+        before: out.audit.before,
+        after: out.audit.after,
+      });
+      return out.result as O;
+    });
+  } catch (e) {
+    if (e instanceof DryRunRollback) return e.result as O;
+    const err = isAppError(e) ? e : unexpected(e, caller.requestId);
+    await writeAuditAlone(caller.db, { ...base, actor: actorOf(caller, workspace), outcome: 'failed', message: err.message }).catch((ae) =>
+      logger.error({ err: ae, requestId: caller.requestId }, 'could not audit a failed action'),
+    );
+    throw err;
+  }
+}
+
+function unexpected(e: unknown, requestId: string): AppError {
+  const id = randomUUID();
+  logger.error({ err: e, errorId: id, requestId }, 'unexpected error in action');
+  return new AppError('internal', `unexpected error (id ${id}); see the server log`);
+}
+
+/** Strict object schema helper: unknown fields are refused and named. */
+export const strictObject = z.strictObject;

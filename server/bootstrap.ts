@@ -1,0 +1,92 @@
+import 'server-only';
+import { count } from 'drizzle-orm';
+import { getDbHandle, type Db } from './db';
+import { users, setupTokens } from './db/schema';
+import { env } from './env';
+import { logger } from './logger';
+import { secretKey } from './secrets';
+import { createLocalUser, findUserByEmail } from './auth/users';
+import { passwordProblem, randomToken, sha256Hex } from './auth/crypto';
+import { writeAuditAlone } from './audit/audit';
+import { startAdminEndpoint } from './admin/endpoint';
+import { setBootstrapState } from './bootstrap-state';
+import { isAppError } from './errors';
+
+// Runs once per server start (instrumentation.ts): open + migrate the database (taking the data-directory
+// lock), make sure an ops admin can sign in, start the loopback admin endpoint, seed the demo when asked.
+export async function bootstrap(): Promise<void> {
+  setBootstrapState({ phase: 'starting' });
+  const e = env();
+  let handle;
+  try {
+    handle = await getDbHandle();
+  } catch (err) {
+    const msg = isAppError(err) ? err.message : (err as Error).message;
+    console.error(`\nHarbormaster cannot start: ${msg}\n`);
+    setBootstrapState({ phase: 'failed', error: msg });
+    process.exit(1);
+  }
+  const db = handle.db;
+  secretKey();
+  installShutdown(handle.close);
+  await ensureAdmin(db);
+  if (handle.dataDir || !e.DATABASE_URL) await startAdminEndpoint(db, e.dataDir);
+  if (e.HARBORMASTER_DEMO) {
+    setBootstrapState({ phase: 'seeding' });
+    try {
+      const { seedDemo } = await import('./demo/seed');
+      await seedDemo(db);
+    } catch (err) {
+      logger.error({ err }, 'demo seeding failed');
+      setBootstrapState({ phase: 'failed', error: `demo seeding failed: ${(err as Error).message}` });
+      return;
+    }
+  }
+  setBootstrapState({ phase: 'ready' });
+  logger.info({ database: handle.kind, dataDir: handle.dataDir }, 'harbormaster ready');
+}
+
+async function ensureAdmin(db: Db) {
+  const e = env();
+  if (e.HARBORMASTER_ADMIN_EMAIL) {
+    const existing = await findUserByEmail(db, e.HARBORMASTER_ADMIN_EMAIL);
+    if (!existing) {
+      const problem = passwordProblem(e.HARBORMASTER_ADMIN_PASSWORD);
+      if (problem) {
+        console.error(`HARBORMASTER_ADMIN_PASSWORD: ${problem}; the ops admin ${e.HARBORMASTER_ADMIN_EMAIL} was not created.`);
+      } else {
+        await db.transaction(async (tx) => {
+          const u = await createLocalUser(tx, { email: e.HARBORMASTER_ADMIN_EMAIL!, password: e.HARBORMASTER_ADMIN_PASSWORD!, globalRole: 'ops_admin', displayName: 'Ops admin' });
+          const { writeAudit } = await import('./audit/audit');
+          await writeAudit(tx, { requestId: 'bootstrap', actor: null, action: 'users.create', targetType: 'user', targetName: u.email, outcome: 'success', message: 'ops admin from HARBORMASTER_ADMIN_EMAIL', after: { email: u.email, globalRole: 'ops_admin' } });
+        });
+        console.log(`Created ops admin ${e.HARBORMASTER_ADMIN_EMAIL} (from HARBORMASTER_ADMIN_EMAIL).`);
+      }
+    }
+    return;
+  }
+  const [{ n }] = await db.select({ n: count() }).from(users);
+  if (Number(n) > 0 || e.HARBORMASTER_DEMO) return;
+  // First run without an admin: a one-time setup link (24 h), printed once per start until used.
+  const token = randomToken(24);
+  await db.insert(setupTokens).values({ tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + 86_400_000) });
+  await writeAuditAlone(db, { requestId: 'bootstrap', actor: null, action: 'setup.linkIssued', outcome: 'success', message: 'one-time setup link printed to the server log' });
+  const base = e.HARBORMASTER_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`;
+  console.log(`\nNo users yet. Create the first ops admin here (one-time link, valid 24 hours):\n  ${base}/setup?token=${token}\n`);
+}
+
+function installShutdown(close: () => Promise<void>) {
+  const g = globalThis as unknown as { __hmShutdown?: boolean };
+  if (g.__hmShutdown) return;
+  g.__hmShutdown = true;
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    close()
+      .catch(() => undefined)
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

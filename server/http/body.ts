@@ -1,0 +1,60 @@
+import 'server-only';
+import { parseDocument } from 'yaml';
+import { AppError } from '../errors';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Reads the request body with a hard cap (413 past it), whatever Content-Length claims. */
+export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  const declared = Number(req.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!req.body) return '';
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const tooLarge = (limit: number) => new AppError('payload_too_large', `the request body is larger than ${Math.round(limit / 1024)} KiB`);
+
+export type BodyKind = 'json' | 'yaml';
+
+export function bodyKind(req: Request): BodyKind | null {
+  const ct = (req.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (ct === '' || ct === 'application/json' || ct.endsWith('+json')) return 'json';
+  if (ct === 'application/yaml' || ct === 'application/x-yaml' || ct === 'text/yaml' || ct === 'text/x-yaml') return 'yaml';
+  return null;
+}
+
+/** Parses a JSON (or, where allowed, YAML) body into a value; malformed input is a 400 naming the position. */
+export async function readBody(req: Request, opts: { allowYaml?: boolean } = {}): Promise<{ kind: BodyKind; value: unknown; text: string }> {
+  const kind = bodyKind(req);
+  if (!kind || (kind === 'yaml' && !opts.allowYaml)) {
+    throw new AppError('unsupported_media_type', `send application/json${opts.allowYaml ? ' or application/yaml' : ''} (got ${req.headers.get('content-type')})`);
+  }
+  const text = await readBodyText(req);
+  if (text.trim() === '') return { kind, value: {}, text };
+  if (kind === 'json') {
+    try {
+      return { kind, value: JSON.parse(text), text };
+    } catch (e) {
+      throw new AppError('bad_request', `malformed JSON: ${(e as Error).message}`);
+    }
+  }
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    throw new AppError('bad_request', `malformed YAML: ${e.message.split('\n')[0]}`, { fieldErrors: [{ path: '(body)', message: e.message.split('\n')[0] }] });
+  }
+  return { kind, value: doc.toJS({ maxAliasCount: 100 }), text };
+}
