@@ -1,0 +1,243 @@
+import 'server-only';
+// The inference router (Azure ML's azureml-fe role): an nginx Deployment in `azureml` whose configuration is
+// rendered from the cluster's online endpoints (server/kube/router/nginx-config.ts), the Service `azureml-fe`
+// that Azure ML users know, and the ConfigMap/Secrets it mounts.
+//
+// Choices: nginx runs as the image's unprivileged user (101) on ports 8080/8443 with a read-only root file
+// system (restricted Pod Security), the Service maps 80/443 onto them. A separate health port answers the
+// kubelet's probes whatever the scoring protocol. With inferenceRouterHA each of the 3 replicas needs its own
+// node (required anti-affinity), so rollouts replace pods one at a time instead of surging (a surge pod would
+// find no free node on a 3-node cluster). The pod template carries a checksum of configuration, keys and
+// certificate, so any change rolls the pods.
+import { createHash } from 'node:crypto';
+import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Secret, V1Service, V1ServiceAccount, V1Volume } from '@kubernetes/client-node';
+import type { ExtensionSettings } from '@/lib/domain';
+import { rewriteImage } from '@/lib/extension/images';
+import { routerReplicas } from '@/lib/extension/placement';
+import { renderRouterConfig, type RouterEndpoint } from '../router/nginx-config';
+import { EXTENSION_NAMESPACE, extensionLabels, selectorLabels, type K8sObject } from './extension-common';
+
+export const ROUTER_NAME = 'azureml-fe';
+export const ROUTER_CONFIG_MAP = 'azureml-fe-config';
+export const ROUTER_KEYS_SECRET = 'azureml-fe-keys';
+export const ROUTER_TLS_SECRET = 'azureml-fe-tls';
+export const ROUTER_SERVICE_ACCOUNT = 'azureml-fe';
+export const CONFIG_CHECKSUM_ANNOTATION = 'harbormaster.io/config-checksum';
+export const ROUTER_PORTS = { http: 8080, https: 8443, health: 8081 } as const;
+const COMPONENT = 'inference-router';
+
+const CONFIG_DIR = '/etc/harbormaster/router';
+const KEYS_DIR = '/etc/harbormaster/router-keys';
+const TLS_DIR = '/etc/harbormaster/router-tls';
+const RUN_DIR = '/tmp';
+/** uid/gid of the `nginx` user in the official nginx images. */
+const NGINX_UID = 101;
+
+export interface RouterInput {
+  settings: ExtensionSettings;
+  version: string;
+  endpoints?: RouterEndpoint[];
+  /** An uploaded certificate chain and key → Secret azureml-fe-tls (kubernetes.io/tls). */
+  tls?: { certPem: string; keyPem: string };
+  /** Keys of the existing settings.sslSecret holding the chain and key (tlsFromSecret tells); Azure ML's cert.pem/key.pem by default. */
+  sslSecretKeys?: { cert: string; key: string };
+  /** Changes whenever settings.sslSecret's contents change (e.g. its resourceVersion), so a rotation rolls the pods. */
+  tlsRevision?: string;
+}
+
+/** Whether the router serves HTTPS (else plain HTTP: allowInsecureConnections=true). */
+export function routerUsesTls(settings: ExtensionSettings): boolean {
+  return !settings.allowInsecureConnections;
+}
+
+const SERVICE_TYPES = { loadBalancer: 'LoadBalancer', nodePort: 'NodePort', clusterIP: 'ClusterIP' } as const;
+
+/** ConfigMap (nginx.conf), key Secret and the checksum for the pod template: what changes when endpoints change. */
+export function routerConfigObjects(input: RouterInput): { configMap: K8sObject; keysSecret: K8sObject; checksum: string; warnings: string[] } {
+  const { settings, version } = input;
+  const tls = routerUsesTls(settings);
+  const rendered = renderRouterConfig({
+    endpoints: input.endpoints ?? [],
+    listen: tls ? { https: ROUTER_PORTS.https, health: ROUTER_PORTS.health } : { http: ROUTER_PORTS.http, health: ROUTER_PORTS.health },
+    tls: tls ? { certFile: `${TLS_DIR}/tls.crt`, keyFile: `${TLS_DIR}/tls.key` } : undefined,
+    paths: { runDir: RUN_DIR, secretDir: KEYS_DIR },
+  });
+  const labels = extensionLabels(version, COMPONENT);
+  const configMap: V1ConfigMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: ROUTER_CONFIG_MAP, namespace: EXTENSION_NAMESPACE, labels },
+    data: { 'nginx.conf': rendered.nginxConf },
+  };
+  const keysSecret: V1Secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: ROUTER_KEYS_SECRET, namespace: EXTENSION_NAMESPACE, labels },
+    type: 'Opaque',
+    stringData: rendered.secretFiles,
+  };
+  const hash = createHash('sha256');
+  hash.update(rendered.nginxConf);
+  for (const [k, v] of Object.entries(rendered.secretFiles).sort()) hash.update(`\0${k}\0${v}`);
+  if (tls && input.tls) hash.update(`\0tls\0${input.tls.certPem}\0${input.tls.keyPem}`);
+  if (tls && input.tlsRevision) hash.update(`\0tlsRevision\0${input.tlsRevision}`);
+  return { configMap: configMap as K8sObject, keysSecret: keysSecret as K8sObject, checksum: hash.digest('hex'), warnings: rendered.warnings };
+}
+
+/** Every object of the router, in apply order. Empty when inference is off. */
+export function routerObjects(input: RouterInput): { objects: K8sObject[]; warnings: string[] } {
+  const { settings, version } = input;
+  if (!settings.enableInference) return { objects: [], warnings: [] };
+  const tls = routerUsesTls(settings);
+  const labels = extensionLabels(version, COMPONENT);
+  const selector = selectorLabels(ROUTER_NAME);
+  const { configMap, keysSecret, checksum, warnings } = routerConfigObjects(input);
+  const objects: K8sObject[] = [];
+
+  // nginx reads files only: the router needs no Kubernetes API access, so its account gets no token and no role.
+  const serviceAccount: V1ServiceAccount = {
+    apiVersion: 'v1',
+    kind: 'ServiceAccount',
+    metadata: { name: ROUTER_SERVICE_ACCOUNT, namespace: EXTENSION_NAMESPACE, labels },
+    automountServiceAccountToken: false,
+  };
+  objects.push(serviceAccount as K8sObject);
+
+  let tlsSecretName: string | undefined;
+  let tlsItems = [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }];
+  if (tls) {
+    if (input.tls) {
+      const secret: V1Secret = {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: ROUTER_TLS_SECRET, namespace: EXTENSION_NAMESPACE, labels },
+        type: 'kubernetes.io/tls',
+        stringData: { 'tls.crt': input.tls.certPem, 'tls.key': input.tls.keyPem },
+      };
+      objects.push(secret as K8sObject);
+      tlsSecretName = ROUTER_TLS_SECRET;
+    } else if (settings.sslSecret) {
+      tlsSecretName = settings.sslSecret;
+      const keys = input.sslSecretKeys ?? { cert: 'cert.pem', key: 'key.pem' };
+      tlsItems = [{ key: keys.cert, path: 'tls.crt' }, { key: keys.key, path: 'tls.key' }];
+    } else {
+      throw new Error('the router needs TLS (allowInsecureConnections=false): pass an uploaded certificate or set sslSecret');
+    }
+  }
+  objects.push(configMap, keysSecret);
+
+  const replicas = routerReplicas(settings);
+  const ha = settings.inferenceRouterHA;
+  const antiAffinityTerm = { labelSelector: { matchLabels: selector }, topologyKey: 'kubernetes.io/hostname' };
+  const volumes: V1Volume[] = [
+    { name: 'config', configMap: { name: ROUTER_CONFIG_MAP } },
+    { name: 'keys', secret: { secretName: ROUTER_KEYS_SECRET, defaultMode: 0o440 } },
+    { name: 'run', emptyDir: { sizeLimit: '256Mi' } },
+    ...(tlsSecretName ? [{ name: 'tls', secret: { secretName: tlsSecretName, items: tlsItems, defaultMode: 0o440 } }] : []),
+  ];
+  const nodeSelector = { 'kubernetes.io/os': 'linux', ...settings.nodeSelector };
+
+  const deployment: V1Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: ROUTER_NAME, namespace: EXTENSION_NAMESPACE, labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: selector },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: ha ? { maxSurge: 0, maxUnavailable: 1 } : { maxSurge: 1, maxUnavailable: 0 },
+      },
+      template: {
+        metadata: {
+          labels: { ...labels, ...selector },
+          annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum },
+        },
+        spec: {
+          serviceAccountName: ROUTER_SERVICE_ACCOUNT,
+          automountServiceAccountToken: false,
+          nodeSelector,
+          affinity: {
+            podAntiAffinity: ha
+              ? { requiredDuringSchedulingIgnoredDuringExecution: [antiAffinityTerm] }
+              : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: antiAffinityTerm }] },
+          },
+          ...(ha
+            ? { topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: selector } }] }
+            : {}),
+          ...(settings.imagePullSecret ? { imagePullSecrets: [{ name: settings.imagePullSecret }] } : {}),
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: NGINX_UID,
+            runAsGroup: NGINX_UID,
+            fsGroup: NGINX_UID,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          // nginx drains for up to worker_shutdown_timeout (30 s) after the preStop pause.
+          terminationGracePeriodSeconds: 40,
+          containers: [
+            {
+              name: 'router',
+              image: rewriteImage(settings.routerImage, settings.imageRegistry),
+              command: ['nginx', '-c', `${CONFIG_DIR}/nginx.conf`, '-e', 'stderr'],
+              ports: [
+                ...(tls ? [{ name: 'https', containerPort: ROUTER_PORTS.https }] : [{ name: 'http', containerPort: ROUTER_PORTS.http }]),
+                { name: 'health', containerPort: ROUTER_PORTS.health },
+              ],
+              resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } },
+              readinessProbe: { httpGet: { path: '/healthz', port: 'health' }, periodSeconds: 5, failureThreshold: 2 },
+              livenessProbe: { httpGet: { path: '/healthz', port: 'health' }, periodSeconds: 10, failureThreshold: 3, initialDelaySeconds: 5 },
+              // Keep serving while the endpoints controller and load balancers stop sending traffic here.
+              lifecycle: { preStop: { exec: { command: ['sleep', '5'] } } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'keys', mountPath: KEYS_DIR, readOnly: true },
+                { name: 'run', mountPath: RUN_DIR },
+                ...(tlsSecretName ? [{ name: 'tls', mountPath: TLS_DIR, readOnly: true }] : []),
+              ],
+            },
+          ],
+          volumes,
+        },
+      },
+    },
+  };
+  objects.push(deployment as K8sObject);
+
+  const service: V1Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: {
+      name: ROUTER_NAME,
+      namespace: EXTENSION_NAMESPACE,
+      labels,
+      ...(settings.internalLoadBalancerProvider === 'azure' && settings.inferenceRouterServiceType === 'loadBalancer'
+        ? { annotations: { 'service.beta.kubernetes.io/azure-load-balancer-internal': 'true' } }
+        : {}),
+    },
+    spec: {
+      type: SERVICE_TYPES[settings.inferenceRouterServiceType],
+      selector,
+      ports: tls
+        ? [{ name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' }]
+        : [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
+    },
+  };
+  objects.push(service as K8sObject);
+
+  if (ha) {
+    const pdb: V1PodDisruptionBudget = {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: ROUTER_NAME, namespace: EXTENSION_NAMESPACE, labels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+    };
+    objects.push(pdb as K8sObject);
+  }
+  return { objects, warnings };
+}
