@@ -5,7 +5,10 @@ import { validateDns1123Label, validateDns1123Subdomain, validateLabelKey, valid
 export const dnsSubdomainProblem = (value: string): string | undefined => validateDns1123Subdomain(value) ?? undefined;
 export const dnsLabelProblem = (value: string): string | undefined => validateDns1123Label(value) ?? undefined;
 export const labelKeyProblem = (key: string): string | undefined => validateLabelKey(key) ?? undefined;
-export const labelValueProblem = (value: string): string | undefined => validateLabelValue(value) ?? undefined;
+export function labelValueProblem(value: string): string | undefined {
+  const p = validateLabelValue(value);
+  return p ? `label value "${value}": ${p.replace(/^label value /, '')}` : undefined;
+}
 
 /** A DNS host name (FQDN), e.g. the scoring host `sslCname`. Wildcards are not host names. */
 export function hostnameProblem(value: string): string | undefined {
