@@ -108,7 +108,7 @@ describe('field syntax with precise paths', () => {
     const e = errorsOf(parseExtensionSettings({ nodeSelector: { 'Bad Key': 'x', 'kubernetes.io/os': 'linux!', 'a/b/c': 'ok' } }));
     expect(e['nodeSelector.Bad Key']).toMatch(/must contain only letters, digits/);
     expect(e['nodeSelector.kubernetes.io/os']).toMatch(/label value "linux!"/);
-    expect(e['nodeSelector.a/b/c']).toMatch(/at most one "\/"/);
+    expect(e['nodeSelector.a/b/c']).toMatch(/at most one '\/'/);
     expect(valueOf(parseExtensionSettings({ nodeSelector: { 'agentpool': 'gpu', 'example.com/tier': '' } })).nodeSelector)
       .toEqual({ agentpool: 'gpu', 'example.com/tier': '' });
   });
