@@ -67,6 +67,8 @@ export const LABELS = {
   job: 'harbormaster.io/job',
   endpoint: 'harbormaster.io/endpoint',
   deployment: 'harbormaster.io/deployment',
+  /** On each trial Job of a sweep: the sweep's job name (the trial's own name is under `job`). */
+  sweep: 'harbormaster.io/sweep',
 } as const;
 export const MANAGED_BY = 'harbormaster';
 export const FIELD_MANAGER = 'harbormaster';
