@@ -5,8 +5,14 @@ import * as MenuPrimitive from '@radix-ui/react-dropdown-menu';
 import { Check, Circle } from 'lucide-react';
 import { cn } from '@/lib/utils';
 
-/** Radix dropdown menu (arrow keys, typeahead, Esc). Items with `href` use <DropdownMenuItem asChild><Link/></…>. */
-export const DropdownMenu = MenuPrimitive.Root;
+/**
+ * Radix dropdown menu (arrow keys, typeahead, Esc). Items with `href` use <DropdownMenuItem asChild><Link/></…>.
+ * Non-modal by default: a modal menu hides the rest of the page with aria-hidden while focusable
+ * elements stay in it, which axe reports as a serious violation (aria-hidden-focus).
+ */
+export function DropdownMenu({ modal = false, ...props }: React.ComponentProps<typeof MenuPrimitive.Root>) {
+  return <MenuPrimitive.Root modal={modal} {...props} />;
+}
 export const DropdownMenuTrigger = MenuPrimitive.Trigger;
 export const DropdownMenuGroup = MenuPrimitive.Group;
 export const DropdownMenuRadioGroup = MenuPrimitive.RadioGroup;

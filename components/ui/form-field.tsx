@@ -1,5 +1,3 @@
-'use client';
-
 import * as React from 'react';
 import { cn } from '@/lib/utils';
 import { Label } from './label';
@@ -26,7 +24,7 @@ export interface FormFieldProps {
    * The control: either one element (it receives id / aria-* props) or a function of those props for
    * controls that spell them differently.
    */
-  children: React.ReactElement<Partial<FieldControlProps>> | ((control: FieldControlProps) => React.ReactNode);
+  children: React.ReactElement<{ 'aria-describedby'?: string }> | ((control: FieldControlProps) => React.ReactNode);
 }
 
 /** Label + control + description + error, wired with htmlFor / aria-describedby / aria-invalid. */

@@ -16,8 +16,10 @@ const attr = (html: string, name: string) => new RegExp(`${name}="([^"]*)"`).exe
 describe('FormField', () => {
   it('labels the control and ties description and error to it', () => {
     const html = renderToStaticMarkup(
-      h(FormField, { label: 'Name', description: 'Lowercase letters and dashes', error: 'Required', id: 'name', required: true },
-        h(Input, {})),
+      h(FormField, {
+        label: 'Name', description: 'Lowercase letters and dashes', error: 'Required', id: 'name', required: true,
+        children: h(Input, {}),
+      }),
     );
     expect(html).toContain('for="name"');
     expect(html).toMatch(/<input[^>]*id="name"/);
@@ -28,7 +30,7 @@ describe('FormField', () => {
   });
 
   it('leaves a valid control unmarked', () => {
-    const html = renderToStaticMarkup(h(FormField, { label: 'Name', id: 'n' }, h(Input, {})));
+    const html = renderToStaticMarkup(h(FormField, { label: 'Name', id: 'n', children: h(Input, {}) }));
     expect(html).not.toContain('aria-invalid="');
     expect(html).not.toContain('aria-describedby="');
   });
