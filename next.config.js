@@ -2,6 +2,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // Tests build into their own directory so a running demo (.next) is never rebuilt under its feet.
+  distDir: process.env.HARBORMASTER_DIST_DIR || '.next',
   // Types are checked by `npm run typecheck` (part of `npm test`), not a second time inside `next build`.
   typescript: { ignoreBuildErrors: true },
   // Native / WASM / Node-only packages stay outside the bundle (loaded by Node at run time).

@@ -53,6 +53,6 @@ describe('StatusBadge', () => {
 
   it('appends a detail after the word', () => {
     const html = renderToStaticMarkup(h(StatusBadge, { kind: 'job', status: 'Failed', detail: 'OOMKilled' }));
-    expect(html).toContain('>Failed</span><span class="font-normal opacity-90">· OOMKilled</span>');
+    expect(html).toContain('>Failed</span><span class="font-normal">· OOMKilled</span>');
   });
 });

@@ -79,7 +79,7 @@ export function StatusBadge<K extends StatusKind>({ kind, status, detail, classN
     <Badge tone={style.tone} className={className} title={title} data-status={status}>
       <Icon aria-hidden className={cn(style.busy && 'motion-safe:animate-spin')} />
       <span>{style.label}</span>
-      {detail != null && detail !== '' && <span className="font-normal opacity-90">· {detail}</span>}
+      {detail != null && detail !== '' && <span className="font-normal">· {detail}</span>}
     </Badge>
   );
 }

@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { E2E_USERS } from './users';
+import { expectAccessible } from './helpers';
+
+test('an anonymous visitor is sent to sign-in, and the sign-in page is accessible', async ({ page }) => {
+  await page.goto('/ops/users');
+  await expect(page).toHaveURL(/\/login\?next=%2Fops%2Fusers/);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expectAccessible(page, 'sign-in page');
+});
+
+test('a wrong password gets a clear message and no session', async ({ page }) => {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(E2E_USERS.admin.email);
+  await page.getByLabel('Password').fill('not-the-password-123');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText(/Wrong email or password/);
+  await expect(page).toHaveURL(/\/login/);
+  const cookies = await page.context().cookies();
+  expect(cookies.find((c) => c.name === 'hm_session')).toBeUndefined();
+});
+
+test('sign in lands on the role’s home, sign out ends the session', async ({ page }) => {
+  await page.goto('/login?next=%2Fops%2Fworkspaces');
+  await page.getByLabel('Email').fill(E2E_USERS.admin.email);
+  await page.getByLabel('Password').fill(E2E_USERS.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/ops\/workspaces$/);
+  await expect(page.getByRole('heading', { name: 'Workspaces', level: 1 })).toBeVisible();
+  const cookie = (await page.context().cookies()).find((c) => c.name === 'hm_session');
+  expect(cookie?.httpOnly).toBe(true);
+  expect(cookie?.sameSite).toBe('Lax');
+  await page.getByRole('button', { name: /sign out/i }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto('/ops');
+  await expect(page).toHaveURL(/\/login/);
+});

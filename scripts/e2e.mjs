@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// End-to-end tests: a production build in .next-e2e, a console on a free loopback port with a throw-away
+// data directory (seeded with the e2e cast), Debian's Chromium driven by Playwright. Extra arguments go to
+// `playwright test`. Runs beside a demo without touching it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { ROOT, ensureBuild, ensureChromium, ensureDeps, freePort, log, run, startConsole, stopChild } from './lib.mjs';
+
+ensureDeps();
+ensureChromium();
+ensureBuild('.next-e2e');
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-e2e-'));
+const logFile = path.join(ROOT, 'test-results', 'e2e-console.log');
+fs.mkdirSync(path.dirname(logFile), { recursive: true });
+fs.rmSync(logFile, { force: true });
+fs.rmSync(path.join(ROOT, 'e2e', '.auth'), { recursive: true, force: true });
+log('e2e', `seeding ${dataDir}`);
+run('npx', ['tsx', '--conditions=react-server', 'e2e/seed.ts', dataDir], { env: { HARBORMASTER_LOG_LEVEL: 'warn' } });
+const port = await freePort();
+log('e2e', `starting the console on http://127.0.0.1:${port} (log: ${path.relative(ROOT, logFile)})`);
+const env = { HARBORMASTER_DATA_DIR: dataDir, HARBORMASTER_LOG_LEVEL: 'warn', HARBORMASTER_DEMO: 'false', HARBORMASTER_ADMIN_EMAIL: '', HARBORMASTER_ADMIN_PASSWORD: '' };
+const console_ = await startConsole({ port, env, distDir: '.next-e2e', logFile });
+let status = 1;
+try {
+  const r = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, HM_E2E_BASE_URL: `http://127.0.0.1:${port}`, HM_E2E_DATA_DIR: dataDir },
+  });
+  status = r.status ?? 1;
+} finally {
+  await stopChild(console_);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(status);
