@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The whole test suite (README "Quick start"; .ci/run runs the same command):
 //   1. dependencies (npm ci when node_modules is missing or stale)
-//   2. type check (tsc --noEmit)
+//   2. type check (tsc --noEmit) and lint (the server boundary of DESIGN §5.1)
 //   3. vitest: unit + DB on PGlite, the DB suite again on a real PostgreSQL, nginx router, Azure ML SDK
 //      differential, and the local-Kubernetes integration tests (the testbed is built and cached on first use)
 //   4. e2e: production build + Playwright on Debian's Chromium
@@ -27,6 +27,7 @@ function step(name, fn) {
 }
 
 step('type check', () => run('npx', ['tsc', '--noEmit', '-p', '.']));
+step('lint (server boundary)', () => run('npx', ['eslint', '.']));
 
 step('vitest (unit, postgres, nginx, sdk, k8s)', () => {
   const out = path.join(ROOT, 'test-results', 'vitest.json');

@@ -1,12 +1,13 @@
 import 'server-only';
 import { count } from 'drizzle-orm';
 import { getDbHandle, type Db } from './db';
-import { users, setupTokens } from './db/schema';
+import { users } from './db/schema';
+import { issueSetupToken } from './auth/setup';
 import { env } from './env';
 import { logger } from './logger';
 import { secretKey } from './secrets';
 import { createLocalUser, findUserByEmail } from './auth/users';
-import { passwordProblem, randomToken, sha256Hex } from './auth/crypto';
+import { passwordProblem, randomToken } from './auth/crypto';
 import { writeAuditAlone } from './audit/audit';
 import { startAdminEndpoint } from './admin/endpoint';
 import { setBootstrapState } from './bootstrap-state';
@@ -69,7 +70,7 @@ async function ensureAdmin(db: Db) {
   if (Number(n) > 0 || e.HARBORMASTER_DEMO) return;
   // First run without an admin: a one-time setup link (24 h), printed once per start until used.
   const token = randomToken(24);
-  await db.insert(setupTokens).values({ tokenHash: sha256Hex(token), expiresAt: new Date(Date.now() + 86_400_000) });
+  await issueSetupToken(db, token);
   await writeAuditAlone(db, { requestId: 'bootstrap', actor: null, action: 'setup.linkIssued', outcome: 'success', message: 'one-time setup link printed to the server log' });
   const base = e.HARBORMASTER_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`;
   console.log(`\nNo users yet. Create the first ops admin here (one-time link, valid 24 hours):\n  ${base}/setup?token=${token}\n`);

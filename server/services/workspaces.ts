@@ -33,6 +33,13 @@ export async function listWorkspaces(db: DbOrTx, p: Principal, opts: { includeAr
   return rows.map((w) => workspaceDto(w, { members: byId.get(w.id) ?? 0 }));
 }
 
+/** A workspace by name, whatever its status (ops pages); 404 when absent. */
+export async function workspaceByName(db: DbOrTx, name: string): Promise<WorkspaceRow> {
+  const [w] = await db.select().from(workspaces).where(eq(workspaces.name, name)).limit(1);
+  if (!w) throw new AppError('not_found', `workspace ${name} not found`);
+  return w;
+}
+
 export async function getWorkspace(db: DbOrTx, p: Principal, name: string) {
   const [w] = await db.select().from(workspaces).where(eq(workspaces.name, name)).limit(1);
   const visible = w && (p.globalRole === 'ops_admin' || p.globalRole === 'auditor' || (p.memberOf.includes(name) && w.status === 'active'));

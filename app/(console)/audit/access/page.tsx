@@ -1,12 +1,10 @@
 import type { Metadata } from 'next';
-import { asc } from 'drizzle-orm';
 import { Check, Minus } from 'lucide-react';
 import { PageHeader } from '@/components/ui/page-header';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
-import { users } from '@/server/db/schema';
-import { membershipNames } from '@/server/auth/users';
+import { listUsersWithWorkspaces } from '@/server/services/users';
 import { PERMISSIONS, ROLES, type PermissionRule } from '@/lib/rbac/permissions';
 import { ROLE_LABELS } from '@/lib/schemas/core';
 
@@ -16,8 +14,7 @@ export const dynamic = 'force-dynamic';
 export default async function AccessPage() {
   await requirePermission('access.read');
   const db = await getDb();
-  const rows = await db.select().from(users).orderBy(asc(users.email));
-  const people = await Promise.all(rows.map(async (u) => ({ email: u.email, role: u.globalRole, status: u.status, workspaces: await membershipNames(db, u.id) })));
+  const people = (await listUsersWithWorkspaces(db)).map((u) => ({ email: u.email, role: u.globalRole, status: u.status, workspaces: u.workspaces ?? [] }));
   const perms = Object.entries(PERMISSIONS) as [string, PermissionRule][];
   return (
     <div className="space-y-6">

@@ -1,12 +1,10 @@
 import type { Metadata } from 'next';
-import { asc } from 'drizzle-orm';
 import { PageHeader } from '@/components/ui/page-header';
 import { UsersTable } from '@/components/users/users-table';
 import { CreateUserDialog } from '@/components/users/create-user-dialog';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
-import { users } from '@/server/db/schema';
-import { membershipNames, userDto } from '@/server/auth/users';
+import { listUsersWithWorkspaces } from '@/server/services/users';
 import { listWorkspaces } from '@/server/services/workspaces';
 import { can } from '@/lib/rbac/permissions';
 
@@ -16,8 +14,7 @@ export const dynamic = 'force-dynamic';
 export default async function UsersPage() {
   const { principal, user } = await requirePermission('users.read');
   const db = await getDb();
-  const rows = await db.select().from(users).orderBy(asc(users.email));
-  const list = await Promise.all(rows.map(async (u) => userDto(u, await membershipNames(db, u.id))));
+  const list = await listUsersWithWorkspaces(db);
   const canManage = can(principal, 'users.manage');
   const workspaces = (await listWorkspaces(db, principal)).map((w) => w.name);
   return (

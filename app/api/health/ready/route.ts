@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { getDb } from '@/server/db';
+import { pingDatabase } from '@/server/health';
 import { bootstrapState } from '@/server/bootstrap-state';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +9,7 @@ export async function GET() {
   const checks: Record<string, string> = {};
   let ok = true;
   try {
-    await (await getDb()).execute(sql`SELECT 1`);
+    await pingDatabase();
     checks.database = 'ok';
   } catch (e) {
     ok = false;

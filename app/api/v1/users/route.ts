@@ -1,14 +1,11 @@
-import { asc } from 'drizzle-orm';
 import { actionRoute, apiHandler, requireApiPermission } from '@/server/http/api';
-import { users } from '@/server/db/schema';
-import { membershipNames, userDto } from '@/server/auth/users';
+import { listUsersWithWorkspaces } from '@/server/services/users';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = apiHandler(async (ctx) => {
   requireApiPermission(ctx, 'users.read');
-  const rows = await ctx.db.select().from(users).orderBy(asc(users.email));
-  return { items: await Promise.all(rows.map(async (u) => userDto(u, await membershipNames(ctx.db, u.id)))) };
+  return { items: await listUsersWithWorkspaces(ctx.db) };
 });
 
 export const POST = actionRoute('users.create', { status: 201 });

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { asc, eq } from 'drizzle-orm';
 import { notFound } from 'next/navigation';
 import { PageHeader } from '@/components/ui/page-header';
 import { Badge } from '@/components/ui/badge';
@@ -8,8 +7,9 @@ import { MembersPanel } from '@/components/workspaces/members-panel';
 import { WorkspaceSettings } from '@/components/workspaces/workspace-settings';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
-import { users, workspaces } from '@/server/db/schema';
-import { workspaceDto, workspaceMembers } from '@/server/services/workspaces';
+import { workspaceByName, workspaceDto, workspaceMembers } from '@/server/services/workspaces';
+import { activeUserEmails } from '@/server/services/users';
+import { isAppError } from '@/server/errors';
 import { can } from '@/lib/rbac/permissions';
 
 export const dynamic = 'force-dynamic';
@@ -22,12 +22,14 @@ export default async function WorkspaceDetail({ params }: { params: Promise<{ wo
   const { workspace } = await params;
   const { principal } = await requirePermission('users.read');
   const db = await getDb();
-  const [w] = await db.select().from(workspaces).where(eq(workspaces.name, workspace)).limit(1);
-  if (!w) notFound();
+  const w = await workspaceByName(db, workspace).catch((e) => {
+    if (isAppError(e) && e.code === 'not_found') notFound();
+    throw e;
+  });
   const members = await workspaceMembers(db, w.id);
   const canManage = can(principal, 'members.manage');
   const candidates = canManage
-    ? (await db.select({ email: users.email }).from(users).where(eq(users.status, 'active')).orderBy(asc(users.email))).map((u) => u.email).filter((e) => !members.some((m) => m.email === e))
+    ? (await activeUserEmails(db)).filter((e) => !members.some((m) => m.email === e))
     : [];
   const dto = workspaceDto(w);
   return (

@@ -1,0 +1,30 @@
+import 'server-only';
+import { asc, count, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db';
+import { memberships, users, workspaces } from '../db/schema';
+import { userDto } from '../auth/users';
+
+/** Every user with the workspaces they are a data scientist in (one query per table, not per user). */
+export async function listUsersWithWorkspaces(db: DbOrTx) {
+  const [rows, links] = await Promise.all([
+    db.select().from(users).orderBy(asc(users.email)),
+    db.select({ userId: memberships.userId, name: workspaces.name }).from(memberships).innerJoin(workspaces, eq(memberships.workspaceId, workspaces.id)).where(eq(workspaces.status, 'active')),
+  ]);
+  const byUser = new Map<string, string[]>();
+  for (const l of links) byUser.set(l.userId, [...(byUser.get(l.userId) ?? []), l.name].sort());
+  return rows.map((u) => userDto(u, byUser.get(u.id) ?? []));
+}
+
+export async function activeUserEmails(db: DbOrTx): Promise<string[]> {
+  return (await db.select({ email: users.email }).from(users).where(eq(users.status, 'active')).orderBy(asc(users.email))).map((u) => u.email);
+}
+
+/** Counts for the ops overview. */
+export async function peopleAndWorkspaceCounts(db: DbOrTx) {
+  const [byStatus, [ws]] = await Promise.all([
+    db.select({ status: users.status, n: count() }).from(users).groupBy(users.status),
+    db.select({ n: count() }).from(workspaces).where(eq(workspaces.status, 'active')),
+  ]);
+  const get = (s: string) => Number(byStatus.find((r) => r.status === s)?.n ?? 0);
+  return { activeUsers: get('active'), disabledUsers: get('disabled'), activeWorkspaces: Number(ws.n) };
+}
