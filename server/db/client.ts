@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { acquireDataDirLock } from './lock';
+import { logger } from '../logger';
 import { runMigrations, type ScriptRunner } from './migrate';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -50,6 +51,9 @@ async function open(opts: OpenOptions, key: string): Promise<DbHandle> {
     const { Pool } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new Pool({ connectionString: opts.url, max: 10 });
+    // An idle connection the server ends (restart, failover, DROP DATABASE … FORCE) must not crash the
+    // process: the pool drops it and opens a new one on the next query.
+    pool.on('error', (err) => logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'idle PostgreSQL connection closed'));
     const db = drizzle({ client: pool, schema }) as unknown as Db;
     runner = {
       async transaction(fn) {
