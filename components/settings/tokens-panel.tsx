@@ -46,7 +46,7 @@ export function TokensPanel({ tokens }: { tokens: TokenDto[] }) {
       </CardHeader>
       <CardContent className="space-y-4">
         <form
-          className="flex flex-wrap items-end gap-3"
+          className="flex flex-wrap items-start gap-3"
           noValidate
           onSubmit={async (e) => {
             e.preventDefault();
@@ -64,7 +64,8 @@ export function TokensPanel({ tokens }: { tokens: TokenDto[] }) {
           <FormField label="Expires in" description="e.g. 30d, 12h; empty: never" error={create.fieldErrors.expiresIn}>
             <Input name="expiresIn" defaultValue="90d" className="w-32 font-mono" />
           </FormField>
-          <Button type="submit" pending={create.pending}>
+          {/* aligned with the inputs, below their labels */}
+          <Button type="submit" pending={create.pending} className="mt-7">
             <KeyRound aria-hidden className="size-4" /> Create token
           </Button>
         </form>
