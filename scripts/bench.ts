@@ -1,0 +1,50 @@
+// `npm run bench`: speed and memory figures as ratios against a baseline measured in the same run
+// (DESIGN §6–§7: benchmarks, not timed tests). Prints a table; exits 0. Grows with each feature.
+//
+//   audit append        one audited event (hash chain + advisory lock) vs a plain INSERT of the same row
+//   audit verify        verifying N events vs reading the same N rows
+//   audit first page    the audit log's filtered first page vs an unfiltered SELECT … LIMIT 50
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../server/db/client';
+import { verifyAuditChain, writeAuditAlone } from '../server/audit/audit';
+import { listAuditEvents } from '../server/services/audit-log';
+
+const N = Number(process.env.BENCH_EVENTS ?? 2000);
+
+async function time<T>(fn: () => Promise<T>, reps = 1): Promise<number> {
+  const t = process.hrtime.bigint();
+  for (let i = 0; i < reps; i++) await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6 / reps;
+}
+
+const rows: Array<[string, number, number]> = [];
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-bench-'));
+const h = await openDatabase({ dataDir: dir, purpose: 'bench' });
+try {
+  await h.db.execute(sql`CREATE TABLE bench_plain (id bigserial PRIMARY KEY, action text, target text, after jsonb, at timestamptz DEFAULT now())`);
+  const ev = (i: number) => ({ requestId: `b${i}`, actor: { id: null, email: `u${i % 7}@example.com`, role: 'ops_admin' }, action: i % 3 ? 'workspaces.create' : 'users.disable', targetName: `t${i}`, outcome: 'success' as const, after: { i, name: `t${i}` } });
+  const plain = await time(async () => {
+    for (let i = 0; i < 200; i++) await h.db.execute(sql`INSERT INTO bench_plain (action, target, after) VALUES ('workspaces.create', ${'t' + i}, ${JSON.stringify({ i })}::jsonb)`);
+  });
+  const audited = await time(async () => {
+    for (let i = 0; i < 200; i++) await writeAuditAlone(h.db, ev(i));
+  });
+  rows.push(['audit append (200 events)', audited, plain]);
+  for (let i = 200; i < N; i++) await writeAuditAlone(h.db, ev(i));
+  const read = await time(() => h.db.execute(sql`SELECT * FROM audit_events ORDER BY id`));
+  const verify = await time(() => verifyAuditChain(h.db));
+  rows.push([`audit verify (${N} events)`, verify, read]);
+  const page = await time(() => listAuditEvents(h.db, { q: 'users', limit: 50 }), 20);
+  const raw = await time(() => h.db.execute(sql`SELECT * FROM audit_events LIMIT 50`), 20);
+  rows.push(['audit log first page, filtered', page, raw]);
+} finally {
+  await h.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+console.log('benchmark'.padEnd(36), 'ms'.padStart(10), 'baseline ms'.padStart(12), 'ratio'.padStart(8));
+for (const [name, ms, base] of rows) console.log(name.padEnd(36), ms.toFixed(1).padStart(10), base.toFixed(1).padStart(12), (ms / base).toFixed(2).padStart(8));
+console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
