@@ -12,7 +12,7 @@ const alias = {
   'server-only': fileURLToPath(new URL('./test/empty-module.ts', import.meta.url)),
   '@': fileURLToPath(new URL('./', import.meta.url)),
 };
-const exclude = ['node_modules/**', '.next/**', 'e2e/**', '.data/**', '.testbed/**'];
+const exclude = ['**/node_modules/**', '.next/**', '.next-e2e/**', 'e2e/**', '.data/**', '.testbed/**', 'test-results/**'];
 
 export default defineConfig({
   resolve: { alias },

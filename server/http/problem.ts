@@ -22,6 +22,9 @@ export function problemResponse(err: unknown, requestId: string, instance?: stri
   };
   if (instance) body.instance = instance;
   if (e.fieldErrors?.length) body.errors = e.fieldErrors;
+  // Cluster failures carry a stable reason (tls_unknown_ca, unauthorized, timeout …) that automation can act on.
+  const reason = (e as { reason?: unknown }).reason;
+  if (typeof reason === 'string') body.reason = reason;
   const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'x-request-id': requestId, 'cache-control': 'no-store' };
   if (e.retryAfterSeconds) headers['retry-after'] = String(e.retryAfterSeconds);
   if (e.code === 'unauthorized') headers['www-authenticate'] = 'Bearer realm="harbormaster"';
