@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { ROOT, ensureBuild, ensureChromium, ensureDeps, freePort, log, run, startConsole, stopChild } from './lib.mjs';
+import { down as clusterDown, up as clusterUp } from '../testbed/cluster.mjs';
 
 ensureDeps();
 ensureChromium();
@@ -19,20 +20,38 @@ fs.rmSync(logFile, { force: true });
 fs.rmSync(path.join(ROOT, 'e2e', '.auth'), { recursive: true, force: true });
 log('e2e', `seeding ${dataDir}`);
 run('npx', ['tsx', '--conditions=react-server', 'e2e/seed.ts', dataDir], { env: { HARBORMASTER_LOG_LEVEL: 'warn' } });
+// A local Kubernetes cluster (testbed profile `test`) for specs that register clusters and attach compute;
+// its kubeconfig path reaches them as HM_E2E_KUBECONFIG. HM_E2E_KUBECONFIG set by the caller reuses a running one.
+let clusterDir;
+let kubeconfigPath = process.env.HM_E2E_KUBECONFIG ?? '';
 const port = await freePort();
 log('e2e', `starting the console on http://127.0.0.1:${port} (log: ${path.relative(ROOT, logFile)})`);
 const env = { HARBORMASTER_DATA_DIR: dataDir, HARBORMASTER_LOG_LEVEL: 'warn', HARBORMASTER_DEMO: 'false', HARBORMASTER_ADMIN_EMAIL: '', HARBORMASTER_ADMIN_PASSWORD: '' };
 const console_ = await startConsole({ port, env, distDir: '.next-e2e', logFile });
 let status = 1;
 try {
+  if (!kubeconfigPath) {
+    clusterDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-e2e-k8s-'));
+    try {
+      log('e2e', 'starting a local Kubernetes cluster (testbed profile test)');
+      kubeconfigPath = (await clusterUp({ profile: 'test', stateDir: clusterDir, quiet: true })).kubeconfigPath;
+    } catch (e) {
+      log('e2e', `no local Kubernetes cluster (${e.message.split('\n')[0]}): specs that need one skip`);
+      kubeconfigPath = '';
+    }
+  }
   const r = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, HM_E2E_BASE_URL: `http://127.0.0.1:${port}`, HM_E2E_DATA_DIR: dataDir },
+    env: { ...process.env, HM_E2E_BASE_URL: `http://127.0.0.1:${port}`, HM_E2E_DATA_DIR: dataDir, HM_E2E_KUBECONFIG: kubeconfigPath },
   });
   status = r.status ?? 1;
 } finally {
   await stopChild(console_);
   fs.rmSync(dataDir, { recursive: true, force: true });
+  if (clusterDir) {
+    await clusterDown({ stateDir: clusterDir, quiet: true }).catch((e) => log('e2e', `stopping the cluster: ${e.message}`));
+    fs.rmSync(clusterDir, { recursive: true, force: true });
+  }
 }
 process.exit(status);

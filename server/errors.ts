@@ -45,7 +45,15 @@ export interface FieldError {
   message: string;
 }
 
+// Next.js may load this module in several server bundles while the action registry and the cluster caches live
+// on globalThis, so an AppError can come from another copy of this class: `instanceof` recognises it by a brand.
+const APP_ERROR_BRAND = Symbol.for('harbormaster.AppError');
+
 export class AppError extends Error {
+  static [Symbol.hasInstance](x: unknown): boolean {
+    if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, x);
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[APP_ERROR_BRAND] === true;
+  }
   readonly code: ErrorCode;
   readonly fieldErrors?: FieldError[];
   readonly retryAfterSeconds?: number;
@@ -57,6 +65,7 @@ export class AppError extends Error {
     opts: { fieldErrors?: FieldError[]; retryAfterSeconds?: number; status?: number; cause?: unknown } = {},
   ) {
     super(message, { cause: opts.cause });
+    Object.defineProperty(this, APP_ERROR_BRAND, { value: true });
     this.name = 'AppError';
     this.code = code;
     this.fieldErrors = opts.fieldErrors;

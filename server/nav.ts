@@ -8,13 +8,22 @@ export function navFor(p: Principal, currentWorkspace?: string): NavModel {
   const areas: NavModel['areas'] = [];
   if (p.globalRole === 'ops_admin' || can(p, 'clusters.read')) {
     const items = [{ href: '/ops', label: 'Overview', icon: 'layout-dashboard' }];
+    if (can(p, 'clusters.read')) items.push({ href: '/ops/clusters', label: 'Clusters', icon: 'clusters' });
+    if (can(p, 'clusters.read')) items.push({ href: '/ops/instance-types', label: 'Instance types', icon: 'instance-types' });
     if (can(p, 'workspaces.manage') || can(p, 'users.read')) items.push({ href: '/ops/workspaces', label: 'Workspaces', icon: 'workspaces' });
     if (can(p, 'users.read')) items.push({ href: '/ops/users', label: 'Users & tokens', icon: 'users' });
     areas.push({ label: 'Ops', items });
   }
   const ws = currentWorkspace ?? p.memberOf[0];
   if (ws && can(p, 'workspaces.read', ws)) {
-    areas.push({ label: 'Workspace', items: [{ href: `/w/${ws}`, label: 'Home', icon: 'home' }] });
+    areas.push({
+      label: 'Workspace',
+      items: [
+        { href: `/w/${ws}`, label: 'Home', icon: 'home' },
+        ...(can(p, 'compute.read', ws) ? [{ href: `/w/${ws}/compute`, label: 'Compute', icon: 'compute' }] : []),
+        ...(can(p, 'jobs.read', ws) ? [{ href: `/w/${ws}/jobs`, label: 'Jobs', icon: 'jobs' }, { href: `/w/${ws}/environments`, label: 'Environments', icon: 'environments' }] : []),
+      ],
+    });
   }
   if (can(p, 'audit.read')) {
     areas.push({

@@ -3,3 +3,8 @@ import 'server-only';
 import './users';
 import './workspaces';
 import './tokens';
+import './clusters';
+import './instance-types';
+import './compute';
+import './environments';
+import './jobs';

@@ -122,6 +122,13 @@ export interface ActionRouteOptions {
   present?: (result: unknown, ctx: ApiContext) => unknown;
   /** Methods without a body (DELETE). */
   noBody?: boolean;
+  /**
+   * Reads the body itself when it returns a value (e.g. multipart uploads); `text` is what Idempotency-Key
+   * compares. Returning null falls back to the JSON/YAML reader.
+   */
+  readBody?: (req: Request, ctx: ApiContext) => Promise<{ value: unknown; text: string } | null>;
+  /** Shapes a dry run's answer; without it a dry run answers {dryRun: true, result}. */
+  presentDryRun?: (result: unknown, ctx: ApiContext) => unknown;
 }
 
 /**
@@ -134,7 +141,11 @@ export function actionRoute(actionName: string, opts: ActionRouteOptions = {}) {
       const dryRun = ctx.url.searchParams.get('dryRun') === 'true';
       let bodyValue: unknown = {};
       let bodyText = '';
-      if (!opts.noBody) {
+      const custom = opts.readBody ? await opts.readBody(ctx.req, ctx) : null;
+      if (custom) {
+        bodyValue = custom.value;
+        bodyText = custom.text;
+      } else if (!opts.noBody) {
         const b = await readBody(ctx.req, { allowYaml: opts.allowYaml });
         bodyValue = b.value;
         bodyText = b.text;
@@ -150,7 +161,7 @@ export function actionRoute(actionName: string, opts: ActionRouteOptions = {}) {
       const result = await runAction(actionName, input, ctx.caller, { dryRun });
       const body = opts.present ? opts.present(result, ctx) : result;
       const status = dryRun ? 200 : (opts.status ?? 200);
-      const out = dryRun ? { dryRun: true, result: body } : body;
+      const out = dryRun ? (opts.presentDryRun ? opts.presentDryRun(result, ctx) : { dryRun: true, result: body }) : body;
       if (key && ctx.user && !dryRun) await storeIdempotent(ctx.db, ctx.user.id, key, ctx.req.method, ctx.url.pathname, bodyText, status, out);
       return json(out, status, ctx.requestId);
     },

@@ -1,13 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { count, eq } from 'drizzle-orm';
 import { PageHeader } from '@/components/ui/page-header';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
-import { users, workspaces } from '@/server/db/schema';
+import { peopleAndWorkspaceCounts } from '@/server/services/users';
 import { verifyAuditChain } from '@/server/audit/audit';
+import { listClusterSummaries } from '@/server/services/clusters-view';
+import { ClustersByLocation } from '@/components/clusters/clusters-by-location';
+import { PartialBanner } from '@/components/ui/partial-banner';
 
 export const metadata: Metadata = { title: 'Ops overview' };
 export const dynamic = 'force-dynamic';
@@ -15,15 +17,16 @@ export const dynamic = 'force-dynamic';
 export default async function OpsOverview() {
   await requirePermission('clusters.read');
   const db = await getDb();
-  const [[u], [d], [w], chain] = await Promise.all([
-    db.select({ n: count() }).from(users).where(eq(users.status, 'active')),
-    db.select({ n: count() }).from(users).where(eq(users.status, 'disabled')),
-    db.select({ n: count() }).from(workspaces).where(eq(workspaces.status, 'active')),
+  const [counts, chain, clusterList] = await Promise.all([
+    peopleAndWorkspaceCounts(db),
     verifyAuditChain(db),
+    listClusterSummaries(db),
   ]);
   return (
     <div className="space-y-6">
-      <PageHeader title="Overview" breadcrumb={[{ label: 'Ops' }]} description="The state of Harbormaster: people, workspaces and the audit trail." />
+      <PageHeader title="Overview" breadcrumb={[{ label: 'Ops' }]} description="The state of Harbormaster: clusters, people, workspaces and the audit trail." />
+      <PartialBanner errors={clusterList.errors} total={clusterList.items.length} />
+      <ClustersByLocation clusters={clusterList.items} />
       <div className="grid gap-4 md:grid-cols-3">
         <Card>
           <CardHeader>
@@ -31,7 +34,7 @@ export default async function OpsOverview() {
             <CardDescription>Active team boundaries</CardDescription>
           </CardHeader>
           <CardContent>
-            <p className="text-3xl font-semibold tabular-nums">{Number(w.n)}</p>
+            <p className="text-3xl font-semibold tabular-nums">{counts.activeWorkspaces}</p>
             <Link className="text-sm text-accent-text underline underline-offset-4" href="/ops/workspaces">
               Manage workspaces
             </Link>
@@ -40,10 +43,10 @@ export default async function OpsOverview() {
         <Card>
           <CardHeader>
             <CardTitle>Users</CardTitle>
-            <CardDescription>Active accounts{Number(d.n) ? `, ${Number(d.n)} disabled` : ''}</CardDescription>
+            <CardDescription>Active accounts{counts.disabledUsers ? `, ${counts.disabledUsers} disabled` : ''}</CardDescription>
           </CardHeader>
           <CardContent>
-            <p className="text-3xl font-semibold tabular-nums">{Number(u.n)}</p>
+            <p className="text-3xl font-semibold tabular-nums">{counts.activeUsers}</p>
             <Link className="text-sm text-accent-text underline underline-offset-4" href="/ops/users">
               Manage users
             </Link>

@@ -5,6 +5,10 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
 import { getWorkspace, workspaceMembers } from '@/server/services/workspaces';
+import { listJobs } from '@/server/services/jobs-read';
+import { JobsTable } from '@/components/jobs/jobs-table';
+import { can } from '@/lib/rbac/permissions';
+import Link from 'next/link';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,7 +21,7 @@ export default async function WorkspaceHome({ params }: { params: Promise<{ work
   const { principal } = await requirePermission('workspaces.read', workspace);
   const db = await getDb();
   const w = await getWorkspace(db, principal, workspace);
-  const members = await workspaceMembers(db, w.id);
+  const [members, recent] = await Promise.all([workspaceMembers(db, w.id), can(principal, 'jobs.read', workspace) ? listJobs(db, workspace, { limit: 8 }) : Promise.resolve({ items: [] })]);
   return (
     <div className="space-y-6">
       <PageHeader title={w.displayName || w.name} breadcrumb={[{ label: 'Workspaces' }, { label: w.name }]} description={w.description || undefined} />
@@ -25,12 +29,30 @@ export default async function WorkspaceHome({ params }: { params: Promise<{ work
         <Card className="lg:col-span-2">
           <CardHeader>
             <CardTitle>Recent jobs</CardTitle>
-            <CardDescription>Training and sweep jobs of this workspace</CardDescription>
+            <CardDescription>
+              Training and sweep jobs of this workspace ·{' '}
+              <Link className="text-accent-text underline underline-offset-4" href={`/w/${workspace}/jobs`}>
+                all jobs
+              </Link>
+            </CardDescription>
           </CardHeader>
           <CardContent>
-            <EmptyState
-              title="No jobs yet"
-              description="Jobs run on this workspace's compute targets. An ops admin attaches a cluster to the workspace first; then you can submit Azure ML CLI v2 job YAML here."
+            <JobsTable
+              workspace={workspace}
+              jobs={recent.items}
+              empty={
+                <EmptyState
+                  title="No jobs yet"
+                  description="Jobs run on this workspace's compute targets: submit Azure ML CLI v2 job YAML or fill in the form."
+                  action={
+                    can(principal, 'jobs.submit', workspace) ? (
+                      <Link className="text-sm font-medium text-accent-text underline underline-offset-4" href={`/w/${workspace}/jobs/new`}>
+                        New job
+                      </Link>
+                    ) : undefined
+                  }
+                />
+              }
             />
           </CardContent>
         </Card>

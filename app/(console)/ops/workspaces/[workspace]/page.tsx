@@ -11,6 +11,10 @@ import { workspaceByName, workspaceDto, workspaceMembers } from '@/server/servic
 import { activeUserEmails } from '@/server/services/users';
 import { isAppError } from '@/server/errors';
 import { can } from '@/lib/rbac/permissions';
+import { PartialBanner } from '@/components/ui/partial-banner';
+import { ComputeTargetsPanel } from '@/components/compute/compute-targets-panel';
+import { listComputeTargetViews } from '@/server/services/compute-targets-view';
+import { clusterChoices } from '@/server/services/compute-pages';
 
 export const dynamic = 'force-dynamic';
 
@@ -32,6 +36,10 @@ export default async function WorkspaceDetail({ params }: { params: Promise<{ wo
     ? (await activeUserEmails(db)).filter((e) => !members.some((m) => m.email === e))
     : [];
   const dto = workspaceDto(w);
+  // Compute targets of the workspace across clusters (ops admins attach, edit and detach; auditors read).
+  const compute = await listComputeTargetViews(db, w.name);
+  const canCompute = can(principal, 'compute.manage') && dto.status === 'active';
+  const computeClusters = canCompute ? await clusterChoices(db) : [];
   return (
     <div className="space-y-6">
       <PageHeader
@@ -56,6 +64,11 @@ export default async function WorkspaceDetail({ params }: { params: Promise<{ wo
           </CardContent>
         </Card>
       </div>
+      <section aria-labelledby="compute-heading" className="space-y-3">
+        <h2 id="compute-heading" className="text-base font-semibold">Compute targets</h2>
+        <PartialBanner errors={compute.errors} total={new Set(compute.items.map((t) => t.cluster)).size} />
+        <ComputeTargetsPanel targets={compute.items} canManage={canCompute} workspaces={[dto.name]} clusters={computeClusters} perspective="workspace" />
+      </section>
     </div>
   );
 }

@@ -1,0 +1,242 @@
+'use client';
+
+import * as React from 'react';
+import { useRouter } from 'next/navigation';
+import { parse } from 'yaml';
+import { toast } from 'sonner';
+import { Rocket, ShieldCheck } from 'lucide-react';
+import { Button } from '@/components/ui/button';
+import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import { FormError } from '@/components/forms/form-error';
+import { normalizeJob, parseJobYaml } from '@/lib/aml/job-spec';
+import { documentToForm, EMPTY_FORM, emptyExtra, formFieldOf, formToDocument, localCodePath, type FormView, type JobFormState } from '@/lib/jobs/job-form';
+import { markersForErrors, toYaml, yamlSyntaxMarkers, type YamlMarker } from '@/lib/jobs/yaml-positions';
+import { CodeDrop, type CodeUpload } from './code-drop';
+import { DryRunResult } from './dry-run-result';
+import { JobFormFields } from './job-form-fields';
+import { YamlEditor } from './yaml-editor';
+import { sendJob, type JobBody } from './job-request';
+import { instanceTypeOption, type TargetInstanceTypeLike } from '@/lib/jobs/instance-type-options';
+import type { DryRunAnswer, EnvironmentOption, JobIssueDto, Problem, TargetOption } from './types';
+
+// New job: one spec, two views (Form | YAML), switchable both ways without loss; code dropped beside it;
+// "Validate" runs the server's dry run (the API server checks the objects too) and shows the normalized
+// spec, the Kubernetes objects and the warnings; "Submit" creates the job. Field errors appear as you type
+// (the same parser as the server, in the browser) and the server's land on the right field or YAML line.
+
+export interface JobEditorProps {
+  workspace: string;
+  targets: TargetOption[];
+  environments: EnvironmentOption[];
+  canSubmit: boolean;
+}
+
+type Mode = 'form' | 'yaml';
+
+function keyFor(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+}
+
+export function JobEditor({ workspace, targets: initialTargets, environments, canSubmit }: JobEditorProps) {
+  const router = useRouter();
+  const [targets, setTargets] = React.useState(initialTargets);
+  const [mode, setMode] = React.useState<Mode>('form');
+  const [view, setView] = React.useState<FormView>({ form: { ...EMPTY_FORM, compute: initialTargets[0]?.name ?? '' }, extra: emptyExtra() });
+  const [yamlText, setYamlText] = React.useState('');
+  const [formDirty, setFormDirty] = React.useState(true);
+  const [code, setCode] = React.useState<CodeUpload>({ files: [] });
+  const [result, setResult] = React.useState<DryRunAnswer | null>(null);
+  const [problem, setProblem] = React.useState<Problem | null>(null);
+  const [switchNote, setSwitchNote] = React.useState<string | null>(null);
+  const [pending, setPending] = React.useState<'validate' | 'submit' | null>(null);
+  const [checked, setChecked] = React.useState(false);
+  const idempotencyKey = React.useRef(keyFor());
+
+  const body: JobBody = mode === 'yaml' ? { kind: 'yaml', text: yamlText } : { kind: 'json', doc: formToDocument(view.form, view.extra) };
+  const bodyKey = mode === 'yaml' ? yamlText : JSON.stringify(body.kind === 'json' ? body.doc : '');
+  // A new request (content or files changed) gets a new Idempotency-Key; retries of the same one reuse it.
+  React.useEffect(() => {
+    idempotencyKey.current = keyFor();
+    setResult(null);
+  }, [bodyKey, code]);
+
+  // Live "can start N now" for the chosen target (the compute pages' own API).
+  const compute = view.form.compute;
+  React.useEffect(() => {
+    if (!compute) return;
+    let stop = false;
+    const load = async () => {
+      try {
+        const r = await fetch(`/api/v1/workspaces/${encodeURIComponent(workspace)}/computes/${encodeURIComponent(compute)}/instance-types`, { credentials: 'same-origin' });
+        if (!r.ok || stop) return;
+        const data = (await r.json()) as { items: TargetInstanceTypeLike[]; live: boolean; errors?: Array<{ message: string }> };
+        setTargets((ts) => ts.map((t) => (t.name === compute ? { ...t, live: data.live, error: data.errors?.[0]?.message, instanceTypes: data.items.map(instanceTypeOption) } : t)));
+      } catch {
+        /* keep what we have */
+      }
+    };
+    const timer = setInterval(() => document.visibilityState === 'visible' && void load(), 15_000);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, [compute, workspace]);
+
+  // The same parser as the server, as you type (deferred so typing stays smooth).
+  const deferred = React.useDeferredValue(bodyKey);
+  const local = React.useMemo(() => {
+    void deferred;
+    if (!checked) return { errors: [] as JobIssueDto[], syntax: [] as YamlMarker[] };
+    if (mode === 'yaml') {
+      const syntax = yamlSyntaxMarkers(yamlText);
+      if (syntax.length) return { errors: [], syntax };
+      const r = parseJobYaml(yamlText, { dryRun: true, hasLocalPath: () => true });
+      return { errors: r.ok ? [] : r.errors, syntax: [] };
+    }
+    const r = normalizeJob(formToDocument(view.form, view.extra), { dryRun: true, hasLocalPath: () => true });
+    return { errors: r.ok ? [] : r.errors, syntax: [] };
+  }, [deferred, checked]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const errors: JobIssueDto[] = problem?.errors?.length ? problem.errors : local.errors;
+  const formErrors: Record<string, string> = {};
+  const unplaced: JobIssueDto[] = [];
+  for (const e of errors) {
+    const f = formFieldOf(e.path);
+    if (f && !formErrors[f]) formErrors[f] = e.message;
+    else if (!f) unplaced.push(e);
+  }
+  const markers = mode === 'yaml' ? [...local.syntax, ...markersForErrors(yamlText, errors)] : [];
+
+  function patchForm(patch: Partial<JobFormState>) {
+    setView((v) => ({ ...v, form: { ...v.form, ...patch } }));
+    setFormDirty(true);
+    setProblem(null);
+  }
+
+  function switchTo(next: Mode) {
+    setSwitchNote(null);
+    if (next === mode) return;
+    if (next === 'yaml') {
+      if (formDirty || !yamlText) setYamlText(toYaml(formToDocument(view.form, view.extra)));
+      setMode('yaml');
+      setFormDirty(false);
+      return;
+    }
+    const syntax = yamlSyntaxMarkers(yamlText);
+    if (syntax.length) {
+      setChecked(true);
+      setSwitchNote('Fix the YAML syntax first: the form shows the same document.');
+      return;
+    }
+    const v = documentToForm(yamlText.trim() ? parse(yamlText, { uniqueKeys: false }) : {});
+    if (!v.ok) {
+      setSwitchNote(`This job stays in YAML: ${v.reason}.`);
+      return;
+    }
+    setView(v.view);
+    setFormDirty(false);
+    setMode('form');
+  }
+
+  async function run(dryRun: boolean) {
+    setPending(dryRun ? 'validate' : 'submit');
+    setChecked(true);
+    const answer = await sendJob(workspace, body, code, { dryRun, idempotencyKey: dryRun ? undefined : idempotencyKey.current });
+    setPending(null);
+    if (!answer.ok) {
+      setProblem(answer.problem);
+      setResult(null);
+      return;
+    }
+    setProblem(null);
+    if (dryRun) {
+      setResult(answer.data);
+      return;
+    }
+    toast.success(`Job ${answer.data.name} submitted`, { action: { label: 'Open', onClick: () => router.push(`/w/${workspace}/jobs/${answer.data.name}`) } });
+    router.push(`/w/${workspace}/jobs/${encodeURIComponent(answer.data.name)}`);
+  }
+
+  const doc = mode === 'yaml' ? safeParse(yamlText) : formToDocument(view.form, view.extra);
+  const codePath = localCodePath(doc);
+  const banner = problem ? `${problem.detail}${problem.requestId ? ` (request ${problem.requestId})` : ''}` : null;
+
+  return (
+    <div className="grid gap-6">
+      <Tabs value={mode} onValueChange={(v) => switchTo(v as Mode)}>
+        <TabsList aria-label="Edit the job as">
+          <TabsTrigger value="form">Form</TabsTrigger>
+          <TabsTrigger value="yaml">YAML</TabsTrigger>
+        </TabsList>
+        {switchNote && (
+          <p role="status" className="mt-2 text-sm text-warning-text">
+            {switchNote}
+          </p>
+        )}
+        <TabsContent value="form">
+          <JobFormFields form={view.form} onChange={patchForm} targets={targets} environments={environments} errors={formErrors} />
+          {Object.keys(view.extra.top).length + Object.keys(view.extra.inputs).length + Object.keys(view.extra.outputs).length > 0 && (
+            <p className="mt-3 text-xs text-muted-foreground">
+              Also kept from the YAML (edit them there):{' '}
+              <span className="font-mono">{[...Object.keys(view.extra.top), ...Object.keys(view.extra.inputs).map((k) => `inputs.${k}`), ...Object.keys(view.extra.outputs).map((k) => `outputs.${k}`)].join(', ')}</span>
+            </p>
+          )}
+        </TabsContent>
+        <TabsContent value="yaml">
+          <label htmlFor="job-yaml" className="mb-1.5 block text-sm font-medium">
+            Job YAML (Azure ML CLI v2 commandJob or sweepJob)
+          </label>
+          <p id="job-yaml-help" className="mb-2 text-xs text-muted-foreground">
+            Paste a job file as you would give it to <span className="font-mono">az ml job create</span>; set <span className="font-mono">compute: azureml:&lt;target&gt;</span> to one of this workspace’s targets ({targets.map((t) => t.name).join(', ') || 'none yet'}).
+          </p>
+          <YamlEditor id="job-yaml" value={yamlText} onChange={(v) => { setYamlText(v); setProblem(null); }} markers={markers} aria-describedby="job-yaml-help" />
+        </TabsContent>
+      </Tabs>
+
+      {canSubmit && (
+        <div className="grid gap-2">
+          <h2 className="text-sm font-medium">Code</h2>
+          <CodeDrop value={code} onChange={setCode} codePath={codePath} />
+        </div>
+      )}
+
+      <div aria-live="polite" className="grid gap-2">
+        <FormError message={banner} />
+        {unplaced.length > 0 && mode === 'form' && (
+          <ul className="space-y-1 text-sm text-danger-text" aria-label="Problems">
+            {unplaced.map((e, i) => (
+              <li key={i}>
+                <span className="font-mono">{e.path || '(job)'}</span>: {e.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+
+      {canSubmit ? (
+        <div className="flex flex-wrap gap-2">
+          <Button variant="secondary" onClick={() => run(true)} pending={pending === 'validate'} disabled={pending !== null}>
+            <ShieldCheck aria-hidden /> Validate
+          </Button>
+          <Button onClick={() => run(false)} pending={pending === 'submit'} disabled={pending !== null}>
+            <Rocket aria-hidden /> Submit
+          </Button>
+        </div>
+      ) : (
+        <p className="rounded-md border border-border bg-muted px-3 py-2 text-sm text-muted-foreground">
+          Read-only: you can look at job specifications here, but submitting or validating jobs in {workspace} needs the data scientist role in it.
+        </p>
+      )}
+
+      {result && <DryRunResult result={result} />}
+    </div>
+  );
+}
+
+function safeParse(text: string): unknown {
+  try {
+    return parse(text, { uniqueKeys: false });
+  } catch {
+    return undefined;
+  }
+}

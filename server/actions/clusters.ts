@@ -1,0 +1,191 @@
+import 'server-only';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  clusterName,
+  installExtensionInput,
+  registerClusterInput,
+  uninstallExtensionInput,
+  updateClusterInput,
+  updateCredentialsInput,
+} from '@/lib/clusters/schemas';
+import { clusters } from '../db/schema';
+import { AppError } from '../errors';
+import { dropClusterCache } from '../kube/cache';
+import {
+  assertUsable,
+  clusterAttachments,
+  clusterConnection,
+  clusterRegistrationDto,
+  extensionRow,
+  getClusterRow,
+  insertCluster,
+  prepareConnection,
+  probeConnection,
+  probeSummary,
+  replaceCredentials,
+  storeProbe,
+} from '../services/clusters';
+import { prepareInstall, uninstallExtension } from '../services/extension';
+import { scheduleExtensionOperation } from '../services/extension-installer';
+import { defineAction } from './registry';
+// Registers the demo seeding of clusters (HARBORMASTER_DEMO_CLUSTERS); loaded with the actions, which the
+// bootstrap loads before seeding.
+import '../services/clusters-demo';
+
+// Cluster registration and the ML extension (ops admins; auditors read through the GET routes).
+
+defineAction({
+  name: 'clusters.register',
+  permission: 'clusters.manage',
+  description: 'Register a cluster (kubeconfig or in-cluster service account); runs the checks and stores the credentials encrypted',
+  input: registerClusterInput,
+  example: { name: 'rbac-example', kind: 'kubernetes', location: 'on-prem', connection: { mode: 'inCluster' } },
+  async run({ tx, user }, input) {
+    const prepared = prepareConnection(input.connection);
+    const probe = await probeConnection(prepared.connection);
+    assertUsable(probe, input.allowUnreachable);
+    const row = await insertCluster(tx, {
+      name: input.name,
+      displayName: input.displayName,
+      description: input.description,
+      kind: input.kind,
+      location: input.location,
+      region: input.region,
+      prepared,
+      probe,
+      createdBy: user.id,
+    });
+    const dto = clusterRegistrationDto(row);
+    return {
+      result: { cluster: dto, checks: probeSummary(probe), warnings: [...prepared.warnings, ...probe.warnings] },
+      audit: { targetType: 'cluster', targetName: row.name, after: { ...dto, reachable: probe.reachable, version: probe.version?.gitVersion ?? null, error: probe.error ?? null } },
+    };
+  },
+});
+
+defineAction({
+  name: 'clusters.update',
+  permission: 'clusters.manage',
+  description: 'Rename a cluster (its display name; the name is its URL key) or change its description, kind or location',
+  input: updateClusterInput,
+  example: { name: 'rbac-example', displayName: 'Example cluster' },
+  async run({ tx }, input) {
+    const row = await getClusterRow(tx, input.name);
+    const [u] = await tx
+      .update(clusters)
+      .set({
+        displayName: input.displayName ?? row.displayName,
+        description: input.description ?? row.description,
+        kind: input.kind ?? row.kind,
+        location: input.location ?? row.location,
+        region: input.region ?? row.region,
+        updatedAt: new Date(),
+      })
+      .where(eq(clusters.id, row.id))
+      .returning();
+    return { result: clusterRegistrationDto(u), audit: { targetType: 'cluster', targetName: row.name, before: clusterRegistrationDto(row), after: clusterRegistrationDto(u) } };
+  },
+});
+
+defineAction({
+  name: 'clusters.updateCredentials',
+  permission: 'clusters.manage',
+  description: 'Replace a cluster\'s credentials (new kubeconfig or context); runs the checks first',
+  input: updateCredentialsInput,
+  example: { name: 'rbac-example', connection: { mode: 'inCluster' } },
+  async run({ tx }, input) {
+    const row = await getClusterRow(tx, input.name);
+    const prepared = prepareConnection(input.connection);
+    const probe = await probeConnection(prepared.connection);
+    assertUsable(probe, input.allowUnreachable);
+    const u = await replaceCredentials(tx, row, prepared, probe);
+    const before = clusterRegistrationDto(row);
+    const after = clusterRegistrationDto(u);
+    return {
+      result: { cluster: after, checks: probeSummary(probe), warnings: [...prepared.warnings, ...probe.warnings] },
+      audit: { targetType: 'cluster', targetName: row.name, before: before.connection, after: { ...after.connection, reachable: probe.reachable, error: probe.error ?? null } },
+    };
+  },
+});
+
+defineAction({
+  name: 'clusters.check',
+  permission: 'clusters.manage',
+  description: 'Run a cluster\'s checks now (reachability, version, permissions, nodes, extension) and store the result',
+  input: z.strictObject({ name: clusterName }),
+  example: { name: 'rbac-example' },
+  async run({ tx }, input) {
+    const row = await getClusterRow(tx, input.name);
+    let probe;
+    try {
+      probe = await probeConnection(clusterConnection(row));
+    } catch (e) {
+      throw new AppError('internal', `the stored credentials of ${row.name} cannot be read: ${(e as Error).message}`);
+    }
+    await storeProbe(tx, row, probe);
+    return {
+      result: { cluster: row.name, checks: probeSummary(probe) },
+      audit: { targetType: 'cluster', targetName: row.name, after: { reachable: probe.reachable, version: probe.version?.gitVersion ?? null, error: probe.error ?? null } },
+    };
+  },
+});
+
+defineAction({
+  name: 'clusters.remove',
+  permission: 'clusters.manage',
+  description: 'Remove a cluster from Harbormaster (refused while compute targets are attached); nothing is deleted on the cluster',
+  input: z.strictObject({ name: clusterName }),
+  example: { name: 'rbac-example' },
+  async run({ tx }, input) {
+    const row = await getClusterRow(tx, input.name);
+    const attached = await clusterAttachments(tx, row.id);
+    if (attached.length) {
+      throw new AppError('conflict', `cluster ${row.name} has ${attached.length} compute target(s) attached: ${attached.map((a) => `${a.workspace}/${a.name}`).join(', ')}. Detach them first.`);
+    }
+    const ext = await extensionRow(tx, row.id);
+    await tx.delete(clusters).where(eq(clusters.id, row.id));
+    dropClusterCache(row.id);
+    const note = ext && ext.status !== 'notInstalled' ? 'The ML extension stays installed on the cluster; uninstall it first if you want it gone.' : 'Nothing was changed on the cluster.';
+    return {
+      result: { removed: row.name, message: `Cluster ${row.name} removed from Harbormaster. ${note}` },
+      audit: { targetType: 'cluster', targetName: row.name, before: clusterRegistrationDto(row) },
+    };
+  },
+});
+
+defineAction({
+  name: 'clusters.extension.install',
+  permission: 'clusters.manage',
+  description: 'Install or upgrade Harbormaster\'s ML extension with settings (server-side apply, step by step); refused over Azure ML\'s extension',
+  input: installExtensionInput,
+  example: { name: 'rbac-example', settings: { enableTraining: true } },
+  async run({ tx, db, user, dryRun }, input) {
+    const row = await getClusterRow(tx, input.name);
+    const prepared = await prepareInstall(
+      tx,
+      row,
+      { settings: input.settings, tls: input.tls, removeTls: input.removeTls, egress: input.egress, confirm: input.confirm },
+      { dryRun, requestedBy: user.email },
+    );
+    // The installer waits for this transaction to commit before it reads the recorded operation.
+    if (!dryRun && prepared.operationId) void scheduleExtensionOperation(db, row.id, prepared.operationId);
+    const { audit, operationId: _op, ...result } = prepared;
+    void _op;
+    return { result, audit: { targetType: 'cluster.extension', targetName: row.name, before: audit.before, after: audit.after } };
+  },
+});
+
+defineAction({
+  name: 'clusters.extension.uninstall',
+  permission: 'clusters.manage',
+  description: 'Uninstall Harbormaster\'s ML extension; keeps the InstanceType CRD and instance types unless purge',
+  input: uninstallExtensionInput,
+  example: { name: 'rbac-example' },
+  async run({ tx, dryRun }, input) {
+    const row = await getClusterRow(tx, input.name);
+    const r = await uninstallExtension(tx, row, { purge: !!input.purge, dryRun });
+    const { audit, ...result } = r;
+    return { result, audit: { targetType: 'cluster.extension', targetName: row.name, before: audit.before, after: audit.after } };
+  },
+});

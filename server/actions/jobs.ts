@@ -1,0 +1,127 @@
+import 'server-only';
+import { z } from 'zod';
+import { workspaceName } from '@/lib/schemas/core';
+import type { JobSpec } from '@/lib/aml/job-spec';
+import type { JobIssue } from '@/lib/aml/issues';
+import { AppError } from '../errors';
+import type { KubeObject } from '../compute/backend';
+import { normalizeRelativePath } from '../services/code-assets-archive';
+import { codeFilesFor, snapshotOf, storeBlob, type ArchiveFile, type Upload } from '../services/code-assets';
+import { dryRunJob, prepareJob, redactObjects, submitJob, type JobSource, type Placement } from '../services/jobs';
+import { cancelJob } from '../services/jobs-read';
+import { defineAction } from './registry';
+
+// Jobs: submit (and validate with ?dryRun=true), cancel; and code snapshots uploaded on their own.
+// The route reads the body (YAML, JSON or multipart) into this input; the UI posts to the same route.
+
+const MAX_DOCUMENT = 1024 * 1024;
+const file = z.strictObject({ path: z.string().min(1).max(4096), data: z.instanceof(Uint8Array) });
+const archive = z.strictObject({ name: z.string().max(1024), data: z.instanceof(Uint8Array) });
+
+export const submitJobInput = z
+  .strictObject({
+    workspace: workspaceName,
+    /** An Azure ML CLI v2 job file (commandJob / sweepJob). */
+    yaml: z.string().max(MAX_DOCUMENT, 'the job file is larger than 1 MiB').optional(),
+    /** The same document as JSON (the REST body, or the console's form). */
+    job: z.record(z.string(), z.unknown()).optional(),
+    /** Files uploaded with the job, paths relative to the job file's folder. */
+    files: z.array(file).max(20_000).optional(),
+    /** A zip or tar.gz of the code folder. */
+    code: archive.optional(),
+    /** The console's address as the request reached it (set by the route, not by the client). */
+    origin: z.string().url().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.yaml === undefined) === (v.job === undefined)) ctx.addIssue({ code: 'custom', path: ['yaml'], message: 'send the job as YAML or as JSON (exactly one)' });
+  });
+
+export interface JobSubmitResult {
+  dryRun: boolean;
+  name: string;
+  status: string;
+  spec: JobSpec;
+  objects: KubeObject[];
+  warnings: JobIssue[];
+  placement: Placement;
+}
+
+function uploadOf(input: { files?: { path: string; data: Uint8Array }[]; code?: { name: string; data: Uint8Array } }): Upload {
+  const files: ArchiveFile[] = [];
+  for (const f of input.files ?? []) {
+    const n = normalizeRelativePath(f.path);
+    if (!n.ok) throw new AppError('bad_request', `files: ${n.message}`, { fieldErrors: [{ path: 'files', message: n.message }] });
+    if (n.path) files.push({ path: n.path, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength) });
+  }
+  return { files, codeArchive: input.code, skipped: [] };
+}
+
+defineAction({
+  name: 'jobs.submit',
+  permission: 'jobs.submit',
+  description: 'Submit a command or sweep job (Azure ML CLI v2 YAML, JSON, or multipart with its code); with dryRun, validate it and show its Kubernetes objects',
+  input: submitJobInput,
+  example: { workspace: 'vision', yaml: 'command: echo hello\nenvironment: {image: python:3.11}\n' },
+  async run(ctx, input) {
+    const source: JobSource = input.yaml !== undefined ? { format: 'yaml', text: input.yaml } : { format: 'json', document: input.job };
+    const prepared = await prepareJob(ctx.tx, { workspace: input.workspace, source, upload: uploadOf(input), origin: input.origin }, { dryRun: ctx.dryRun });
+    const base = { name: prepared.name, spec: prepared.spec, objects: redactObjects(prepared.objects), placement: prepared.placement };
+    if (ctx.dryRun) {
+      const warnings = [...prepared.warnings, ...(await dryRunJob(prepared))];
+      const result: JobSubmitResult = { dryRun: true, status: 'NotStarted', warnings, ...base };
+      return { result, audit: { targetType: 'job', targetName: prepared.name, workspace: input.workspace } };
+    }
+    const row = await submitJob(ctx.tx, prepared, ctx.user.id);
+    const result: JobSubmitResult = { dryRun: false, status: row.status, warnings: prepared.warnings, ...base };
+    const trial = prepared.spec.type === 'sweep' ? prepared.spec.trial : prepared.spec;
+    return {
+      result,
+      audit: {
+        targetType: 'job',
+        targetName: prepared.name,
+        workspace: input.workspace,
+        after: {
+          type: prepared.spec.type,
+          computeTarget: prepared.placement.computeTarget,
+          cluster: prepared.placement.cluster,
+          namespace: prepared.placement.namespace,
+          instanceType: prepared.placement.instanceType.name,
+          instanceCount: prepared.placement.instanceCount,
+          image: trial.environment.image,
+          codeSha256: row.codeSha256,
+          objects: prepared.objects.map((o) => `${o.kind}/${o.metadata.name}`),
+        },
+      },
+    };
+  },
+});
+
+defineAction({
+  name: 'jobs.cancel',
+  permission: 'jobs.submit',
+  description: 'Cancel a job: its Kubernetes objects are deleted and it is recorded as Canceled',
+  input: z.strictObject({ workspace: workspaceName, name: z.string().min(1).max(255) }),
+  example: { workspace: 'vision', name: 'rbac-example-job' },
+  async run({ tx }, input) {
+    const { before, row } = await cancelJob(tx, input.workspace, input.name);
+    return { result: { name: row.name, status: row.status }, audit: { targetType: 'job', targetName: row.name, workspace: input.workspace, before: { status: before }, after: { status: row.status } } };
+  },
+});
+
+defineAction({
+  name: 'code.upload',
+  permission: 'jobs.submit',
+  description: 'Upload a code folder (files or a zip/tar.gz) as a content-addressed snapshot that jobs reference as azureml:code-<sha256>',
+  input: z.strictObject({ workspace: workspaceName, files: z.array(file).max(20_000).optional(), code: archive.optional() }),
+  // (no files: allowed callers get past authorization and are refused for the empty upload, nothing is stored)
+  example: { workspace: 'vision' },
+  async run({ tx, dryRun }, input) {
+    const upload = uploadOf(input);
+    const files = upload.codeArchive ? codeFilesFor(upload, '.') : upload.files;
+    if (files.length === 0) throw new AppError('bad_request', 'files: nothing uploaded; send the folder’s files (one part each) or a zip/tar.gz as code', { fieldErrors: [{ path: 'files', message: 'no files' }] });
+    const snap = snapshotOf(files);
+    if (!dryRun) await storeBlob(tx, snap.data, snap.blob.files);
+    const result = { ...snap.blob, reference: `azureml:code-${snap.blob.sha256}`, skipped: upload.skipped };
+    return { result, audit: { targetType: 'code', targetName: snap.blob.sha256, workspace: input.workspace, after: { size: snap.blob.size, files: snap.blob.files } } };
+  },
+});

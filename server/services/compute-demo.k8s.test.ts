@@ -1,0 +1,48 @@
+// The demo seeding of instance types and compute targets against the local cluster registered under the demo
+// name aks-westeurope (the test profile has the same AKS pool labels): what a data scientist sees at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { createCast, type Cast } from '@/test/fixtures';
+import { k8sSkipReason, kubeConfig } from '@/testbed/test-helpers';
+import { dropAllClusterCaches } from '../kube/cache';
+import { runAction } from '../actions/run';
+import { installAndWait, registerTestCluster } from './clusters.k8s-support';
+import { DEMO_COMPUTE_TARGETS, seedDemoCompute } from './compute-demo';
+import { listComputeTargets } from './compute-targets';
+import { targetInstanceTypes } from './compute-targets-view';
+
+describe.skipIf(k8sSkipReason)('demo compute seeding', () => {
+  let cast: Cast;
+  beforeAll(async () => {
+    cast = await createCast();
+    await registerTestCluster(cast, 'aks-westeurope');
+    await installAndWait(cast, 'aks-westeurope', { settings: { enableTraining: true } });
+  });
+  afterAll(async () => {
+    for (const t of DEMO_COMPUTE_TARGETS.filter((x) => x.cluster === 'aks-westeurope')) {
+      await runAction('compute.detach', { workspace: t.workspace, name: t.name, force: true, deleteNamespace: true }, cast.caller('admin')).catch(() => undefined);
+    }
+    const api = kubeConfig().makeApiClient(CustomObjectsApi);
+    for (const n of ['cpu-small', 'cpu-large', 'gpu-1', 'gpu-4']) await api.deleteClusterCustomObject({ group: 'amlarc.azureml.com', version: 'v1alpha1', plural: 'instancetypes', name: n }).catch(() => undefined);
+    dropAllClusterCaches();
+    await cast?.cleanup();
+  });
+
+  it('creates the four sizes and a target with a quota for each workspace, and a second run changes nothing', async () => {
+    await seedDemoCompute(cast.db.db);
+    await seedDemoCompute(cast.db.db);
+    const vision = await listComputeTargets(cast.db.db, 'vision');
+    const forecasting = await listComputeTargets(cast.db.db, 'forecasting');
+    expect(vision.map((t) => t.row.name)).toEqual(['aks-gpu']);
+    expect(forecasting.map((t) => t.row.name)).toEqual(['aks-cpu']);
+    expect(vision[0].row.quota).toMatchObject({ gpu: '6' });
+
+    const its = await targetInstanceTypes(cast.db.db, vision[0]);
+    expect(its.items.map((i) => i.name)).toEqual(expect.arrayContaining(['defaultinstancetype', 'cpu-small', 'cpu-large', 'gpu-1', 'gpu-4']));
+    const gpu1 = its.items.find((i) => i.name === 'gpu-1')!;
+    // 2 GPU nodes × 4 GPUs; the quota allows 6 GPUs.
+    expect(gpu1).toMatchObject({ isDefault: true, canStartNow: 6, quotaAllows: 6, limitedBy: 'quota', fit: { availableNow: 8, maxReplicas: 8 } });
+    const fc = await targetInstanceTypes(cast.db.db, forecasting[0]);
+    expect(fc.items.map((i) => i.name)).toEqual(['cpu-small', 'cpu-large', 'gpu-1']);
+  });
+});

@@ -1,0 +1,487 @@
+import 'server-only';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { V1Secret } from '@kubernetes/client-node';
+import { LABELS, MANAGED_BY, type InstanceTypeSpec } from '@/lib/domain';
+import { normalizeJob, parseJobYaml, type JobIssue, type JobParseOptions, type JobParseResult, type JobSpec, type JobInput, type TrialSpec } from '@/lib/aml/job-spec';
+import { JOB_NAME_RE } from '@/lib/aml/job-yaml-schema';
+import { loadPyYaml } from '@/lib/aml/yaml';
+import { DEFAULT_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE_NAME, type ListedInstanceType } from '@/lib/instance-types';
+import type { DbOrTx } from '../db';
+import { jobs, workspaces } from '../db/schema';
+import { env } from '../env';
+import { AppError, type FieldError } from '../errors';
+import { jobManifests, ManifestError, type JobManifestInput, type ResolvedInput } from '../kube/manifests/job';
+import { sweepPlan, sweepTrialManifests } from '../kube/manifests/sweep.job';
+import { generateMpiSshKeys, mpiSshSecret, mpiSshSecretName } from '../kube/manifests/mpi-ssh.job';
+import { jobObjectName, labelValue, trialObjectName } from '../kube/manifests/names.job';
+import type { ComputeBackend, JobPlan, KubeObject } from '../compute/backend';
+import { KubernetesBackend } from '../compute/kubernetes-backend';
+import { allowsInstanceType, getComputeTarget, listComputeTargets, type ComputeTargetRecord } from './compute-targets';
+import { environmentLookup, listEnvironments } from './environments';
+import { codeFilesFor, getCodeAsset, hasFolder, inputFileFor, issueFetchToken, snapshotOf, storeBlob, type ArchiveFile, type Upload } from './code-assets';
+import { sha256Hex } from './code-assets-archive';
+import { jobCapacity, jobPlacement, jobTaints, mlPvcs } from './jobs-placement';
+import { liveCache, type ClusterRow } from './clusters';
+import { clusterAppError } from '../kube/errors';
+
+// Job submission (DESIGN §3 submitJob): one spec from three doors (Azure ML YAML, the JSON the form and the
+// API send, multipart with the code), validated down to the leaf, placed on a compute target and an
+// instance type, turned into the Kubernetes objects it becomes, checked by the API server, then created.
+//
+//   prepareJob   parse + normalize + resolve (compute target, instance type, environment, code, inputs,
+//                outputs) + objects + warnings; throws a 400 naming every refused field
+//   submitJob    stores the code, records the job and hands the objects to the target's backend
+// Warnings never block (local files not sent with a dry run, no capacity now, quota used up now, an unused
+// input); a real submit refuses what a dry run only warns about when it concerns missing files.
+
+export type JobSource = { format: 'yaml'; text: string } | { format: 'json'; document: unknown };
+
+export interface JobRequest {
+  workspace: string;
+  source: JobSource;
+  upload: Upload;
+  /** The console's address as the request reached it; HARBORMASTER_PUBLIC_URL wins. Pods fetch code from it. */
+  origin?: string;
+}
+
+export interface Placement {
+  computeTarget: string;
+  cluster: string;
+  namespace: string;
+  instanceType: { name: string; nodeSelector: Record<string, string>; resources: InstanceTypeSpec['resources'] };
+  instanceCount: number;
+  /** Instances that could start now (nodes and quota), when the cluster could be read. */
+  canStartNow?: number;
+  reachable: boolean;
+}
+
+export interface PreparedJob {
+  id: string;
+  name: string;
+  spec: JobSpec;
+  warnings: JobIssue[];
+  target: ComputeTargetRecord;
+  placement: Placement;
+  /** The objects to create (with Secret values). */
+  objects: KubeObject[];
+  code?: { data: Buffer; sha256: string; size: number; files: number };
+  inputFiles: Record<string, { data: Buffer; sha256: string }>;
+  source: { format: 'yaml' | 'json'; text: string };
+  cluster: ClusterRow;
+}
+
+/** `code: azureml:code-<sha256>[:1]` names a snapshot uploaded on its own (POST …/code answers this reference). */
+export const CODE_ASSET_RE = /^azureml:code-([0-9a-f]{64})(?::1)?$/;
+
+const refuse = (errors: FieldError[], summary?: string) =>
+  new AppError('bad_request', summary ?? errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '), { fieldErrors: errors.map((e) => ({ path: e.path || '(body)', message: e.message })) });
+
+/** Secret values never leave the server: shown objects carry this instead. */
+export const REDACTED = '<redacted>';
+
+export function redactObjects(objects: readonly KubeObject[]): KubeObject[] {
+  return objects.map((o) => {
+    if (o.kind !== 'Secret') return o;
+    const r = (m: unknown) => (m && typeof m === 'object' ? Object.fromEntries(Object.keys(m).map((k) => [k, REDACTED])) : m);
+    return { ...o, ...(o.stringData ? { stringData: r(o.stringData) } : {}), ...(o.data ? { data: r(o.data) } : {}) };
+  });
+}
+
+function parseSource(source: JobSource, opts: JobParseOptions): JobParseResult {
+  return source.format === 'yaml' ? parseJobYaml(source.text, opts) : normalizeJob(source.document, opts);
+}
+
+/** The raw document (for questions the normalized spec no longer answers, e.g. where resources were written). */
+function rawDocument(source: JobSource): Record<string, unknown> {
+  if (source.format === 'json') return (source.document && typeof source.document === 'object' ? source.document : {}) as Record<string, unknown>;
+  const r = loadPyYaml(source.text);
+  return r.ok ? r.value : {};
+}
+
+const trialOf = (spec: JobSpec): TrialSpec => (spec.type === 'sweep' ? spec.trial : spec);
+
+function generatedName(spec: JobSpec): string {
+  const base = (spec.displayName ?? spec.experimentName ?? 'job')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 30)
+    .replace(/-+$/, '');
+  return `${base || 'job'}-${randomBytes(4).readUInt32BE().toString(36).padStart(7, '0').slice(-7)}`;
+}
+
+/** Where pods fetch uploaded files from. */
+function publicBase(origin: string | undefined): { base: string; configured: boolean } {
+  const e = env();
+  if (e.HARBORMASTER_PUBLIC_URL) return { base: e.HARBORMASTER_PUBLIC_URL.replace(/\/+$/, ''), configured: true };
+  return { base: (origin ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''), configured: false };
+}
+
+/** The backend that runs jobs on a target (kubernetes today; the Azure issue adds azureml). */
+export function backendFor(row: ClusterRow): ComputeBackend {
+  return new KubernetesBackend(() => liveCache(row).client, () => undefined, `cluster ${row.name}`);
+}
+
+function tokenSecret(objectName: string, target: ComputeTargetRecord, token: string): V1Secret {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'Opaque',
+    metadata: {
+      name: `${objectName}-code`,
+      namespace: target.ref.namespace,
+      labels: {
+        [LABELS.managedBy]: MANAGED_BY,
+        [LABELS.workspace]: labelValue(target.workspace),
+        [LABELS.compute]: labelValue(target.ref.name),
+        [LABELS.job]: objectName,
+      },
+      annotations: { 'harbormaster.io/purpose': 'fetches this job’s uploaded code and input files from Harbormaster (expires)' },
+    },
+    stringData: { token },
+  };
+}
+
+async function resolveTarget(db: DbOrTx, workspace: string, compute: string | undefined, warnings: JobIssue[]): Promise<ComputeTargetRecord> {
+  if (compute) {
+    try {
+      return await getComputeTarget(db, workspace, compute);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== 'not_found') throw e;
+      const names = (await listComputeTargets(db, workspace)).map((t) => t.row.name);
+      throw refuse([
+        {
+          path: 'compute',
+          message: `no compute target "${compute}" in workspace ${workspace}; ${names.length ? `use one of: ${names.map((n) => `azureml:${n}`).join(', ')}` : 'this workspace has no compute targets yet (an ops admin attaches one)'}`,
+        },
+      ]);
+    }
+  }
+  const all = await listComputeTargets(db, workspace);
+  if (all.length === 0) throw refuse([{ path: 'compute', message: `is required: this workspace has no compute targets yet (an ops admin attaches a cluster to ${workspace})` }]);
+  warnings.push({ path: 'compute', message: `no compute given; using azureml:${all[0].row.name}${all.length > 1 ? ` (the workspace also has ${all.slice(1).map((t) => t.row.name).join(', ')})` : ''}` });
+  return all[0];
+}
+
+/** Validates a job and computes everything it becomes; nothing is written. */
+export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: boolean }): Promise<PreparedJob> {
+  const { dryRun } = opts;
+  const envs = await listEnvironments(db, req.workspace);
+  const lookup = environmentLookup(envs);
+
+  // Pass 1 finds the local code folder, so that pass 2 can say whether its files came with the request.
+  const first = parseSource(req.source, { dryRun: true, environments: lookup, hasLocalPath: () => true });
+  const firstCode = first.ok ? trialOf(first.spec).code : undefined;
+  const codePath = firstCode?.kind === 'local' ? firstCode.path : undefined;
+  let codeFiles: ArchiveFile[] = [];
+  if (codePath !== undefined && (req.upload.files.length || req.upload.codeArchive)) codeFiles = codeFilesFor(req.upload, codePath);
+
+  const parsed = parseSource(req.source, {
+    dryRun,
+    environments: lookup,
+    hasLocalPath: (rel) => (rel === codePath ? codeFiles.length > 0 : !!inputFileFor(req.upload, rel) || hasFolder(req.upload, rel)),
+  });
+  if (!parsed.ok) throw refuse(parsed.errors);
+  const warnings: JobIssue[] = [...parsed.warnings];
+  const errors: JobIssue[] = [];
+  let spec = parsed.spec;
+  const raw = rawDocument(req.source);
+
+  // --- name -------------------------------------------------------------------------------------
+  const name = spec.name ?? generatedName(spec);
+  if (!JOB_NAME_RE.test(name)) throw refuse([{ path: 'name', message: `"${name}" is not a valid job name` }]);
+  const [ws] = await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, req.workspace)).limit(1);
+  if (!ws) throw new AppError('not_found', `workspace ${req.workspace} not found`);
+  const [dup] = await db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.workspaceId, ws.id), eq(jobs.name, name))).limit(1);
+  if (dup) throw new AppError('conflict', `name: a job named ${name} already exists in ${req.workspace}; job names are unique, choose another or leave name out`, { fieldErrors: [{ path: 'name', message: 'already exists' }] });
+
+  // --- compute target and instance type -----------------------------------------------------------
+  const target = await resolveTarget(db, req.workspace, spec.compute, warnings);
+  const trial = trialOf(spec);
+  const itField = spec.type === 'sweep' && !raw.resources ? 'trial.resources.instance_type' : 'resources.instance_type';
+  const itName = trial.resources.instanceType ?? target.row.defaultInstanceType ?? DEFAULT_INSTANCE_TYPE_NAME;
+  if (!allowsInstanceType(target.row, itName)) {
+    throw refuse([{ path: itField, message: `instance type "${itName}" is not allowed on compute target ${target.row.name}; allowed: ${(target.row.allowedInstanceTypes ?? []).join(', ') || 'none'}` }]);
+  }
+  const snap = await jobPlacement(db, target, 3000);
+  let instanceType: InstanceTypeSpec | undefined = snap.instanceTypes?.find((it) => it.name === itName);
+  if (!instanceType) {
+    if (snap.instanceTypes) {
+      const offered = snap.instanceTypes.filter((it: ListedInstanceType) => allowsInstanceType(target.row, it.name)).map((it) => it.name);
+      throw refuse([{ path: itField, message: `instance type "${itName}" does not exist on cluster ${target.cluster.name}; available on ${target.row.name}: ${offered.join(', ') || 'none'}` }]);
+    }
+    if (itName !== DEFAULT_INSTANCE_TYPE_NAME) {
+      throw new AppError('upstream_unavailable', `compute: cluster ${target.cluster.name} cannot be read (${snap.problem ?? 'unreachable'}), so instance type ${itName} cannot be looked up; try again when it is reachable`, {
+        fieldErrors: [{ path: 'compute', message: `cluster ${target.cluster.name} is unreachable` }],
+      });
+    }
+    instanceType = { ...DEFAULT_INSTANCE_TYPE, nodeSelector: {}, resources: { requests: { ...DEFAULT_INSTANCE_TYPE.resources.requests }, limits: { ...DEFAULT_INSTANCE_TYPE.resources.limits } } };
+  }
+  if (!snap.live) {
+    warnings.push({ path: 'compute', message: `cluster ${target.cluster.name} could not be read (${snap.problem ?? 'unreachable'}): capacity and quota were not checked` });
+  }
+  if (snap.extensionStatus === 'installed' && snap.settings.enableTraining === false) {
+    throw refuse([{ path: 'compute', message: `training is not enabled on cluster ${target.cluster.name} (extension setting enableTraining=false); an ops admin enables it` }]);
+  }
+  const count = trial.resources.instanceCount;
+  const concurrent = spec.type === 'sweep' ? sweepPlan(spec, name).maxConcurrentTrials : 1;
+
+  // --- capacity and quota (warnings) ----------------------------------------------------------------
+  const taints = jobTaints(instanceType, snap);
+  const storage = await mlPvcs(snap, target.ref.namespace);
+  const wanted = count * concurrent;
+  const what = spec.type === 'sweep' ? `${concurrent} concurrent trial(s) × ${count} instance(s)` : `${count} instance(s)`;
+  let capacity: Awaited<ReturnType<typeof jobCapacity>>;
+  try {
+    capacity = await jobCapacity(db, target, snap, itName);
+  } catch (e) {
+    warnings.push({ path: itField, message: `capacity was not computed: ${(e as Error).message}` });
+  }
+  if (capacity) {
+    if (capacity.fit.maxReplicas === 0) {
+      const why = capacity.fit.warnings.map((w) => w.message).join(' ');
+      warnings.push({ path: itField, message: `no node of cluster ${target.cluster.name} can run an instance of ${itName}${why ? `: ${why}` : ''}; the job stays Queued until suitable nodes are added` });
+    } else if (capacity.fit.maxReplicas < wanted) {
+      warnings.push({ path: itField, message: `cluster ${target.cluster.name} holds at most ${capacity.fit.maxReplicas} instance(s) of ${itName} even when empty, fewer than the ${what} this job needs; it stays Queued until nodes are added` });
+    } else if (capacity.fit.availableNow < wanted) {
+      warnings.push({ path: itField, message: `no capacity right now: ${capacity.fit.availableNow} of the ${what} of ${itName} can start now; the job waits Queued until nodes free up` });
+    }
+    if (capacity.quotaAllows !== null && capacity.quotaAllows < wanted) {
+      warnings.push({ path: 'compute', message: `quota exhausted now: the quota of ${target.row.name} leaves room for ${capacity.quotaAllows} of the ${what}; the job waits until running work finishes` });
+    }
+  }
+  if (storage.problem) warnings.push({ path: 'compute', message: `the namespace ${target.ref.namespace} could not be read: ${storage.problem}` });
+
+  // --- code and local files -----------------------------------------------------------------------
+  const id = randomUUID();
+  const { base, configured } = publicBase(req.origin);
+  const token = issueFetchToken(id);
+  const blobUrl = (sha: string, file?: string) => `${base}/api/v1/code/${sha}${file ? `/${encodeURIComponent(file)}` : ''}`;
+  const pendingSha = 'pending-upload';
+  let code: PreparedJob['code'];
+  let uploadedCode: string | undefined;
+  let needsFetch = false;
+  const codeSpec = trial.code;
+  const codeField = spec.type === 'sweep' ? 'trial.code' : 'code';
+  if (codeSpec?.kind === 'local') {
+    if (codeFiles.length > 0) {
+      const snapData = snapshotOf(codeFiles);
+      code = { data: snapData.data, ...snapData.blob };
+    } else if (!dryRun) {
+      errors.push({ path: codeField, message: `"${codeSpec.path}" is a local folder and its files did not come with the submission: upload the folder (or a zip of it) with the job, or use git+https://…` });
+    }
+    needsFetch = true;
+  } else if (codeSpec?.kind === 'url') {
+    errors.push({ path: codeField, message: `code from a plain https:// URL is not supported; use git+https://<repo>.git@<ref> or upload the folder with the job` });
+  } else if (codeSpec?.kind === 'asset' && CODE_ASSET_RE.test(codeSpec.reference)) {
+    // A snapshot uploaded before with POST /api/v1/workspaces/{ws}/code.
+    const sha = CODE_ASSET_RE.exec(codeSpec.reference)![1];
+    const asset = await getCodeAsset(db, sha);
+    if (!asset) errors.push({ path: codeField, message: `code snapshot ${sha.slice(0, 12)}… was never uploaded; upload it with POST /api/v1/workspaces/${req.workspace}/code` });
+    else uploadedCode = sha;
+    needsFetch = true;
+  } else if (codeSpec?.kind === 'asset') {
+    errors.push({ path: codeField, message: `code asset ${codeSpec.reference} is not known to Harbormaster (Azure ML code assets live in Azure); upload the folder with the job, or use git+https://…` });
+  }
+  if (req.upload.skipped.length) warnings.push({ path: codeField, message: `skipped ${req.upload.skipped.length} entr${req.upload.skipped.length === 1 ? 'y' : 'ies'} that are not regular files: ${req.upload.skipped.slice(0, 5).join(', ')}` });
+
+  const resolved: Record<string, ResolvedInput> = {};
+  const inputFiles: PreparedJob['inputFiles'] = {};
+  const renderedInputs: Record<string, JobInput> = { ...spec.inputs };
+  for (const [inputName, input] of Object.entries(spec.inputs)) {
+    if (input.kind !== 'data' || input.mode === 'direct') continue;
+    const at = `inputs.${inputName}.path`;
+    const loc = input.location as { kind: string };
+    if (loc.kind === 'local') {
+      if (input.type !== 'uri_file') {
+        errors.push({ path: at, message: `"${input.path}" is a local ${input.type}: only single files can be uploaded as inputs; put the folder inside the code folder and pass its relative path as a literal, or use storage (https://, wasbs://, abfss://)` });
+        continue;
+      }
+      const file = inputFileFor(req.upload, input.path);
+      if (file) {
+        const sha = sha256Hex(file.data); // input files are stored as they are
+        inputFiles[inputName] = { data: file.data, sha256: sha };
+        resolved[inputName] = { kind: 'url', url: blobUrl(sha, file.path.split('/').pop()), secretName: '' };
+      } else if (dryRun) {
+        resolved[inputName] = { kind: 'url', url: blobUrl(pendingSha, input.path.split('/').pop()), secretName: '' };
+      } else {
+        errors.push({ path: at, message: `"${input.path}" is a local file and it did not come with the submission: upload it with the job (as ${input.path}), or point at storage` });
+      }
+      needsFetch = true;
+      continue;
+    }
+    const fetchable = (loc.kind === 'url' || loc.kind === 'blob' || loc.kind === 'adls') && input.type === 'uri_file';
+    if (!fetchable) {
+      // Harbormaster cannot mount Azure datastores, data assets or storage folders: the command gets the URI.
+      renderedInputs[inputName] = { ...input, mode: 'direct' };
+      warnings.push({
+        path: `inputs.${inputName}`,
+        message: `${input.path} (${input.type}) cannot be mounted by Harbormaster (${loc.kind === 'asset' || loc.kind === 'registry-asset' ? 'data assets' : loc.kind === 'datastore' ? 'datastores' : loc.kind === 'job-output' ? 'outputs of other jobs' : 'folders over HTTPS'} are read through Azure ML); the command gets the URI as text (mode: direct) and reads it itself`,
+      });
+    }
+  }
+  // Nothing uploaded is dropped silently: files the job does not use are named.
+  if (req.upload.codeArchive && codePath === undefined) {
+    warnings.push({ path: 'files', message: `the uploaded archive ${req.upload.codeArchive.name} is not used: the job names no local code folder (code: <folder>)` });
+  }
+  const used = new Set<Buffer>([...codeFiles.map((f) => f.data), ...Object.values(inputFiles).map((f) => f.data)]);
+  const unused = req.upload.files.filter((f) => !used.has(f.data));
+  if (unused.length) {
+    warnings.push({
+      path: 'files',
+      message: `${unused.length} uploaded file${unused.length === 1 ? ' is' : 's are'} not used by the job (not under its code folder${codePath ? ` "${codePath}"` : ''}, not a local input): ${unused.slice(0, 5).map((f) => f.path).join(', ')}${unused.length > 5 ? ', …' : ''}`,
+    });
+  }
+  if (needsFetch && !configured) {
+    warnings.push({ path: codeField, message: `HARBORMASTER_PUBLIC_URL is not set: pods fetch the uploaded files from ${base}, which must be reachable from cluster ${target.cluster.name}` });
+  } else if (needsFetch && base.startsWith('http://')) {
+    warnings.push({ path: codeField, message: `pods fetch the uploaded files over plain HTTP (${base}); set HARBORMASTER_PUBLIC_URL to an https:// address` });
+  }
+  if (errors.length) throw refuse(errors);
+
+  // --- outputs ---------------------------------------------------------------------------------------
+  const outputNames = Object.keys(spec.outputs);
+  const outputPvc = storage.pvcs[0];
+  if (outputNames.length && !outputPvc && snap.live) {
+    warnings.push({
+      path: `outputs.${outputNames[0]}`,
+      message: `no PVC labelled ml.azure.com/pvc=true in namespace ${target.ref.namespace}: outputs are written to the pod's scratch space and lost when it ends (an ops admin adds a labelled PVC)`,
+    });
+  }
+
+  // --- the normalized spec as it runs, and its objects ---------------------------------------------
+  const resolvedResources = { ...trial.resources, instanceType: itName };
+  spec =
+    spec.type === 'sweep'
+      ? { ...spec, name, compute: target.row.name, inputs: renderedInputs, trial: { ...spec.trial, resources: resolvedResources } }
+      : { ...spec, name, compute: target.row.name, inputs: renderedInputs, resources: resolvedResources };
+
+  const codeUrl = blobUrl(code?.sha256 ?? uploadedCode ?? pendingSha);
+  const mpiMulti = trialOf(spec).distribution?.type === 'mpi' && count > 1;
+  const keys = mpiMulti ? (dryRun ? { privateKey: '<generated at submit>', publicKey: '<generated at submit>' } : generateMpiSshKeys()) : undefined;
+  const common: Omit<JobManifestInput, 'spec' | 'jobName'> = {
+    instanceType,
+    target: target.ref,
+    settings: snap.settings,
+    tolerations: taints,
+    outputVolume: outputNames.length && outputPvc ? { claimName: outputPvc.name } : undefined,
+    pvcMounts: storage.pvcs.filter((p) => p.mountPath).map((p) => ({ claimName: p.name, mountPath: p.mountPath! })),
+  };
+  const objectsFor = (jobName: string, objectName: string, render: (extra: Partial<JobManifestInput>) => KubeObject[]): KubeObject[] => {
+    const secretName = `${objectName}-code`;
+    const inputs = Object.fromEntries(Object.entries(resolved).map(([k, v]) => [k, v.kind === 'url' ? { ...v, secretName } : v]));
+    const objs = render({
+      codeFetch: needsFetch && (codeSpec?.kind === 'local' || uploadedCode) ? { url: codeUrl, secretName } : undefined,
+      inputs,
+      mpiSshSecretName: mpiMulti ? mpiSshSecretName(jobName) : undefined,
+    });
+    if (needsFetch) objs.push(tokenSecret(objectName, target, token) as KubeObject);
+    if (keys) objs.push(mpiSshSecret(jobName, target.ref, keys) as unknown as KubeObject);
+    return objs;
+  };
+  // A dry run with an environment that did not resolve (a warning says so) shows its objects with a
+  // placeholder image that can never be pulled; a real submit was refused above.
+  const unresolved = (env: TrialSpec['environment']): TrialSpec['environment'] =>
+    env.image ? env : { ...env, image: `unresolved.invalid/${(env.reference ?? 'environment').replace(/^azureml:\/*/, '').replace(/[^A-Za-z0-9._/-]+/g, '-').toLowerCase()}:unresolved` };
+  const renderSpec: JobSpec = spec.type === 'sweep' ? { ...spec, trial: { ...spec.trial, environment: unresolved(spec.trial.environment) } } : { ...spec, environment: unresolved(spec.environment) };
+  let objects: KubeObject[] = [];
+  try {
+    if (renderSpec.type === 'command') {
+      const s = renderSpec;
+      objects = objectsFor(name, jobObjectName(name), (extra) => jobManifests({ ...common, ...extra, spec: s, jobName: name }) as KubeObject[]);
+    } else {
+      const s = renderSpec;
+      for (let i = 0; i < concurrent; i++) {
+        const trialName = trialObjectName(name, i);
+        objects.push(...objectsFor(trialName, trialName, (extra) => sweepTrialManifests({ ...common, ...extra, spec: s, sweepName: name, trialIndex: i }).objects as KubeObject[]));
+      }
+    }
+  } catch (e) {
+    if (e instanceof ManifestError) throw refuse([{ path: e.field, message: e.message.replace(`${e.field}: `, '') }]);
+    throw e;
+  }
+
+  const source = req.source.format === 'yaml' ? { format: 'yaml' as const, text: req.source.text } : { format: 'json' as const, text: JSON.stringify(req.source.document, null, 2) };
+  return {
+    id,
+    name,
+    spec,
+    warnings,
+    target,
+    placement: {
+      computeTarget: target.row.name,
+      cluster: target.cluster.name,
+      namespace: target.ref.namespace,
+      instanceType: { name: instanceType.name, nodeSelector: instanceType.nodeSelector, resources: instanceType.resources },
+      instanceCount: count,
+      canStartNow: capacity?.canStartNow,
+      reachable: snap.live,
+    },
+    objects,
+    code,
+    inputFiles,
+    source,
+    cluster: snap.row,
+  };
+}
+
+/** The server-side dry run of the objects (or a warning when the cluster cannot be reached). */
+export async function dryRunJob(prepared: PreparedJob): Promise<JobIssue[]> {
+  const plan: JobPlan = { jobName: prepared.name, spec: prepared.spec, target: prepared.target.ref, objects: prepared.objects };
+  let outcome;
+  try {
+    outcome = await backendFor(prepared.cluster).dryRun(plan);
+  } catch (e) {
+    return [{ path: 'compute', message: `the objects were not checked by the API server: ${(e as Error).message}` }];
+  }
+  if (outcome.errors.length) throw refuse(outcome.errors, `the API server refused the job's objects: ${outcome.errors.map((e) => e.message).join('; ')}`);
+  return outcome.warnings;
+}
+
+/** Stores the files, records the job and creates it on the backend (inside the caller's transaction). */
+export async function submitJob(tx: DbOrTx, prepared: PreparedJob, createdBy: string): Promise<typeof jobs.$inferSelect> {
+  if (prepared.code) await storeBlob(tx, prepared.code.data, prepared.code.files);
+  const codeSha = prepared.code?.sha256 ?? (() => {
+    const c = trialOf(prepared.spec).code;
+    return c?.kind === 'asset' ? CODE_ASSET_RE.exec(c.reference)?.[1] : undefined;
+  })();
+  const inputShas: Record<string, string> = {};
+  for (const [k, f] of Object.entries(prepared.inputFiles)) inputShas[k] = (await storeBlob(tx, f.data)).sha256;
+  const [ws] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, prepared.target.workspace)).limit(1);
+  const trial = trialOf(prepared.spec);
+  const [row] = await tx
+    .insert(jobs)
+    .values({
+      id: prepared.id,
+      workspaceId: ws.id,
+      name: prepared.name,
+      displayName: prepared.spec.displayName ?? '',
+      experimentName: prepared.spec.experimentName ?? '',
+      type: prepared.spec.type,
+      computeTargetId: prepared.target.row.id,
+      computeName: prepared.target.row.name,
+      clusterName: prepared.target.cluster.name,
+      namespace: prepared.target.ref.namespace,
+      instanceType: prepared.placement.instanceType.name,
+      instanceCount: trial.resources.instanceCount,
+      spec: prepared.spec,
+      source: prepared.source.text,
+      sourceFormat: prepared.source.format,
+      codeSha256: codeSha ?? null,
+      inputFiles: inputShas,
+      objects: redactObjects(prepared.objects),
+      warnings: prepared.warnings,
+      status: 'NotStarted',
+      createdBy,
+    })
+    .returning();
+  const plan: JobPlan = { jobName: prepared.name, spec: prepared.spec, target: prepared.target.ref, objects: prepared.objects };
+  try {
+    await backendFor(prepared.cluster).submit(plan);
+  } catch (e) {
+    throw clusterAppError(e, prepared.cluster.name);
+  }
+  const [updated] = await tx.update(jobs).set({ status: 'Queued', updatedAt: new Date() }).where(eq(jobs.id, row.id)).returning();
+  return updated;
+}
