@@ -47,6 +47,16 @@ export async function bootstrap(): Promise<void> {
   logger.info({ database: handle.kind, dataDir: handle.dataDir }, 'harbormaster ready');
 }
 
+/** For instrumentation: a console that cannot start says why and stops, instead of serving failing pages. */
+export async function bootstrapOrExit(): Promise<void> {
+  try {
+    await bootstrap();
+  } catch (e) {
+    console.error(`\nHarbormaster cannot start: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
 async function ensureAdmin(db: Db) {
   const e = env();
   if (e.HARBORMASTER_ADMIN_EMAIL) {
