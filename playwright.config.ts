@@ -25,7 +25,7 @@ export default defineConfig({
   use: { baseURL, trace: 'retain-on-failure', screenshot: 'only-on-failure', ...chromium },
   projects: [
     { name: 'setup', testMatch: /auth\.setup\.ts/ },
-    { name: 'anonymous', testMatch: /^(?!.*\b(ops|ds|auditor)-)[\w-]+\.spec\.ts$/, dependencies: ['setup'] },
+    { name: 'anonymous', testMatch: /(^|\/)(?!(?:ops|ds|auditor)-)[\w-]+\.spec\.ts$/, dependencies: ['setup'] },
     { name: 'ops-admin', testMatch: /\bops-[\w-]+\.spec\.ts$/, use: { storageState: 'e2e/.auth/admin.json' }, dependencies: ['setup'] },
     { name: 'data-scientist', testMatch: /\bds-[\w-]+\.spec\.ts$/, use: { storageState: 'e2e/.auth/dataScientist.json' }, dependencies: ['setup'] },
     { name: 'auditor', testMatch: /\bauditor-[\w-]+\.spec\.ts$/, use: { storageState: 'e2e/.auth/auditor.json' }, dependencies: ['setup'] },

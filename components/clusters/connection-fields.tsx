@@ -34,14 +34,27 @@ const AUTH_WORDS: Record<KubeconfigContextInfo['auth'], string> = {
  * Paste or upload a kubeconfig and pick its context. The kubeconfig is parsed in the browser only to list the
  * contexts; the server validates it again, checks the cluster and stores only the chosen context, encrypted.
  */
-export function ConnectionFields({ value, onChange, errors }: { value: ConnectionValue; onChange: (v: ConnectionValue) => void; errors: Record<string, string> }) {
+export function ConnectionFields({ value, onChange: setValue, errors: given }: { value: ConnectionValue; onChange: (v: ConnectionValue) => void; errors: Record<string, string> }) {
   const fileId = React.useId();
+  // The server's verdict was about what was submitted: once the user edits the connection it no longer applies
+  // (a "paste a kubeconfig" error must not stay under the kubeconfig just pasted). New errors show again.
+  const [seen, setSeen] = React.useState(given);
+  const [stale, setStale] = React.useState(false);
+  if (seen !== given) {
+    setSeen(given);
+    setStale(false);
+  }
+  const errors = stale ? {} : given;
+  const onChange = (v: ConnectionValue) => {
+    setStale(true);
+    setValue(v);
+  };
   const parsed = React.useMemo(() => (value.kubeconfig.trim() ? parseKubeconfig(value.kubeconfig) : null), [value.kubeconfig]);
   const contexts = parsed?.ok ? parsed.value.contexts : [];
   const chosen = contexts.find((c) => c.name === value.context) ?? contexts.find((c) => c.name === (parsed?.ok ? parsed.value.currentContext : '')) ?? (contexts.length === 1 ? contexts[0] : undefined);
 
   React.useEffect(() => {
-    if (parsed?.ok && !value.context && chosen) onChange({ ...value, context: chosen.name });
+    if (parsed?.ok && !value.context && chosen) setValue({ ...value, context: chosen.name });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [parsed, chosen?.name]);
 

@@ -180,6 +180,8 @@ export function ExtensionForm({ cluster, extension, network, disabled, onStarted
       toast.success(`${installed ? 'Upgrade' : 'Install'} of the extension on ${cluster} started`);
       for (const w of r.data.warnings) toast.warning(w);
       setF((s) => ({ ...s, certPem: '', keyPem: '', tlsMode: s.tlsMode === 'upload' ? 'keep' : s.tlsMode }));
+      // The submitted settings' warnings now show in the status card; the form's own return with the next edit.
+      setTouched(false);
       onStarted(r.data.extension);
     }
     return r;

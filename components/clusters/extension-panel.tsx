@@ -126,14 +126,16 @@ export function ExtensionPanel({ cluster, extension, canManage, network }: Exten
             ) : null}
           </CardContent>
         </Card>
-        {!canManage && ext.settings ? <SettingsView settings={ext.settings} egress={ext.egress} /> : null}
       </div>
       <div className="lg:col-span-3">
         {canManage ? (
           <ExtensionForm cluster={cluster} extension={ext} network={network} disabled={ext.status === 'installing'} onStarted={(next) => setExt(next)} />
-        ) : !ext.settings ? (
+        ) : ext.settings ? (
+          // Read-only readers get the settings where ops admins get the form, not under the status card.
+          <SettingsView settings={ext.settings} egress={ext.egress} />
+        ) : (
           <p className="text-sm text-muted-foreground">No settings recorded: the extension was never installed from Harbormaster.</p>
-        ) : null}
+        )}
       </div>
       <ConfirmDialog
         open={confirm !== null}

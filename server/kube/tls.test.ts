@@ -91,7 +91,7 @@ describe('validateTls with real openssl certificates', () => {
     const other = pki.issue('other', { cn: 'other.example.com', sans: ['DNS:other.example.com'] });
     const r = validateTls({ certPem: fullChain(pki, leaf), keyPem: other.keyPem });
     expect(codes(r)).toEqual(['key_mismatch']);
-    expect(message(r, 'key_mismatch')).toBe('the private key does not match the server certificate certificate #1 (CN=ml.example.com): upload the key the certificate was issued for');
+    expect(message(r, 'key_mismatch')).toBe('the private key does not match certificate #1 (CN=ml.example.com), the server certificate: upload the key the certificate was issued for');
   });
 
   it('a reversed chain (root first) is refused with the order to use', () => {

@@ -172,7 +172,7 @@ export function validateTls(input: TlsInput): TlsValidation {
         message:
           other > 0
             ? `the private key belongs to ${label(chain[other], other)}, not to the first certificate: put the server certificate first (order: leaf → intermediate → root)`
-            : `the private key does not match the server certificate ${label(leaf, 0)}: upload the key the certificate was issued for`,
+            : `the private key does not match ${label(leaf, 0)}, the server certificate: upload the key the certificate was issued for`,
       });
     }
   }

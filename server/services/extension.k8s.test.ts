@@ -72,7 +72,7 @@ describe.skipIf(k8sSkipReason)('the ML extension on the local cluster', () => {
 
     const other = pki.issue('other', { cn: CNAME, sans: [`DNS:${CNAME}`] });
     const mismatched = await install({ settings: tlsSettings, tls: { certPem: fullChain(pki, leaf), keyPem: other.keyPem } });
-    expect(mismatched.message).toMatch(/the private key does not match the server certificate/);
+    expect(mismatched.message).toMatch(/the private key does not match certificate #1 .*, the server certificate/);
     expect(mismatched.fieldErrors).toContainEqual({ path: 'tls.keyPem', message: expect.stringMatching(/does not match/) });
 
     const past = new Date(Date.now() - 10 * 86_400_000);
