@@ -83,6 +83,24 @@ const TITLES: Record<HealthCheckCode, string> = {
   warning_events: 'No recent warning events',
 };
 
+/** Titles when a check does not pass: they name the problem, so lists of failing checks read right. */
+const PROBLEM_TITLES: Record<HealthCheckCode, string> = {
+  api_unreachable: 'API server unreachable',
+  auth_failed: 'Credentials or permissions insufficient',
+  version_unsupported: 'Kubernetes version outside the supported window',
+  crd_missing: 'InstanceType CRD missing',
+  component_not_ready: 'Extension components not ready',
+  instancetype_no_node: 'Instance types that match no node',
+  instancetype_too_big: 'Instance types larger than every node',
+  node_not_ready: 'Nodes not Ready',
+  gpu_capacity_missing: 'GPU nodes without GPU capacity',
+  router_ha_nodes: 'Too few nodes for the HA inference router',
+  tls_expiring: 'TLS certificate expiring soon',
+  tls_invalid: 'TLS certificate invalid',
+  no_proxy_incomplete: 'NO_PROXY incomplete',
+  warning_events: 'Recent warning events',
+};
+
 /** Events newer than this count for warning_events. */
 export const WARNING_EVENT_WINDOW_MS = 60 * 60_000;
 const DAY = 86_400_000;
@@ -103,7 +121,7 @@ function q(v: unknown): number {
 export function runHealthChecks(input: HealthInput): HealthCheckDto[] {
   const out = new Map<HealthCheckCode, HealthCheckDto>();
   const put = (code: HealthCheckCode, status: CheckStatus, detail: string, extra: { items?: string[]; skipped?: boolean } = {}) =>
-    out.set(code, { code, status, title: TITLES[code], detail, fix: status === 'ok' ? '' : FIX[code], ...(extra.items?.length ? { items: extra.items } : {}), ...(extra.skipped ? { skipped: true } : {}) });
+    out.set(code, { code, status, title: status === 'ok' ? TITLES[code] : PROBLEM_TITLES[code], detail, fix: status === 'ok' ? '' : FIX[code], ...(extra.items?.length ? { items: extra.items } : {}), ...(extra.skipped ? { skipped: true } : {}) });
   const r = input.reachability;
   const unreachable = !r ? undefined : !r.ok && UNREACHABLE_REASONS.has(r.reason) ? r : undefined;
   const authFailed = r && !r.ok && (AUTH_REASONS.has(r.reason) || r.reason === 'forbidden') ? r : undefined;
