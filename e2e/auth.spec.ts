@@ -14,7 +14,8 @@ test('a wrong password gets a clear message and no session', async ({ page }) =>
   await page.getByLabel('Email').fill(E2E_USERS.admin.email);
   await page.getByLabel('Password').fill('not-the-password-123');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toHaveText(/Wrong email or password/);
+  // the message is announced (role=alert) next to the form
+  await expect(page.getByRole('alert').filter({ hasText: 'Wrong email or password' })).toBeVisible();
   await expect(page).toHaveURL(/\/login/);
   const cookies = await page.context().cookies();
   expect(cookies.find((c) => c.name === 'hm_session')).toBeUndefined();
