@@ -5,10 +5,10 @@ import { AppError } from '../errors';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Reads the request body with a hard cap (413 past it), whatever Content-Length claims. */
-export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
+export async function readBodyBytes(req: Request, limit = MAX_BODY_BYTES, what = 'the request body'): Promise<Buffer> {
   const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (!req.body) return '';
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit, what);
+  if (!req.body) return Buffer.alloc(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -18,14 +18,19 @@ export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promis
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
+      throw tooLarge(limit, what);
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
-const tooLarge = (limit: number) => new AppError('payload_too_large', `the request body is larger than ${Math.round(limit / 1024)} KiB`);
+export async function readBodyText(req: Request, limit = MAX_BODY_BYTES): Promise<string> {
+  return (await readBodyBytes(req, limit)).toString('utf8');
+}
+
+const tooLarge = (limit: number, what: string) =>
+  new AppError('payload_too_large', `${what} is larger than ${limit >= 2 * 1024 * 1024 ? `${Math.round(limit / 1024 / 1024)} MiB` : `${Math.round(limit / 1024)} KiB`}`);
 
 export type BodyKind = 'json' | 'yaml';
 

@@ -1,6 +1,7 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors';
+import { readBodyBytes } from './body';
 
 // multipart/form-data bodies (code uploads with a job): read with a hard size cap while streaming — the
 // Web `Request.formData()` would buffer any size — then parsed by the platform's own multipart parser.
@@ -28,33 +29,11 @@ export function isMultipart(req: Request): boolean {
   return (req.headers.get('content-type') ?? '').toLowerCase().startsWith('multipart/form-data');
 }
 
-async function readCapped(req: Request, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers.get('content-length') ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (!req.body) return Buffer.alloc(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
-}
-
-const tooLarge = (limit: number) => new AppError('payload_too_large', `the upload is larger than ${Math.round(limit / 1024 / 1024)} MiB`);
-
 /** Reads a multipart/form-data body (at most `limit` bytes). */
 export async function readMultipart(req: Request, limit = MAX_MULTIPART_BYTES): Promise<MultipartBody> {
   const contentType = req.headers.get('content-type') ?? '';
   if (!/boundary=/i.test(contentType)) throw new AppError('bad_request', 'multipart/form-data needs a boundary parameter in Content-Type');
-  const raw = await readCapped(req, limit);
+  const raw = await readBodyBytes(req, limit, 'the upload');
   let form: FormData;
   try {
     form = await new Response(new Uint8Array(raw), { headers: { 'content-type': contentType } }).formData();
