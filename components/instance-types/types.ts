@@ -1,5 +1,10 @@
 // Plain shapes of what the server sends about instance types and compute targets (the DTOs of
-// server/services/instance-types.ts and compute-targets-view.ts), for client components.
+// server/services/instance-types.ts and compute-targets-view.ts), for client components. The compute-target
+// shapes are the server's own DTO types (type-only imports: nothing server-side reaches the bundle).
+import type { ComputeTargetDto, TargetInstanceTypeDto } from '@/server/services/compute-targets-view';
+
+export type ComputeTargetView = ComputeTargetDto;
+export type TargetInstanceTypeView = TargetInstanceTypeDto;
 
 export interface FitWarningView {
   code: string;
@@ -38,41 +43,5 @@ export interface InstanceTypeView {
   fit: FitView;
 }
 
-export interface QuotaAmountsView {
-  cpu: number | null;
-  memory: number | null;
-  gpu: number | null;
-  pods: number | null;
-}
 
-export interface ComputeTargetView {
-  name: string;
-  workspace: string;
-  cluster: string;
-  clusterDisplayName: string;
-  location: string;
-  region: string;
-  kind: string;
-  namespace: string;
-  namespaceCreated: boolean;
-  serviceAccount: string;
-  defaultInstanceType: string;
-  allowedInstanceTypes: string[] | null;
-  quota: { cpu?: string; memory?: string; gpu?: string; pods?: string } | null;
-  quotaAmounts: QuotaAmountsView;
-  usage: { cpu: number; memory: number; gpu: number; pods: number } | null;
-  health: { status: string; reason: string | null };
-  description: string;
-}
 
-export interface TargetInstanceTypeView {
-  name: string;
-  implicit: boolean;
-  isDefault: boolean;
-  nodeSelector: Record<string, string>;
-  resources: { requests: Record<string, string | number>; limits: Record<string, string | number> };
-  fit: FitView;
-  canStartNow: number;
-  quotaAllows: number | null;
-  limitedBy: 'nodes' | 'quota' | 'unknown';
-}
