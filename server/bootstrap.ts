@@ -6,7 +6,7 @@ import { issueSetupToken } from './auth/setup';
 import { env } from './env';
 import { logger } from './logger';
 import { secretKey } from './secrets';
-import { createLocalUser, findUserByEmail } from './auth/users';
+import { findUserByEmail, notSystemUser } from './auth/users';
 import { passwordProblem, randomToken } from './auth/crypto';
 import { writeAuditAlone } from './audit/audit';
 import { startAdminEndpoint } from './admin/endpoint';
@@ -66,17 +66,18 @@ async function ensureAdmin(db: Db) {
       if (problem) {
         console.error(`HARBORMASTER_ADMIN_PASSWORD: ${problem}; the ops admin ${e.HARBORMASTER_ADMIN_EMAIL} was not created.`);
       } else {
-        await db.transaction(async (tx) => {
-          const u = await createLocalUser(tx, { email: e.HARBORMASTER_ADMIN_EMAIL!, password: e.HARBORMASTER_ADMIN_PASSWORD!, globalRole: 'ops_admin', displayName: 'Ops admin' });
-          const { writeAudit } = await import('./audit/audit');
-          await writeAudit(tx, { requestId: 'bootstrap', actor: null, action: 'users.create', targetType: 'user', targetName: u.email, outcome: 'success', message: 'ops admin from HARBORMASTER_ADMIN_EMAIL', after: { email: u.email, globalRole: 'ops_admin' } });
-        });
+        const { runAction, systemCaller } = await import('./actions/run');
+        await runAction(
+          'users.create',
+          { email: e.HARBORMASTER_ADMIN_EMAIL, password: e.HARBORMASTER_ADMIN_PASSWORD, globalRole: 'ops_admin', displayName: 'Ops admin' },
+          await systemCaller(db, 'bootstrap'),
+        );
         console.log(`Created ops admin ${e.HARBORMASTER_ADMIN_EMAIL} (from HARBORMASTER_ADMIN_EMAIL).`);
       }
     }
     return;
   }
-  const [{ n }] = await db.select({ n: count() }).from(users);
+  const [{ n }] = await db.select({ n: count() }).from(users).where(notSystemUser());
   if (Number(n) > 0 || e.HARBORMASTER_DEMO) return;
   // First run without an admin: a one-time setup link (24 h), printed once per start until used.
   const token = randomToken(24);

@@ -29,9 +29,6 @@ import {
 import { prepareInstall, uninstallExtension } from '../services/extension';
 import { scheduleExtensionOperation } from '../services/extension-installer';
 import { defineAction } from './registry';
-// Registers the demo seeding of clusters (HARBORMASTER_DEMO_CLUSTERS); loaded with the actions, which the
-// bootstrap loads before seeding.
-import '../services/clusters-demo';
 
 // Cluster registration and the ML extension (ops admins; auditors read through the GET routes).
 

@@ -71,7 +71,7 @@ describe('compute targets API without a reachable cluster', () => {
     expect(await cast.db.db.select().from(computeTargets)).toEqual([]);
   });
 
-  it('still lists a target whose cluster is down, with the cluster in errors, and registers the attachment lister', async () => {
+  it('still lists a target whose cluster is down, with the cluster in errors, and counts it as attached to the cluster', async () => {
     const row = await getClusterRow(cast.db.db, 'down');
     const [ws] = await cast.db.db.select().from(workspaces).where(eq(workspaces.name, 'forecasting'));
     await cast.db.db.insert(computeTargets).values({ workspaceId: ws.id, name: 'edge', clusterId: row.id, namespace: 'forecasting-edge', quota: { cpu: '4' } });

@@ -8,8 +8,6 @@ import { getClusterRow } from '../services/clusters';
 import { listComputeTargetsOnCluster } from '../services/compute-targets';
 import { applyInstanceTypes, deleteInstanceType, parseInstanceTypeSource } from '../services/instance-types';
 import { defineAction } from './registry';
-// Demo seeding of instance types and compute targets (after the clusters' own, which the clusters actions load).
-import '../services/compute-demo';
 
 // Instance types of a cluster (ops admins): create or update by form, by InstanceType / InstanceTypeList document
 // (JSON or YAML) or by YAML text; edit one; delete one. Every change is validated by our rules and the API

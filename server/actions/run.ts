@@ -6,7 +6,7 @@ import { writeAudit, writeAuditAlone, type AuditActor } from '../audit/audit';
 import type { Db } from '../db';
 import { AppError, isAppError, zodFieldErrors } from '../errors';
 import { logger } from '../logger';
-import type { UserRow } from '../auth/users';
+import { ensureSystemUser, principalFor, type UserRow } from '../auth/users';
 import { getAction, workspaceFromInput, type ActionDef } from './registry';
 import './index';
 
@@ -105,3 +105,13 @@ function unexpected(e: unknown, requestId: string): AppError {
 
 /** Strict object schema helper: unknown fields are refused and named. */
 export const strictObject = z.strictObject;
+
+/**
+ * The caller for changes nobody made in a request (bootstrap, demo seeding): the system account
+ * (system@harbormaster.invalid, an ops admin that can never sign in), created on first use, so these changes
+ * go through the same pipeline and the audit log names `system` as their actor.
+ */
+export async function systemCaller(db: Db, requestId = 'system'): Promise<Caller> {
+  const user = await ensureSystemUser(db);
+  return { db, user, principal: await principalFor(db, user), requestId, ip: null, via: 'system' };
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { email, expiresIn } from '@/lib/schemas/core';
 import { AppError } from '../errors';
 import { issueToken, parseDuration, revokeToken, tokenDto } from '../auth/tokens';
-import { findUserByEmail } from '../auth/users';
+import { assertNotSystemUser, findUserByEmail } from '../auth/users';
 import { defineAction } from './registry';
 
 const tokenName = z.string().trim().min(1, 'required').max(100, 'at most 100 characters');
@@ -44,6 +44,7 @@ defineAction({
   async run({ tx }, input) {
     const u = await findUserByEmail(tx, input.email);
     if (!u) throw new AppError('not_found', `user ${input.email} not found`, { fieldErrors: [{ path: 'email', message: 'no such user' }] });
+    assertNotSystemUser(u);
     if (u.status !== 'active') throw new AppError('conflict', `user ${u.email} is disabled`);
     const expiresAt = input.expiresIn ? new Date(Date.now() + parseDuration(input.expiresIn)) : null;
     const name = input.name ?? `cli-${new Date().toISOString().slice(0, 10)}`;

@@ -6,13 +6,14 @@ import { memberships, users, workspaces } from '../db/schema';
 import { AppError } from '../errors';
 import { hashPassword, randomPassword, verifyPassword } from '../auth/crypto';
 import { revokeAllSessions } from '../auth/sessions';
-import { createLocalUser, findUserByEmail, membershipNames, userDto } from '../auth/users';
+import { assertNotSystemUser, createLocalUser, findUserByEmail, membershipNames, userDto } from '../auth/users';
 import type { Tx } from '../db';
 import { defineAction } from './registry';
 
 async function userOr404(tx: Tx, e: string) {
   const u = await findUserByEmail(tx, e);
   if (!u) throw new AppError('not_found', `user ${e} not found`, { fieldErrors: [{ path: 'email', message: 'no such user' }] });
+  assertNotSystemUser(u);
   return u;
 }
 

@@ -4,7 +4,7 @@ import { asc } from 'drizzle-orm';
 import type { Db } from '../db';
 import { users } from '../db/schema';
 import type { UserRow } from '../auth/users';
-import { membershipNames } from '../auth/users';
+import { membershipNames, notSystemUser } from '../auth/users';
 import { runAction, type Caller } from '../actions/run';
 import { verifyAuditChain } from '../audit/audit';
 import { AppError } from '../errors';
@@ -84,7 +84,7 @@ export async function runAdminCommand(db: Db, command: string, args: Args): Prom
       return { lines: [`# token "${r.name}" for ${r.email}${r.expiresAt ? `, expires ${r.expiresAt}` : ', no expiry'}; shown once`, r.token] };
     }
     case 'list-users': {
-      const rows = await db.select().from(users).orderBy(asc(users.email));
+      const rows = await db.select().from(users).where(notSystemUser()).orderBy(asc(users.email));
       const lines = await Promise.all(rows.map(async (u) => `${u.email}\t${u.globalRole ?? '-'}\t${u.status}\t${(await membershipNames(db, u.id)).join(',') || '-'}`));
       return { lines: ['email\trole\tstatus\tworkspaces', ...lines] };
     }

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../db';
 import { sessions, users } from '../db/schema';
 import { env } from '../env';
 import { randomToken, sha256Hex } from './crypto';
-import type { UserRow } from './users';
+import { isSystemUser, type UserRow } from './users';
 
 // Server-side sessions: the cookie carries a random id; the DB holds its SHA-256, the user, the idle and the
 // absolute expiry. Revoking (logout, logout everywhere, disabling a user) takes effect on the next request.
@@ -46,7 +46,7 @@ export async function readSession(db: DbOrTx, id: string | undefined | null): Pr
   const now = Date.now();
   const { idleMs } = sessionLimits();
   if (row.s.expiresAt.getTime() <= now || row.s.lastSeenAt.getTime() + idleMs <= now) return { ok: false, reason: 'expired' };
-  if (row.u.status !== 'active') return { ok: false, reason: 'disabled' };
+  if (row.u.status !== 'active' || isSystemUser(row.u)) return { ok: false, reason: 'disabled' };
   if (now - row.s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.idHash, row.s.idHash));
   }

@@ -5,7 +5,7 @@ import { setupTokens, users } from '../db/schema';
 import { AppError } from '../errors';
 import { writeAudit } from '../audit/audit';
 import { sha256Hex } from './crypto';
-import { createLocalUser, type UserRow } from './users';
+import { createLocalUser, notSystemUser, type UserRow } from './users';
 
 /**
  * First-run setup: the one-time link printed at start creates the first ops admin — only with an unused,
@@ -13,7 +13,7 @@ import { createLocalUser, type UserRow } from './users';
  */
 export async function completeSetup(db: Db, input: { token: string; email: string; password: string; displayName?: string }, requestId: string): Promise<UserRow> {
   return db.transaction(async (tx) => {
-    const [{ n }] = await tx.select({ n: count() }).from(users);
+    const [{ n }] = await tx.select({ n: count() }).from(users).where(notSystemUser());
     const [tok] = await tx
       .select()
       .from(setupTokens)

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../db';
 import { apiTokens, users } from '../db/schema';
 import { AppError } from '../errors';
 import { randomToken, sha256Hex } from './crypto';
-import type { UserRow } from './users';
+import { isSystemUser, type UserRow } from './users';
 
 // Personal access tokens: `hm_` + 32 random bytes (base64url). Shown once; only the SHA-256 is stored.
 export const TOKEN_PREFIX = 'hm_';
@@ -41,7 +41,7 @@ export async function checkToken(db: DbOrTx, token: string): Promise<TokenCheck>
   if (!row) return { ok: false, reason: 'unknown token' };
   if (row.t.revokedAt) return { ok: false, reason: 'the token was revoked' };
   if (row.t.expiresAt && row.t.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'the token has expired' };
-  if (row.u.status !== 'active') return { ok: false, reason: 'the user is disabled' };
+  if (row.u.status !== 'active' || isSystemUser(row.u)) return { ok: false, reason: 'the user is disabled' };
   if (!row.t.lastUsedAt || Date.now() - row.t.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.t.id));
   }

@@ -7,18 +7,16 @@ import { z } from 'zod';
 import { CLUSTER_KINDS, CLUSTER_LOCATIONS } from '@/lib/clusters/schemas';
 import { EXPIRY_WARNING_DAYS, validateTls } from '../kube/tls';
 import type { Db } from '../db';
-import { writeAudit } from '../audit/audit';
 import { logger } from '../logger';
-import { addDemoSeeding } from '../demo/seed';
-import { clusterRegistrationDto, extensionRow, findClusterRow, insertCluster, prepareConnection, probeConnection, replaceCredentials } from './clusters';
-import { prepareInstall, storedTls } from './extension';
-import { runExtensionOperation } from './extension-installer';
+import { runAction, systemCaller, type Caller } from '../actions/run';
+import { clusterConnection, extensionRow, findClusterRow, getClusterRow, prepareConnection, probeConnection, type ClusterRow, type ExtensionRow, type PreparedConnection } from './clusters';
+import { effectiveStatus, EXTENSION_VERSION, extensionWorkers, storedTls } from './extension';
 
 // `npm run demo` (DESIGN §9): the demo script starts the local clusters and passes them in
 // HARBORMASTER_DEMO_CLUSTERS (JSON list of {name, kubeconfigPath, kind, location, region}). Each start
-// registers them — or refreshes their credentials, since a restarted testbed has new ports and certificates —
-// and installs the extension on each (with TLS from a generated certificate on aks-westeurope). Read here and
-// not in server/env.ts because only the demo sets it.
+// registers them — or refreshes their credentials when a restarted testbed has new ports and certificates —
+// and installs the extension on each (with TLS from a generated certificate on aks-westeurope), through the
+// actions as the system account. Read here and not in server/env.ts because only the demo sets it.
 
 const demoClusters = z.array(
   z.strictObject({
@@ -56,7 +54,7 @@ export function generateDemoCertificate(cname: string): { certPem: string; keyPe
   }
 }
 
-export async function seedDemoClusters(db: Db, raw = process.env.HARBORMASTER_DEMO_CLUSTERS): Promise<void> {
+export async function seedDemoClusters(db: Db, raw = process.env.HARBORMASTER_DEMO_CLUSTERS, caller?: Caller): Promise<void> {
   if (!raw) return;
   let list: z.output<typeof demoClusters>;
   try {
@@ -65,9 +63,10 @@ export async function seedDemoClusters(db: Db, raw = process.env.HARBORMASTER_DE
     logger.error({ err: e }, 'HARBORMASTER_DEMO_CLUSTERS is not a valid JSON list of {name, kubeconfigPath, kind, location, region}');
     return;
   }
+  const as = caller ?? (await systemCaller(db, 'demo-seed'));
   for (const c of list) {
     try {
-      await seedOne(db, c);
+      await seedOne(db, as, c);
     } catch (e) {
       // One broken demo cluster must not stop the console from starting.
       logger.error({ err: e, cluster: c.name }, 'demo cluster could not be set up');
@@ -76,22 +75,46 @@ export async function seedDemoClusters(db: Db, raw = process.env.HARBORMASTER_DE
   }
 }
 
-async function seedOne(db: Db, c: z.output<typeof demoClusters>[number]) {
+/** Whether the stored connection is the one the kubeconfig file describes now (same server, CA, credentials). */
+function sameConnection(row: ClusterRow, prepared: PreparedConnection): boolean {
+  try {
+    return JSON.stringify(clusterConnection(row)) === JSON.stringify(prepared.connection);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the stored settings already hold every demo setting (the stored ones have defaults filled in). */
+function hasSettings(stored: unknown, wanted: Record<string, unknown>): boolean {
+  const s = (stored ?? {}) as Record<string, unknown>;
+  return Object.entries(wanted).every(([k, v]) => JSON.stringify(s[k]) === JSON.stringify(v));
+}
+
+/** Waits for the extension operation the install action started (it runs after the action's commit). */
+async function installFinished(db: Db, clusterId: string, timeoutMs = 15 * 60_000): Promise<ExtensionRow | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await extensionWorkers.get(clusterId);
+    const ext = await extensionRow(db, clusterId);
+    if (!ext || effectiveStatus(ext).status !== 'installing' || Date.now() > deadline) return ext;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function seedOne(db: Db, caller: Caller, c: z.output<typeof demoClusters>[number]) {
   const kubeconfig = fs.readFileSync(c.kubeconfigPath, 'utf8');
-  const prepared = prepareConnection({ mode: 'kubeconfig', kubeconfig });
+  const connection = { mode: 'kubeconfig' as const, kubeconfig };
+  const prepared = prepareConnection(connection);
   const probe = await probeConnection(prepared.connection);
   if (!probe.reachable) throw new Error(`cannot reach it: ${probe.error?.message ?? 'unknown error'}`);
-  let row = await findClusterRow(db, c.name);
-  await db.transaction(async (tx) => {
-    if (row) {
-      row = await replaceCredentials(tx, row, prepared, probe);
-      await writeAudit(tx, { requestId: 'demo-seed', actor: null, action: 'clusters.updateCredentials', targetType: 'cluster', targetName: c.name, outcome: 'success', message: 'demo seed: new testbed ports and certificates', after: clusterRegistrationDto(row).connection });
-    } else {
-      row = await insertCluster(tx, { name: c.name, displayName: c.displayName, kind: c.kind, location: c.location, region: c.region, prepared, probe, createdBy: null });
-      await writeAudit(tx, { requestId: 'demo-seed', actor: null, action: 'clusters.register', targetType: 'cluster', targetName: c.name, outcome: 'success', message: 'demo seed', after: clusterRegistrationDto(row) });
-    }
-  });
-  if (!row) return;
+  const existing = await findClusterRow(db, c.name);
+  if (!existing) {
+    await runAction('clusters.register', { name: c.name, ...(c.displayName ? { displayName: c.displayName } : {}), kind: c.kind, location: c.location, region: c.region, connection }, caller);
+  } else if (!sameConnection(existing, prepared)) {
+    // A restarted testbed has new ports and certificates.
+    await runAction('clusters.updateCredentials', { name: c.name, connection }, caller);
+  }
+  const row = await getClusterRow(db, c.name);
   if (probe.extension?.flavor === 'azureml') return;
 
   const sslCname = `ml.${c.name}.harbormaster.local`;
@@ -104,17 +127,13 @@ async function seedOne(db: Db, c: z.output<typeof demoClusters>[number]) {
     const fresh = v?.ok && v.info && Date.parse(v.info.notAfter) - Date.now() > EXPIRY_WARNING_DAYS * 86_400_000;
     if (!fresh) tls = generateDemoCertificate(sslCname);
   }
-  let operationId: string | undefined;
-  const target = row;
-  await db.transaction(async (tx) => {
-    const p = await prepareInstall(tx, target, { settings, tls, confirm: true }, { dryRun: false, requestedBy: 'demo' });
-    operationId = p.operationId;
-    await writeAudit(tx, { requestId: 'demo-seed', actor: null, action: 'clusters.extension.install', targetType: 'cluster.extension', targetName: c.name, outcome: 'success', message: 'demo seed', before: p.audit.before, after: p.audit.after });
-  });
-  if (operationId) await runExtensionOperation(db, row.id, operationId, { rolloutTimeoutMs: 120_000 });
-  const done = await extensionRow(db, row.id);
-  if (done?.status !== 'installed') throw new Error(`extension install ${done?.status}: ${done?.message ?? ''}`);
+  // Installed by this version with these settings and still there: nothing to do (a restart changes nothing).
+  const upToDate =
+    !tls && ext && effectiveStatus(ext).status === 'installed' && ext.version === EXTENSION_VERSION && probe.extension?.flavor === 'harbormaster' && hasSettings(ext.settings, settings);
+  if (!upToDate) {
+    await runAction('clusters.extension.install', { name: c.name, settings, ...(tls ? { tls } : {}), confirm: true }, caller);
+    const done = await installFinished(db, row.id);
+    if (done?.status !== 'installed') throw new Error(`extension install ${done ? effectiveStatus(done).status : 'missing'}: ${done?.message ?? ''}`);
+  }
   logger.info({ cluster: c.name }, 'demo cluster registered and extension installed');
 }
-
-addDemoSeeding((db) => seedDemoClusters(db));

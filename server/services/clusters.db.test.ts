@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import YAML from 'yaml';
 import { createCast, call, type Cast } from '@/test/fixtures';
-import { auditEvents, clusters } from '../db/schema';
-import { registerAttachmentLister } from './clusters';
+import { auditEvents, clusters, computeTargets, workspaces } from '../db/schema';
 import * as listRoute from '@/app/api/v1/clusters/route';
 import * as itemRoute from '@/app/api/v1/clusters/[cluster]/route';
 import * as healthRoute from '@/app/api/v1/clusters/[cluster]/health/route';
@@ -102,12 +101,12 @@ describe('registering a cluster', () => {
 
   it('refuses to remove a cluster while compute targets are attached, naming them', async () => {
     const [row] = await cast.db.db.select().from(clusters).where(eq(clusters.name, 'edge-lyon'));
-    let attached = true;
-    registerAttachmentLister(async (_db, id) => (attached && id === row.id ? [{ workspace: 'vision', name: 'lyon-gpu', namespace: 'vision-lyon' }] : []));
+    const [vision] = await cast.db.db.select().from(workspaces).where(eq(workspaces.name, 'vision'));
+    await cast.db.db.insert(computeTargets).values({ workspaceId: vision.id, name: 'lyon-gpu', clusterId: row.id, namespace: 'vision-lyon' });
     const refused = await call(itemRoute.DELETE, { method: 'DELETE', token: cast.users.admin.token, params: { cluster: 'edge-lyon' } });
     expect(refused.status).toBe(409);
     expect(refused.json.detail).toMatch(/1 compute target\(s\) attached: vision\/lyon-gpu/);
-    attached = false;
+    await cast.db.db.delete(computeTargets).where(eq(computeTargets.clusterId, row.id));
     const ok = await call(itemRoute.DELETE, { method: 'DELETE', token: cast.users.admin.token, params: { cluster: 'edge-lyon' } });
     expect(ok.status).toBe(200);
     expect(ok.json.message).toMatch(/Nothing was changed on the cluster/);

@@ -5,7 +5,7 @@ import { reduceKubeconfig, type MinimalKubeconfig } from '@/lib/clusters/kubecon
 import type { z } from 'zod';
 import type { clusterConnectionInput, ClusterKind, ClusterLocation } from '@/lib/clusters/schemas';
 import type { DbOrTx } from '../db';
-import { clusterExtensions, clusters } from '../db/schema';
+import { clusterExtensions, clusters, computeTargets, workspaces } from '../db/schema';
 import { AppError } from '../errors';
 import { decryptSecret, encryptSecret } from '../secrets';
 import { KubeClient, type ClusterConnection } from '../kube/client';
@@ -14,7 +14,7 @@ import { probeCluster, type ClusterProbe } from '../kube/probe';
 import { AUTH_REASONS, REASON_LABELS, type KubeErrorReason } from '../kube/errors';
 
 // Registered clusters: rows, credentials (encrypted at rest, bound to the cluster id, never in any DTO),
-// the per-cluster client and live cache, registration checks, and the hook the compute-target issue fills.
+// the per-cluster client and live cache, registration checks, and the compute targets attached to a cluster.
 
 export type ClusterRow = typeof clusters.$inferSelect;
 export type ExtensionRow = typeof clusterExtensions.$inferSelect;
@@ -59,19 +59,14 @@ export function liveCache(row: ClusterRow): ClusterCache {
   return clusterCache(row.id, row.name, `${row.credentialsVersion}`, () => clusterClient(row));
 }
 
-/**
- * Compute targets attached to a cluster (workspace + target name). The compute-target issue fills this in;
- * removing a cluster is refused while it returns anything.
- */
-export type AttachmentLister = (db: DbOrTx, clusterId: string) => Promise<Array<{ workspace: string; name: string; namespace?: string }>>;
-const g = globalThis as unknown as { __hmAttachmentListers?: AttachmentLister[] };
-export function registerAttachmentLister(fn: AttachmentLister) {
-  (g.__hmAttachmentListers ??= []).push(fn);
-}
-export async function clusterAttachments(db: DbOrTx, clusterId: string) {
-  const out: Array<{ workspace: string; name: string; namespace?: string }> = [];
-  for (const fn of g.__hmAttachmentListers ?? []) out.push(...(await fn(db, clusterId)));
-  return out;
+/** Compute targets attached to a cluster (workspace, target name, namespace): removing the cluster is refused while there are any. */
+export async function clusterAttachments(db: DbOrTx, clusterId: string): Promise<Array<{ workspace: string; name: string; namespace: string }>> {
+  return db
+    .select({ workspace: workspaces.name, name: computeTargets.name, namespace: computeTargets.namespace })
+    .from(computeTargets)
+    .innerJoin(workspaces, eq(computeTargets.workspaceId, workspaces.id))
+    .where(eq(computeTargets.clusterId, clusterId))
+    .orderBy(asc(workspaces.name), asc(computeTargets.name));
 }
 
 type ConnectionInput = z.output<typeof clusterConnectionInput>;

@@ -2,9 +2,12 @@
 // name aks-westeurope (the test profile has the same AKS pool labels): what a data scientist sees at once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomObjectsApi } from '@kubernetes/client-node';
+import { asc } from 'drizzle-orm';
 import { createCast, type Cast } from '@/test/fixtures';
 import { k8sSkipReason, kubeConfig } from '@/testbed/test-helpers';
 import { dropAllClusterCaches } from '../kube/cache';
+import { auditEvents } from '../db/schema';
+import { SYSTEM_USER_EMAIL } from '../auth/users';
 import { runAction } from '../actions/run';
 import { installAndWait, registerTestCluster } from './clusters.k8s-support';
 import { DEMO_COMPUTE_TARGETS, seedDemoCompute } from './compute-demo';
@@ -28,9 +31,18 @@ describe.skipIf(k8sSkipReason)('demo compute seeding', () => {
     await cast?.cleanup();
   });
 
-  it('creates the four sizes and a target with a quota for each workspace, and a second run changes nothing', async () => {
+  it('creates the four sizes and a target with a quota for each workspace as the system account, and a second run changes nothing', async () => {
+    const audit = async () => cast.db.db.select().from(auditEvents).orderBy(asc(auditEvents.id));
+    const before = (await audit()).length;
     await seedDemoCompute(cast.db.db);
+    const seeded = (await audit()).slice(before);
+    expect(seeded.map((a) => [a.action, a.targetName, a.outcome, a.actorEmail])).toEqual([
+      ['instancetypes.apply', 'aks-westeurope/cpu-small,cpu-large,gpu-1,gpu-4', 'success', SYSTEM_USER_EMAIL],
+      ['compute.attach', 'aks-gpu', 'success', SYSTEM_USER_EMAIL],
+      ['compute.attach', 'aks-cpu', 'success', SYSTEM_USER_EMAIL],
+    ]);
     await seedDemoCompute(cast.db.db);
+    expect(await audit()).toHaveLength(before + seeded.length);
     const vision = await listComputeTargets(cast.db.db, 'vision');
     const forecasting = await listComputeTargets(cast.db.db, 'forecasting');
     expect(vision.map((t) => t.row.name)).toEqual(['aks-gpu']);

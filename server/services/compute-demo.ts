@@ -1,22 +1,16 @@
 import 'server-only';
 import type { Db } from '../db';
 import type { InstanceTypeSpec } from '@/lib/domain';
-import { attachComputeInput } from '@/lib/compute/schemas';
-import { INSTANCE_TYPE_API_VERSION, INSTANCE_TYPE_KIND } from '@/lib/instance-types/schema';
-import { writeAudit } from '../audit/audit';
-import { addDemoSeeding } from '../demo/seed';
+import { INSTANCE_TYPE_API_VERSION, INSTANCE_TYPE_KIND, INSTANCE_TYPE_LIST_KIND, toCustomResource } from '@/lib/instance-types/schema';
+import { runAction, systemCaller, type Caller } from '../actions/run';
 import { getObject } from '../kube/apply';
 import { logger } from '../logger';
 import { findClusterRow, liveCache } from './clusters';
-// The clusters' demo seeding registers itself when this module loads; importing it first keeps the order:
-// clusters registered and the extension installed, then instance types and compute targets.
-import './clusters-demo';
 import { findComputeTargetCaseInsensitive } from './compute-targets';
-import { attachComputeTarget } from './compute-targets-write';
-import { applyInstanceTypes } from './instance-types';
 
 // `npm run demo` (DESIGN §9): instance types cpu-small, cpu-large, gpu-1, gpu-4 on both demo clusters, and
 // compute targets with quotas for vision and forecasting, so a data scientist sees real choices at once.
+// Runs after the clusters' seeding (server/demo/seed.ts), through the actions as the system account.
 // Idempotent: existing instance types (maybe edited since) and targets are left as they are.
 
 type Sizes = Record<'cpu-small' | 'cpu-large' | 'gpu-1' | 'gpu-4', InstanceTypeSpec>;
@@ -44,7 +38,7 @@ export const DEMO_COMPUTE_TARGETS = [
   { workspace: 'forecasting', name: 'factory-cpu', cluster: 'onprem-factory', defaultInstanceType: 'cpu-small', allowedInstanceTypes: ['cpu-small', 'cpu-large'], quota: { cpu: '16', memory: '64Gi', pods: '20' }, description: 'Factory CPU pool, close to the sensor data' },
 ];
 
-async function seedInstanceTypes(db: Db, cluster: string) {
+async function seedInstanceTypes(db: Db, caller: Caller, cluster: string) {
   const row = await findClusterRow(db, cluster);
   const wanted = DEMO_INSTANCE_TYPES[cluster];
   if (!row || !wanted) return;
@@ -54,26 +48,21 @@ async function seedInstanceTypes(db: Db, cluster: string) {
     if (!(await getObject(client, { apiVersion: INSTANCE_TYPE_API_VERSION, kind: INSTANCE_TYPE_KIND, name: it.name }, 8000))) missing.push(it);
   }
   if (!missing.length) return;
-  await db.transaction(async (tx) => {
-    const applied = await applyInstanceTypes(tx, row, missing, { dryRun: false });
-    await writeAudit(tx, { requestId: 'demo-seed', actor: null, action: 'instancetypes.apply', targetType: 'instancetype', targetName: `${cluster}/${missing.map((m) => m.name).join(',')}`, outcome: 'success', message: 'demo seed', after: applied.map((a) => a.after) });
-  });
+  const document = { apiVersion: INSTANCE_TYPE_API_VERSION, kind: INSTANCE_TYPE_LIST_KIND, items: missing.map((m) => toCustomResource(m)) };
+  await runAction('instancetypes.apply', { cluster, document }, caller);
 }
 
-async function seedTarget(db: Db, t: (typeof DEMO_COMPUTE_TARGETS)[number]) {
+async function seedTarget(db: Db, caller: Caller, t: (typeof DEMO_COMPUTE_TARGETS)[number]) {
   if (!(await findClusterRow(db, t.cluster))) return;
   if (await findComputeTargetCaseInsensitive(db, t.workspace, t.name)) return;
-  const input = attachComputeInput.parse(t);
-  await db.transaction(async (tx) => {
-    const { snapshot } = await attachComputeTarget(tx, input, { dryRun: false, userId: null });
-    await writeAudit(tx, { requestId: 'demo-seed', actor: null, action: 'compute.attach', targetType: 'compute', targetName: t.name, workspace: t.workspace, outcome: 'success', message: 'demo seed', after: snapshot });
-  });
+  await runAction('compute.attach', t, caller);
 }
 
-export async function seedDemoCompute(db: Db) {
+export async function seedDemoCompute(db: Db, caller?: Caller) {
+  const as = caller ?? (await systemCaller(db, 'demo-seed'));
   for (const cluster of Object.keys(DEMO_INSTANCE_TYPES)) {
     try {
-      await seedInstanceTypes(db, cluster);
+      await seedInstanceTypes(db, as, cluster);
     } catch (e) {
       logger.error({ err: e, cluster }, 'demo instance types could not be created');
       console.error(`Demo instance types on ${cluster}: ${(e as Error).message}`);
@@ -81,12 +70,10 @@ export async function seedDemoCompute(db: Db) {
   }
   for (const t of DEMO_COMPUTE_TARGETS) {
     try {
-      await seedTarget(db, t);
+      await seedTarget(db, as, t);
     } catch (e) {
       logger.error({ err: e, target: `${t.workspace}/${t.name}` }, 'demo compute target could not be attached');
       console.error(`Demo compute target ${t.workspace}/${t.name}: ${(e as Error).message}`);
     }
   }
 }
-
-addDemoSeeding((db) => seedDemoCompute(db));

@@ -4,7 +4,6 @@ import type { DbOrTx } from '../db';
 import { clusters, computeTargets, workspaces } from '../db/schema';
 import { AppError } from '../errors';
 import type { ComputeTargetRef } from '@/lib/domain';
-import { registerAttachmentLister } from './clusters';
 
 // Read side of compute targets, shared by the compute-target feature (attach/edit/detach, quotas, fit) and
 // by job submission (which target, which namespace, which instance types). Writes live in
@@ -41,7 +40,7 @@ export async function listComputeTargets(db: DbOrTx, workspace: string): Promise
   return rows.map(record);
 }
 
-/** Every compute target on a cluster (ops views, detach guard of the cluster). */
+/** Every compute target on a cluster (ops views, instance types in use). */
 export async function listComputeTargetsOnCluster(db: DbOrTx, clusterId: string): Promise<ComputeTargetRecord[]> {
   const rows = await base(db).where(eq(computeTargets.clusterId, clusterId)).orderBy(asc(workspaces.name), asc(computeTargets.name));
   return rows.map(record);
@@ -70,14 +69,4 @@ export async function findComputeTargetCaseInsensitive(db: DbOrTx, workspace: st
 export async function listAllComputeTargets(db: DbOrTx): Promise<ComputeTargetRecord[]> {
   const rows = await base(db).orderBy(asc(workspaces.name), asc(computeTargets.name));
   return rows.map(record);
-}
-
-// Removing a cluster is refused while targets are attached to it (server/actions/clusters.ts asks the listers).
-// Once per process: Next.js may load this module in several bundles, and the listers live on globalThis.
-const registered = globalThis as unknown as { __hmComputeAttachmentLister?: boolean };
-if (!registered.__hmComputeAttachmentLister) {
-  registered.__hmComputeAttachmentLister = true;
-  registerAttachmentLister(async (db, clusterId) =>
-    (await listComputeTargetsOnCluster(db, clusterId)).map((t) => ({ workspace: t.workspace, name: t.row.name, namespace: t.row.namespace })),
-  );
 }

@@ -53,16 +53,12 @@ export interface ExtensionStep {
 
 const tlsPurpose = (clusterId: string) => `cluster:${clusterId}:router-tls`;
 
-/** Where the router's online endpoints come from (the online-endpoints issue registers a source). */
-export type RouterEndpointSource = (db: DbOrTx, clusterId: string) => Promise<RouterEndpoint[]>;
-const g = globalThis as unknown as { __hmRouterEndpointSources?: RouterEndpointSource[] };
-export function registerRouterEndpointSource(fn: RouterEndpointSource) {
-  (g.__hmRouterEndpointSources ??= []).push(fn);
-}
-export async function routerEndpoints(db: DbOrTx, clusterId: string): Promise<RouterEndpoint[]> {
-  const out: RouterEndpoint[] = [];
-  for (const fn of g.__hmRouterEndpointSources ?? []) out.push(...(await fn(db, clusterId)));
-  return out;
+/**
+ * The online endpoints the inference router of a cluster routes to. There are no endpoint tables yet: the
+ * online-endpoints issue reads them here from its tables; until then the router serves no endpoints.
+ */
+export async function routerEndpoints(_db: DbOrTx, _clusterId: string): Promise<RouterEndpoint[]> {
+  return [];
 }
 
 export interface StoredTls {

@@ -11,7 +11,9 @@ import YAML from 'yaml';
 import { ApiextensionsV1Api, AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { HealthCheckCode, HealthCheckDto } from '@/lib/clusters/schemas';
 import { createCast, type Cast } from '@/test/fixtures';
-import { k8sSkipReason, kubeConfig, kubeconfigPath, waitFor } from '@/testbed/test-helpers';
+import { eq } from 'drizzle-orm';
+import { k8sSkipReason, kubeConfig, kubeconfigPath, testNamespace, waitFor } from '@/testbed/test-helpers';
+import { computeTargets, workspaces } from '../db/schema';
 import { createPki, fullChain, opensslDate, type Pki } from '../kube/router/test-pki';
 import { dropAllClusterCaches } from '../kube/cache';
 import { getClusterRow } from './clusters';
@@ -32,6 +34,7 @@ describe.skipIf(k8sSkipReason)('health checks on real broken states', () => {
   let crds: ApiextensionsV1Api;
   let objects: CustomObjectsApi;
   const settings = { enableInference: true, inferenceRouterServiceType: 'clusterIP', sslCname: CNAME, inferenceRouterHA: true };
+  const targetNs = testNamespace('health-target');
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-health-'));
@@ -90,6 +93,37 @@ describe.skipIf(k8sSkipReason)('health checks on real broken states', () => {
       await patch({ 'harbormaster.io/sim-image-pull-error': null });
     }
     await until('component_not_ready', (x) => x.status === 'ok', 'router ready again');
+  });
+
+  it('warning_events: a warning in the namespace of a compute target on the cluster counts, one elsewhere does not', async () => {
+    const now = new Date().toISOString();
+    await core.createNamespacedEvent({
+      namespace: targetNs.name,
+      body: {
+        metadata: { name: 'train-abc.warning', namespace: targetNs.name },
+        type: 'Warning',
+        reason: 'FailedScheduling',
+        message: '0/4 nodes are available: 4 Insufficient nvidia.com/gpu.',
+        involvedObject: { kind: 'Pod', name: 'train-abc', namespace: targetNs.name },
+        source: { component: 'default-scheduler' },
+        firstTimestamp: now as never,
+        lastTimestamp: now as never,
+        count: 1,
+      },
+    });
+    const row = await getClusterRow(cast.db.db, NAME);
+    const [vision] = await cast.db.db.select().from(workspaces).where(eq(workspaces.name, 'vision'));
+    await cast.db.db.insert(computeTargets).values({ workspaceId: vision.id, name: 'health-target', clusterId: row.id, namespace: targetNs.name });
+    try {
+      const c = await until('warning_events', (x) => x.detail.includes(`${targetNs.name}/train-abc`), 'the scheduler warning in the target namespace');
+      expect(c.status).toBe('warning');
+      expect(c.detail).toMatch(new RegExp(`in the last hour in azureml, ${targetNs.name} — .*FailedScheduling on Pod ${targetNs.name}/train-abc: 0/4 nodes are available`));
+    } finally {
+      await cast.db.db.delete(computeTargets).where(eq(computeTargets.clusterId, row.id));
+    }
+    // Without the target its namespace is none of Harbormaster's business.
+    const after = (await health()).warning_events;
+    expect(after.detail).not.toContain(targetNs.name);
   });
 
   it('crd_missing: the InstanceType CRD deleted under an installed extension', async () => {

@@ -1,4 +1,5 @@
 import 'server-only';
+import { asc, eq } from 'drizzle-orm';
 import type { ExtensionSettings } from '@/lib/domain';
 import { HEALTH_CHECK_CODES, type CheckStatus, type HealthCheckCode, type HealthCheckDto } from '@/lib/clusters/schemas';
 import { checkNoProxy } from '@/lib/extension/no-proxy';
@@ -8,6 +9,7 @@ import { GPU_RESOURCE } from '@/lib/instance-types/resources';
 import { withDefaultInstanceType } from '@/lib/instance-types/schema';
 import { parseQuantity } from '@/lib/quantity';
 import type { DbOrTx } from '../db';
+import { computeTargets } from '../db/schema';
 import { AUTH_REASONS, isKubeError, REASON_LABELS, UNREACHABLE_REASONS, type KubeErrorReason } from '../kube/errors';
 import type { LeanEvent, LeanInstanceType, LeanNode, LeanPod, LeanWorkload } from '../kube/cache';
 import { describePermission, missingPermissions, supportedWindowText, versionInfo, type ClusterProbe, type ExtensionDetection, type VersionInfo } from '../kube/probe';
@@ -322,16 +324,10 @@ export function statusFromChecks(checks: HealthCheckDto[]): { status: ClusterSta
   return { status: 'Healthy' };
 }
 
-/** Compute namespaces of a cluster (the compute-target issue registers a source). */
-export type NamespaceSource = (db: DbOrTx, clusterId: string) => Promise<string[]>;
-const g = globalThis as unknown as { __hmComputeNamespaceSources?: NamespaceSource[] };
-export function registerComputeNamespaceSource(fn: NamespaceSource) {
-  (g.__hmComputeNamespaceSources ??= []).push(fn);
-}
+/** Namespaces of the compute targets on a cluster (their warning events count too). */
 async function computeNamespaces(db: DbOrTx, clusterId: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const fn of g.__hmComputeNamespaceSources ?? []) out.push(...(await fn(db, clusterId)));
-  return out;
+  const rows = await db.selectDistinct({ namespace: computeTargets.namespace }).from(computeTargets).where(eq(computeTargets.clusterId, clusterId)).orderBy(asc(computeTargets.namespace));
+  return rows.map((r) => r.namespace);
 }
 
 export interface HealthReport {

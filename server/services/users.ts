@@ -1,13 +1,15 @@
 import 'server-only';
-import { asc, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { memberships, users, workspaces } from '../db/schema';
-import { userDto } from '../auth/users';
+import { notSystemUser, userDto } from '../auth/users';
+
+// People lists and counts leave out the system account (server/auth/users.ts): it is no person and never signs in.
 
 /** Every user with the workspaces they are a data scientist in (one query per table, not per user). */
 export async function listUsersWithWorkspaces(db: DbOrTx) {
   const [rows, links] = await Promise.all([
-    db.select().from(users).orderBy(asc(users.email)),
+    db.select().from(users).where(notSystemUser()).orderBy(asc(users.email)),
     db.select({ userId: memberships.userId, name: workspaces.name }).from(memberships).innerJoin(workspaces, eq(memberships.workspaceId, workspaces.id)).where(eq(workspaces.status, 'active')),
   ]);
   const byUser = new Map<string, string[]>();
@@ -16,13 +18,13 @@ export async function listUsersWithWorkspaces(db: DbOrTx) {
 }
 
 export async function activeUserEmails(db: DbOrTx): Promise<string[]> {
-  return (await db.select({ email: users.email }).from(users).where(eq(users.status, 'active')).orderBy(asc(users.email))).map((u) => u.email);
+  return (await db.select({ email: users.email }).from(users).where(and(eq(users.status, 'active'), notSystemUser())).orderBy(asc(users.email))).map((u) => u.email);
 }
 
 /** Counts for the ops overview. */
 export async function peopleAndWorkspaceCounts(db: DbOrTx) {
   const [byStatus, [ws]] = await Promise.all([
-    db.select({ status: users.status, n: count() }).from(users).groupBy(users.status),
+    db.select({ status: users.status, n: count() }).from(users).where(notSystemUser()).groupBy(users.status),
     db.select({ n: count() }).from(workspaces).where(eq(workspaces.status, 'active')),
   ]);
   const get = (s: string) => Number(byStatus.find((r) => r.status === s)?.n ?? 0);
