@@ -32,7 +32,16 @@ export function ExtensionBadge({ extension }: { extension: { flavor: string; sta
   return <StatusBadge kind="extension" status={extension.status} detail={extension.status === 'installed' && extension.version ? `v${extension.version}` : undefined} />;
 }
 
-export function ClustersTable({ clusters, empty }: { clusters: ClusterRowDto[]; empty?: React.ReactNode }) {
+export interface ClustersTableProps {
+  clusters: ClusterRowDto[];
+  empty?: React.ReactNode;
+  /** Beside the filter (e.g. the live indicator). */
+  toolbar?: React.ReactNode;
+  /** Rows (by name) to flash after a live update. */
+  highlightedRowIds?: ReadonlySet<string>;
+}
+
+export function ClustersTable({ clusters, empty, toolbar, highlightedRowIds }: ClustersTableProps) {
   const columns = React.useMemo<ColumnDef<ClusterRowDto>[]>(
     () => [
       {
@@ -123,6 +132,8 @@ export function ClustersTable({ clusters, empty }: { clusters: ClusterRowDto[]; 
       filterable
       filterPlaceholder="Filter clusters…"
       defaultSorting={[{ id: 'name', desc: false }]}
+      toolbar={toolbar}
+      highlightedRowIds={highlightedRowIds}
       empty={empty ?? <EmptyState title="No clusters" description="Register a cluster to run ML work on it." />}
     />
   );

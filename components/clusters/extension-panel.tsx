@@ -2,67 +2,77 @@
 
 import * as React from 'react';
 import { useRouter } from 'next/navigation';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { ErrorState } from '@/components/ui/error-state';
+import { SkeletonBlock } from '@/components/ui/skeleton';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { RelativeTime } from '@/components/ui/relative-time';
 import { useAction } from '@/components/forms/use-action';
+import { liveQueries } from '@/components/live/query-keys';
+import { fetchJson, FetchError } from '@/components/live/fetch-json';
+import { useWatch } from '@/components/live/use-watch';
+import { LivePausedBanner, WatchIndicator } from '@/components/live/live-status';
 import type { ExtensionDto } from '@/server/services/extension';
 import { InstallProgress } from './install-progress';
 import { ExtensionForm } from './extension-form';
 import { SettingsView } from './settings-view';
 
-/** Polls the extension while an install runs, so its steps move on screen. */
-function useExtension(cluster: string, initial: ExtensionDto) {
+/**
+ * The extension as the server rendered it (hydrated into react-query), kept current by its stream: install
+ * steps move on screen as the installer records them. When an install ends, a toast says how, and the page
+ * re-renders on the server (the header's health and the tabs' counts follow).
+ */
+function useExtension(cluster: string) {
   const router = useRouter();
-  const [ext, setExt] = React.useState(initial);
-  React.useEffect(() => setExt(initial), [initial]);
+  const queryClient = useQueryClient();
+  const query = liveQueries.extension(cluster);
+  const ext = useQuery({ queryKey: query.queryKey, queryFn: () => fetchJson<ExtensionDto>(query.url) });
+  const watch = useWatch<ExtensionDto>({ query, kind: 'resource' });
+  const status = ext.data?.status;
+  const previous = React.useRef(status);
   React.useEffect(() => {
-    if (ext.status !== 'installing') return;
-    let stop = false;
-    const t = setInterval(async () => {
-      try {
-        const res = await fetch(`/api/v1/clusters/${encodeURIComponent(cluster)}/extension`, { cache: 'no-store' });
-        if (!res.ok || stop) return;
-        const next = (await res.json()) as ExtensionDto;
-        setExt(next);
-        if (next.status !== 'installing') {
-          if (next.status === 'installed') toast.success(`Extension installed on ${cluster}`);
-          else if (next.status === 'failed') toast.error(next.message ?? 'The install failed');
-          router.refresh();
-        }
-      } catch {
-        /* keep the last state; the next tick retries */
-      }
-    }, 1000);
-    return () => {
-      stop = true;
-      clearInterval(t);
-    };
-  }, [cluster, ext.status, router]);
-  return [ext, setExt] as const;
+    const before = previous.current;
+    previous.current = status;
+    if (before !== 'installing' || !status || status === 'installing') return;
+    if (status === 'installed') toast.success(`Extension installed on ${cluster}`);
+    else if (status === 'failed') toast.error(ext.data?.message ?? 'The install failed');
+    router.refresh();
+  }, [status, cluster, router, ext.data?.message]);
+  const setExt = React.useCallback((next: ExtensionDto) => queryClient.setQueryData(query.queryKey, next), [queryClient, query.queryKey]);
+  return { ext, watch, setExt };
 }
 
 export interface ExtensionPanelProps {
   cluster: string;
-  extension: ExtensionDto;
   canManage: boolean;
   network: { serviceCidrs: string[]; podCidrs: string[] } | null;
 }
 
-export function ExtensionPanel({ cluster, extension, canManage, network }: ExtensionPanelProps) {
-  const [ext, setExt] = useExtension(cluster, extension);
+export function ExtensionPanel({ cluster, canManage, network }: ExtensionPanelProps) {
+  const { ext: query, watch, setExt } = useExtension(cluster);
   const uninstall = useAction<{ message: string; extension: ExtensionDto }>('clusters.extension.uninstall');
   const [confirm, setConfirm] = React.useState<null | 'keep' | 'purge'>(null);
+  const ext = query.data;
+
+  if (!ext) {
+    if (query.error) {
+      const e = query.error as FetchError;
+      return <ErrorState problem={{ title: 'The extension could not be read', detail: e.message, status: e.status, requestId: e.requestId }} onRetry={() => void query.refetch()} />;
+    }
+    return <SkeletonBlock lines={6} label="Loading the extension" />;
+  }
 
   if (ext.flavor === 'azureml') {
     return (
       <Card>
         <CardHeader>
-          <CardTitle className="flex items-center gap-2">
+          <CardTitle className="flex flex-wrap items-center gap-2">
             Azure ML extension <StatusBadge kind="extension" status="installed" detail="Microsoft.AzureML.Kubernetes" />
+            <WatchIndicator watch={watch} className="ml-auto font-normal" />
           </CardTitle>
           <CardDescription>{ext.azureMl?.detail}. Harbormaster uses it as it is and never installs over it; manage it with az k8s-extension.</CardDescription>
         </CardHeader>
@@ -92,11 +102,13 @@ export function ExtensionPanel({ cluster, extension, canManage, network }: Exten
   const installed = ext.status === 'installed' || ext.status === 'failed';
   return (
     <div className="grid gap-6 lg:grid-cols-5">
+      <LivePausedBanner watch={watch} className="lg:col-span-5" />
       <div className="grid content-start gap-6 lg:col-span-2">
         <Card>
           <CardHeader>
             <CardTitle className="flex flex-wrap items-center gap-2">
               Harbormaster ML extension <StatusBadge kind="extension" status={ext.status} detail={ext.version ? `v${ext.version}` : undefined} />
+              <WatchIndicator watch={watch} className="ml-auto font-normal" />
             </CardTitle>
             <CardDescription>
               {ext.status === 'notInstalled'

@@ -2,6 +2,7 @@
 
 import * as React from 'react';
 import { useRouter } from 'next/navigation';
+import { useQuery } from '@tanstack/react-query';
 import { parse } from 'yaml';
 import { toast } from 'sonner';
 import { Rocket, ShieldCheck } from 'lucide-react';
@@ -16,6 +17,7 @@ import { DryRunResult } from './dry-run-result';
 import { JobFormFields } from './job-form-fields';
 import { YamlEditor } from './yaml-editor';
 import { sendJob, type JobBody } from './job-request';
+import { fetchJson } from '@/components/live/fetch-json';
 import { instanceTypeOption, type TargetInstanceTypeLike } from '@/lib/jobs/instance-type-options';
 import type { DryRunAnswer, EnvironmentOption, JobIssueDto, Problem, TargetOption } from './types';
 
@@ -39,7 +41,6 @@ function keyFor(): string {
 
 export function JobEditor({ workspace, targets: initialTargets, environments, canSubmit }: JobEditorProps) {
   const router = useRouter();
-  const [targets, setTargets] = React.useState(initialTargets);
   const [mode, setMode] = React.useState<Mode>('form');
   const [view, setView] = React.useState<FormView>({ form: { ...EMPTY_FORM, compute: initialTargets[0]?.name ?? '' }, extra: emptyExtra() });
   const [yamlText, setYamlText] = React.useState('');
@@ -60,27 +61,26 @@ export function JobEditor({ workspace, targets: initialTargets, environments, ca
     setResult(null);
   }, [bodyKey, code]);
 
-  // Live "can start N now" for the chosen target (the compute pages' own API).
+  // "Can start N now" for the chosen target (the compute pages' own API): read when a target is picked and
+  // again when the window regains focus after 30 s, not on a timer.
   const compute = view.form.compute;
-  React.useEffect(() => {
-    if (!compute) return;
-    let stop = false;
-    const load = async () => {
-      try {
-        const r = await fetch(`/api/v1/workspaces/${encodeURIComponent(workspace)}/computes/${encodeURIComponent(compute)}/instance-types`, { credentials: 'same-origin' });
-        if (!r.ok || stop) return;
-        const data = (await r.json()) as { items: TargetInstanceTypeLike[]; live: boolean; errors?: Array<{ message: string }> };
-        setTargets((ts) => ts.map((t) => (t.name === compute ? { ...t, live: data.live, error: data.errors?.[0]?.message, instanceTypes: data.items.map(instanceTypeOption) } : t)));
-      } catch {
-        /* keep what we have */
-      }
-    };
-    const timer = setInterval(() => document.visibilityState === 'visible' && void load(), 15_000);
-    return () => {
-      stop = true;
-      clearInterval(timer);
-    };
-  }, [compute, workspace]);
+  const availability = useQuery({
+    queryKey: ['compute-instance-types', workspace, compute],
+    queryFn: () =>
+      fetchJson<{ items: TargetInstanceTypeLike[]; live: boolean; errors?: Array<{ message: string }> }>(
+        `/api/v1/workspaces/${encodeURIComponent(workspace)}/computes/${encodeURIComponent(compute)}/instance-types`,
+      ),
+    enabled: initialTargets.some((t) => t.name === compute),
+    refetchOnWindowFocus: true,
+  });
+  const fresh = availability.data;
+  const targets = React.useMemo(
+    () =>
+      fresh
+        ? initialTargets.map((t) => (t.name === compute ? { ...t, live: fresh.live, error: fresh.errors?.[0]?.message, instanceTypes: fresh.items.map(instanceTypeOption) } : t))
+        : initialTargets,
+    [fresh, initialTargets, compute],
+  );
 
   // The same parser as the server, as you type (deferred so typing stays smooth).
   const deferred = React.useDeferredValue(bodyKey);

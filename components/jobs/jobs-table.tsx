@@ -10,7 +10,17 @@ import { EmptyState } from '@/components/ui/empty-state';
 export type { JobSummaryDto as JobRowDto } from '@/lib/jobs/dto';
 import type { JobSummaryDto as JobRowDto } from '@/lib/jobs/dto';
 
-export function JobsTable({ workspace, jobs, empty }: { workspace: string; jobs: JobRowDto[]; empty: React.ReactNode }) {
+export interface JobsTableProps {
+  workspace: string;
+  jobs: JobRowDto[];
+  empty: React.ReactNode;
+  /** Beside the filter (e.g. the live indicator). */
+  toolbar?: React.ReactNode;
+  /** Rows (by uid) to flash after a live update. */
+  highlightedRowIds?: ReadonlySet<string>;
+}
+
+export function JobsTable({ workspace, jobs, empty, toolbar, highlightedRowIds }: JobsTableProps) {
   const columns = React.useMemo<ColumnDef<JobRowDto>[]>(
     () => [
       {
@@ -23,7 +33,21 @@ export function JobsTable({ workspace, jobs, empty }: { workspace: string; jobs:
           </div>
         ),
       },
-      { accessorKey: 'status', header: 'Status', cell: ({ row }) => <StatusBadge kind="job" status={row.original.status as never} /> },
+      {
+        accessorKey: 'status',
+        header: 'Status',
+        meta: { className: 'max-w-72' },
+        cell: ({ row }) => (
+          <div className="grid justify-items-start gap-1" data-job-status={row.original.status}>
+            <StatusBadge kind="job" status={row.original.status} />
+            {row.original.statusMessage ? (
+              <span className="line-clamp-2 text-xs text-muted-foreground" title={row.original.statusMessage}>
+                {row.original.statusMessage}
+              </span>
+            ) : null}
+          </div>
+        ),
+      },
       { accessorKey: 'type', header: 'Type' },
       { accessorKey: 'experimentName', header: 'Experiment', cell: ({ row }) => row.original.experimentName || <span className="text-muted-foreground">—</span> },
       {
@@ -46,11 +70,13 @@ export function JobsTable({ workspace, jobs, empty }: { workspace: string; jobs:
       label="Jobs"
       columns={columns}
       data={jobs}
-      getRowId={(j) => j.name}
+      getRowId={(j) => j.uid}
       rowHref={(j) => `/w/${workspace}/jobs/${encodeURIComponent(j.name)}`}
       filterable
       filterPlaceholder="Filter jobs…"
       defaultSorting={[{ id: 'createdAt', desc: true }]}
+      toolbar={toolbar}
+      highlightedRowIds={highlightedRowIds}
       empty={empty ?? <EmptyState title="No jobs yet" />}
     />
   );

@@ -2,9 +2,33 @@ import 'server-only';
 
 // The OpenAPI 3.1 description of /api/v1 (served at /api/v1/openapi.json). Each feature adds its paths
 // here next to its routes; the API test checks that every route file under app/api/v1 is described.
-type Op = { summary: string; permission?: string; body?: string; ok?: number; list?: boolean; params?: string[]; query?: string[] };
+// Conventions (DESIGN §4): a list answers {items, next?} — send `next` back as ?cursor= for the next page;
+// a list (or resource) that shows live state accepts ?watch=true and answers text/event-stream (`watch`).
+type Op = {
+  summary: string;
+  permission?: string;
+  body?: string;
+  ok?: number;
+  list?: boolean;
+  params?: string[];
+  query?: string[];
+  /** ?watch=true answers text/event-stream: 'list' streams list items, 'resource' the whole resource. */
+  watch?: 'list' | 'resource';
+};
 
 const problem = { $ref: '#/components/responses/Problem' };
+
+const WATCH_DESCRIPTION = {
+  list:
+    'With `watch=true` the answer is `text/event-stream` (Kubernetes\' watch, over Server-Sent Events), authorized like the list. ' +
+    'Each event\'s `data` is a WatchEvent `{"type": "ADDED"|"MODIFIED"|"DELETED", "object": <a list item>}`. On connect — and so on every ' +
+    'reconnect — the current items (the first page) are sent as `ADDED` (a full re-sync), then each change as it happens; apply them by the ' +
+    'item\'s uid. A comment line is sent every 15 s as a heartbeat.',
+  resource:
+    'With `watch=true` the answer is `text/event-stream`, authorized like the GET. Each event\'s `data` is a WatchEvent whose `type` is ' +
+    '`MODIFIED` and whose `object` is the whole resource (the shape of this GET): first at once, then whenever it changes. A comment line ' +
+    'is sent every 15 s as a heartbeat; on reconnect the first event is again the current resource.',
+} as const;
 
 function operation(op: Op) {
   const o: Record<string, unknown> = {
@@ -12,12 +36,20 @@ function operation(op: Op) {
     ...(op.permission ? { description: `Requires permission \`${op.permission}\`.` } : {}),
     parameters: [
       ...(op.params ?? []).map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } })),
-      ...(op.query ?? []).map((q) => ({ name: q, in: 'query', required: false, schema: { type: 'string' } })),
+      ...(op.query ?? []).map((q) =>
+        q === 'cursor'
+          ? { name: q, in: 'query', required: false, schema: { type: 'string' }, description: 'The `next` of the previous page (opaque).' }
+          : { name: q, in: 'query', required: false, schema: { type: 'string' } },
+      ),
+      ...(op.watch ? [{ name: 'watch', in: 'query', required: false, schema: { type: 'boolean' }, description: WATCH_DESCRIPTION[op.watch] }] : []),
     ],
     responses: {
       [String(op.ok ?? 200)]: {
-        description: 'OK',
-        content: { 'application/json': { schema: op.list ? { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object' } } } } : { type: 'object' } } },
+        description: op.watch ? `OK. ${WATCH_DESCRIPTION[op.watch]}` : 'OK',
+        content: {
+          'application/json': { schema: op.list ? { $ref: '#/components/schemas/List' } : { type: 'object' } },
+          ...(op.watch ? { 'text/event-stream': { schema: { $ref: '#/components/schemas/WatchEvent' } } } : {}),
+        },
       },
       '400': problem,
       '401': problem,
@@ -68,7 +100,7 @@ const PATHS: Record<string, Record<string, Op>> = {
   },
   '/api/v1/tokens/{id}': { delete: { summary: 'Revoke one of your tokens', params: ['id'] } },
   '/api/v1/clusters': {
-    get: { summary: 'Clusters with health, version, pools (capacity vs requested) and extension status; unreachable ones also in errors', permission: 'clusters.read', list: true },
+    get: { summary: 'Clusters with health, version, pools (capacity vs requested) and extension status; unreachable ones also in errors. watch=true streams changes (uid: the name)', permission: 'clusters.read', list: true, watch: 'list' },
     post: { summary: 'Register a cluster (kubeconfig + context, or in-cluster); runs the checks; credentials are stored encrypted and never returned', permission: 'clusters.manage', body: 'ClusterRegister', ok: 201 },
   },
   '/api/v1/clusters/{cluster}': {
@@ -80,7 +112,7 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/api/v1/clusters/{cluster}/check': { post: { summary: 'Run the registration checks again and store the result', permission: 'clusters.manage', params: ['cluster'] } },
   '/api/v1/clusters/{cluster}/health': { get: { summary: 'Every troubleshooting check with a stable code, status (ok, warning, error), detail and fix', permission: 'clusters.read', params: ['cluster'] } },
   '/api/v1/clusters/{cluster}/extension': {
-    get: { summary: 'Extension settings, status (notInstalled, installing, installed, failed) and step progress', permission: 'clusters.read', params: ['cluster'] },
+    get: { summary: 'Extension settings, status (notInstalled, installing, installed, failed) and step progress; watch=true streams it as it changes', permission: 'clusters.read', params: ['cluster'], watch: 'resource' },
     put: { summary: 'Install or upgrade the extension with settings (202; guarded changes need confirm: true)', permission: 'clusters.manage', params: ['cluster'], body: 'ExtensionInstall', ok: 202 },
     post: { summary: 'Same as PUT', permission: 'clusters.manage', params: ['cluster'], body: 'ExtensionInstall', ok: 202 },
     delete: { summary: 'Uninstall the extension; purge=true also deletes the InstanceType CRD, every instance type and the namespace', permission: 'clusters.manage', params: ['cluster'], query: ['purge'] },
@@ -109,7 +141,7 @@ const PATHS: Record<string, Record<string, Op>> = {
     get: { summary: 'Instance types the target allows, with live fit and canStartNow (free capacity and quota left)', permission: 'compute.read', params: ['workspace', 'name'], list: true },
   },
   '/api/v1/workspaces/{workspace}/jobs': {
-    get: { summary: 'Jobs of a workspace, newest first, with a cursor', permission: 'jobs.read', params: ['workspace'], list: true, query: ['limit', 'cursor'] },
+    get: { summary: 'Jobs of a workspace, newest first, with a cursor; watch=true streams the first page and every change (uid: the job\'s uid)', permission: 'jobs.read', params: ['workspace'], list: true, query: ['limit', 'cursor'], watch: 'list' },
     post: {
       summary: 'Submit a command or sweep job: application/yaml (an Azure ML CLI v2 job file), application/json, or multipart/form-data (job + files/code). dryRun=true answers {spec, objects, warnings}',
       permission: 'jobs.submit',
@@ -146,7 +178,14 @@ export function openApiDocument() {
   for (const [p, ops] of Object.entries(PATHS)) paths[p] = Object.fromEntries(Object.entries(ops).map(([m, op]) => [m, operation(op)]));
   return {
     openapi: '3.1.0',
-    info: { title: 'Harbormaster API', version: '1', description: 'Run ML on any Kubernetes cluster. Lists answer {items}; errors are RFC 9457 problem+json.' },
+    info: {
+      title: 'Harbormaster API',
+      version: '1',
+      description:
+        'Run ML on any Kubernetes cluster. Lists answer {items, next?}: when `next` is present, send it back as ?cursor= for the next page. ' +
+        'Lists that show live state accept ?watch=true and answer text/event-stream: each event\'s data is {"type": "ADDED"|"MODIFIED"|"DELETED", "object": <a list item>}, ' +
+        'the current items first as ADDED (again on every reconnect), heartbeat comments every 15 s. Errors are RFC 9457 problem+json.',
+    },
     servers: [{ url: '/' }],
     security: [{ bearer: [] }],
     paths,
@@ -163,6 +202,24 @@ export function openApiDocument() {
         },
       },
       schemas: {
+        List: {
+          type: 'object',
+          required: ['items'],
+          properties: {
+            items: { type: 'array', items: { type: 'object' } },
+            next: { type: 'string', description: 'Present when there is another page: send it back as ?cursor= (opaque).' },
+          },
+        },
+        WatchEvent: {
+          type: 'object',
+          description: 'One Server-Sent Event\'s data (`data: <json>`, with an `id:`); comment lines are heartbeats.',
+          required: ['type', 'object'],
+          additionalProperties: false,
+          properties: {
+            type: { enum: ['ADDED', 'MODIFIED', 'DELETED'] },
+            object: { type: 'object', description: 'A list item (for a resource: the whole resource); for DELETED, the item as last sent.' },
+          },
+        },
         WorkspaceCreate: S({ name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 }, displayName: { type: 'string' }, description: { type: 'string' } }, ['name']),
         WorkspaceUpdate: S({ displayName: { type: 'string' }, description: { type: 'string' } }),
         MemberAdd: S({ email: { type: 'string', format: 'email' } }, ['email']),

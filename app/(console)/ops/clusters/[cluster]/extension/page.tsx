@@ -1,5 +1,7 @@
 import { notFound } from 'next/navigation';
+import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
 import { ExtensionPanel } from '@/components/clusters/extension-panel';
+import { liveQueries } from '@/components/live/query-keys';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
 import { findClusterRow, lastProbe } from '@/server/services/clusters';
@@ -14,7 +16,13 @@ export default async function ClusterExtension({ params }: { params: Promise<{ c
   const db = await getDb();
   const row = await findClusterRow(db, cluster);
   if (!row) notFound();
-  const ext = await getExtensionView(db, row);
+  // Rendered here, then handed to react-query in the browser, where the extension's stream keeps it current.
+  const queryClient = new QueryClient();
+  await queryClient.fetchQuery({ queryKey: liveQueries.extension(row.name).queryKey, queryFn: () => getExtensionView(db, row) });
   const network = lastProbe(row)?.network ?? null;
-  return <ExtensionPanel cluster={row.name} extension={ext} canManage={can(principal, 'clusters.manage')} network={network} />;
+  return (
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <ExtensionPanel cluster={row.name} canManage={can(principal, 'clusters.manage')} network={network} />
+    </HydrationBoundary>
+  );
 }

@@ -1,5 +1,6 @@
 import { actionRoute, apiHandler, requireApiPermission } from '@/server/http/api';
-import { getClusterRow } from '@/server/services/clusters';
+import { wantsWatch, watchResource } from '@/server/http/sse';
+import { findClusterRow, getClusterRow } from '@/server/services/clusters';
 import { getExtensionView } from '@/server/services/extension';
 
 export const dynamic = 'force-dynamic';
@@ -7,7 +8,18 @@ export const dynamic = 'force-dynamic';
 /** Settings, status (notInstalled | installing | installed | failed) and step-by-step progress. */
 export const GET = apiHandler(async (ctx) => {
   requireApiPermission(ctx, 'clusters.read');
-  return getExtensionView(ctx.db, await getClusterRow(ctx.db, ctx.params.cluster));
+  const row = await getClusterRow(ctx.db, ctx.params.cluster);
+  if (wantsWatch(ctx.url)) {
+    // The installer publishes `extension:<cluster>` each time it saves a step. What changes without a notice
+    // (the workloads the view detects on the cluster, an operation committed before the installer's first
+    // save) is caught by a re-read every 5 s; only a changed view is sent. The row is re-read each time.
+    return watchResource(ctx.req, {
+      topics: [`extension:${row.name}`],
+      load: async () => getExtensionView(ctx.db, (await findClusterRow(ctx.db, row.name)) ?? row),
+      resyncMs: 5000,
+    });
+  }
+  return getExtensionView(ctx.db, row);
 });
 
 const withName = (body: unknown, ctx: { params: Record<string, string> }) => ({ ...(body as object), name: ctx.params.cluster });
