@@ -11,6 +11,7 @@ import { passwordProblem, randomToken } from './auth/crypto';
 import { writeAuditAlone } from './audit/audit';
 import { startAdminEndpoint } from './admin/endpoint';
 import { setBootstrapState } from './bootstrap-state';
+import { startRuntime } from './runtime/start';
 import { isAppError } from './errors';
 
 // Runs once per server start (instrumentation.ts): open + migrate the database (taking the data-directory
@@ -30,6 +31,8 @@ export async function bootstrap(): Promise<void> {
   const db = handle.db;
   secretKey();
   installShutdown(handle.close);
+  // Effects after commit, status from informers, live notices (server/runtime/start.ts).
+  startRuntime(db);
   await ensureAdmin(db);
   if (handle.dataDir || !e.DATABASE_URL) await startAdminEndpoint(db, e.dataDir);
   if (e.HARBORMASTER_DEMO) {

@@ -21,6 +21,8 @@ const schema = z.object({
   HARBORMASTER_DEMO: bool,
   HARBORMASTER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().positive().default(3000),
+  /** Test-only: the process kills itself (SIGKILL) right after this action commits, before its intents run. */
+  HARBORMASTER_TEST_CRASH_AFTER_COMMIT: z.string().optional(),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string };

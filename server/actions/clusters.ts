@@ -20,6 +20,7 @@ import {
   extensionRow,
   getClusterRow,
   insertCluster,
+  liveCache,
   prepareConnection,
   probeConnection,
   probeSummary,
@@ -27,7 +28,6 @@ import {
   storeProbe,
 } from '../services/clusters';
 import { prepareInstall, uninstallExtension } from '../services/extension';
-import { scheduleExtensionOperation } from '../services/extension-installer';
 import { defineAction } from './registry';
 
 // Cluster registration and the ML extension (ops admins; auditors read through the GET routes).
@@ -134,7 +134,7 @@ defineAction({
   description: 'Remove a cluster from Harbormaster (refused while compute targets are attached); nothing is deleted on the cluster',
   input: z.strictObject({ name: clusterName }),
   example: { name: 'rbac-example' },
-  async run({ tx }, input) {
+  async run({ tx, effects }, input) {
     const row = await getClusterRow(tx, input.name);
     const attached = await clusterAttachments(tx, row.id);
     if (attached.length) {
@@ -142,7 +142,7 @@ defineAction({
     }
     const ext = await extensionRow(tx, row.id);
     await tx.delete(clusters).where(eq(clusters.id, row.id));
-    dropClusterCache(row.id);
+    effects.afterCommit(() => dropClusterCache(row.id));
     const note = ext && ext.status !== 'notInstalled' ? 'The ML extension stays installed on the cluster; uninstall it first if you want it gone.' : 'Nothing was changed on the cluster.';
     return {
       result: { removed: row.name, message: `Cluster ${row.name} removed from Harbormaster. ${note}` },
@@ -157,7 +157,7 @@ defineAction({
   description: 'Install or upgrade Harbormaster\'s ML extension with settings (server-side apply, step by step); refused over Azure ML\'s extension',
   input: installExtensionInput,
   example: { name: 'rbac-example', settings: { enableTraining: true } },
-  async run({ tx, db, user, dryRun }, input) {
+  async run({ tx, user, dryRun, effects }, input) {
     const row = await getClusterRow(tx, input.name);
     const prepared = await prepareInstall(
       tx,
@@ -165,8 +165,8 @@ defineAction({
       { settings: input.settings, tls: input.tls, removeTls: input.removeTls, egress: input.egress, confirm: input.confirm },
       { dryRun, requestedBy: user.email },
     );
-    // The installer waits for this transaction to commit before it reads the recorded operation.
-    if (!dryRun && prepared.operationId) void scheduleExtensionOperation(db, row.id, prepared.operationId);
+    // After commit, durably: the intent runner starts the installer (and a console that restarts finishes it).
+    if (!dryRun && prepared.operationId) effects.extensionOperation(row, prepared.operationId);
     const { audit, operationId: _op, ...result } = prepared;
     void _op;
     return { result, audit: { targetType: 'cluster.extension', targetName: row.name, before: audit.before, after: audit.after } };
@@ -179,10 +179,26 @@ defineAction({
   description: 'Uninstall Harbormaster\'s ML extension; keeps the InstanceType CRD and instance types unless purge',
   input: uninstallExtensionInput,
   example: { name: 'rbac-example' },
-  async run({ tx, dryRun }, input) {
+  async run({ tx, dryRun, effects }, input) {
     const row = await getClusterRow(tx, input.name);
     const r = await uninstallExtension(tx, row, { purge: !!input.purge, dryRun });
-    const { audit, ...result } = r;
+    const { audit, steps, ...result } = r;
+    effects.kube(row, { type: 'extension', id: row.id }, steps);
+    effects.afterCommit(() => {
+      try {
+        liveCache(row).resync('deployments', 'daemonsets', 'instancetypes');
+      } catch {
+        /* the cache is rebuilt on next read */
+      }
+    });
     return { result, audit: { targetType: 'cluster.extension', targetName: row.name, before: audit.before, after: audit.after } };
+  },
+  // The deletes ran after commit: answer what was deleted and what was already gone, or the refusal.
+  settle(outcomes, result) {
+    const o = outcomes[0];
+    if (!o) return result;
+    if (o.status === 'failed') throw new AppError('bad_request', `the uninstall was recorded, but the cluster refused a delete: ${o.message}`);
+    if (o.status === 'pending') return { ...result, message: `${result.message} (deleting is ${o.message})` };
+    return { ...result, deleted: o.verdicts.filter((v) => v.outcome === 'deleted').map((v) => v.object), alreadyGone: o.verdicts.filter((v) => v.outcome === 'absent').map((v) => v.object) };
   },
 });

@@ -1,11 +1,22 @@
 import 'server-only';
 import { attachComputeInput, detachComputeInput, updateComputeInput } from '@/lib/compute/schemas';
+import { AppError } from '../errors';
+import type { IntentOutcome } from '../runtime/intents';
 import { attachComputeTarget, detachComputeTarget, updateComputeTarget } from '../services/compute-targets-write';
 import { defineAction } from './registry';
 
 // Compute targets (ops admins): attach a cluster to a workspace under a name and namespace, edit what it
 // allows and its quota, detach it. Read access (ops admins, auditors, the workspace's members) is in the GET
-// routes under /api/v1/workspaces/{ws}/computes.
+// routes under /api/v1/workspaces/{ws}/computes. The record changes in the action's transaction; the
+// cluster objects are applied after commit (the request waits for them, bounded).
+
+/** After commit: a refusal is a problem response (the record and the audit say what was committed). */
+function settled(what: string, o: IntentOutcome | undefined): string | undefined {
+  if (!o) return undefined;
+  if (o.status === 'failed') throw new AppError('bad_request', `${what} was recorded, but the cluster refused part of it: ${o.message}. Fix the cause and edit the compute target to apply it again, or detach it.`);
+  if (o.status === 'pending') return `the cluster objects are not applied yet: ${o.message}; Harbormaster retries until the cluster is back`;
+  return undefined;
+}
 
 defineAction({
   name: 'compute.attach',
@@ -13,9 +24,15 @@ defineAction({
   description: 'Attach a cluster to a workspace as a compute target: namespace (created if missing), instance types, quota, isolation',
   input: attachComputeInput,
   example: { workspace: 'vision', name: 'rbac-example', cluster: 'rbac-example' },
-  async run({ tx, user, dryRun }, input) {
-    const { result, snapshot } = await attachComputeTarget(tx, input, { dryRun, userId: user.id });
-    return { result, audit: { targetType: 'compute', targetName: snapshot.name, workspace: snapshot.workspace, after: snapshot } };
+  async run({ tx, user, dryRun, effects }, input) {
+    const r = await attachComputeTarget(tx, input, { dryRun, userId: user.id });
+    effects.kube(r.cluster, { type: 'compute', id: r.id }, r.steps);
+    effects.afterApplied(r.settle);
+    return { result: r.result, audit: { targetType: 'compute', targetName: r.snapshot.name, workspace: r.snapshot.workspace, after: r.snapshot } };
+  },
+  async settle(outcomes, result) {
+    const note = settled(`compute target ${result.compute.name}`, outcomes[0]);
+    return note ? { ...result, warnings: [...result.warnings, note] } : result;
   },
 });
 
@@ -25,9 +42,15 @@ defineAction({
   description: 'Edit a compute target: allowed instance types, default instance type, quota, description',
   input: updateComputeInput,
   example: { workspace: 'vision', name: 'rbac-example', description: 'example' },
-  async run({ tx, dryRun }, input) {
-    const { before, after } = await updateComputeTarget(tx, input, { dryRun });
-    return { result: after, audit: { targetType: 'compute', targetName: after.name, workspace: after.workspace, before, after } };
+  async run({ tx, dryRun, effects }, input) {
+    const r = await updateComputeTarget(tx, input, { dryRun });
+    effects.kube(r.cluster, { type: 'compute', id: r.id }, r.steps);
+    effects.afterApplied(r.settle);
+    return { result: r.after, audit: { targetType: 'compute', targetName: r.after.name, workspace: r.after.workspace, before: r.before, after: r.after } };
+  },
+  async settle(outcomes, result) {
+    settled(`the change to compute target ${result.name}`, outcomes[0]);
+    return result;
   },
 });
 
@@ -37,8 +60,16 @@ defineAction({
   description: 'Detach a compute target (refused while its workloads run unless force); removes what Harbormaster created',
   input: detachComputeInput,
   example: { workspace: 'vision', name: 'rbac-example' },
-  async run({ tx, dryRun }, input) {
-    const { before, result } = await detachComputeTarget(tx, input, { dryRun });
-    return { result, audit: { targetType: 'compute', targetName: before.name, workspace: before.workspace, before, after: { deleted: result.deleted, kept: result.kept } } };
+  async run({ tx, dryRun, effects }, input) {
+    const r = await detachComputeTarget(tx, input, { dryRun });
+    effects.kube(r.cluster, { type: 'compute', id: r.id }, r.steps);
+    effects.afterApplied(r.settle);
+    return { result: r.result, audit: { targetType: 'compute', targetName: r.before.name, workspace: r.before.workspace, before: r.before, after: { deleted: r.result.deleted, kept: r.result.kept } } };
+  },
+  async settle(outcomes, result) {
+    const o = outcomes[0];
+    const note = settled(`the detach of ${result.detached}`, o);
+    if (note) return { ...result, message: `${result.message} (${note})` };
+    return o ? { ...result, deleted: o.verdicts.filter((v) => v.op === 'delete' && v.outcome === 'deleted').map((v) => `${v.kind}/${v.name}`) } : result;
   },
 });

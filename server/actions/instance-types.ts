@@ -35,10 +35,12 @@ defineAction({
   description: 'Create or update instance types on a cluster (form, InstanceType or InstanceTypeList); a list is applied whole or not at all',
   input: z.strictObject({ cluster: clusterName, ...source }),
   example: { cluster: 'rbac-example', form: FORM_EXAMPLE },
-  async run({ tx, dryRun }, input) {
+  async run({ tx, dryRun, effects }, input) {
     const items = parseInstanceTypeSource(input);
     const row = await getClusterRow(tx, input.cluster);
-    const applied = await applyInstanceTypes(tx, row, items, { dryRun });
+    const { applied, steps, settle } = await applyInstanceTypes(tx, row, items, { dryRun });
+    effects.kube(row, { type: 'instancetype', id: `${row.name}/${items.map((i) => i.name).join(',')}`.slice(0, 200) }, steps);
+    effects.afterApplied(settle);
     return {
       result: { cluster: row.name, items: applied.map(({ before: _b, ...rest }) => rest), warnings: applied.flatMap((a) => a.warnings.map((w) => ({ instanceType: a.name, ...w }))) },
       audit: {
@@ -57,7 +59,7 @@ defineAction({
   description: 'Replace one instance type of a cluster (its name stays; defaultinstancetype may be overridden)',
   input: z.strictObject({ cluster: clusterName, name: instanceTypeNameField, ...source }),
   example: { cluster: 'rbac-example', name: 'cpu-small', form: FORM_EXAMPLE },
-  async run({ tx, dryRun }, input) {
+  async run({ tx, dryRun, effects }, input) {
     const items = parseInstanceTypeSource(input);
     if (items.length !== 1 || items[0].name !== input.name) {
       const got = items.map((i) => i.name).join(', ');
@@ -66,7 +68,10 @@ defineAction({
       });
     }
     const row = await getClusterRow(tx, input.cluster);
-    const [applied] = await applyInstanceTypes(tx, row, items, { dryRun, mustExist: input.name });
+    const r = await applyInstanceTypes(tx, row, items, { dryRun, mustExist: input.name });
+    const [applied] = r.applied;
+    effects.kube(row, { type: 'instancetype', id: `${row.name}/${input.name}` }, r.steps);
+    effects.afterApplied(r.settle);
     const { before, ...rest } = applied;
     return { result: { cluster: row.name, ...rest }, audit: { targetType: 'instancetype', targetName: `${row.name}/${input.name}`, before, after: applied.after } };
   },
@@ -78,7 +83,7 @@ defineAction({
   description: 'Delete an instance type of a cluster (refused while a compute target uses it)',
   input: z.strictObject({ cluster: clusterName, name: instanceTypeNameField }),
   example: { cluster: 'rbac-example', name: 'cpu-small' },
-  async run({ tx, dryRun }, input) {
+  async run({ tx, dryRun, effects }, input) {
     const row = await getClusterRow(tx, input.cluster);
     // Deleting an override of defaultinstancetype only brings the implicit default back: nobody loses it.
     const users = input.name === DEFAULT_INSTANCE_TYPE_NAME ? [] : (await listComputeTargetsOnCluster(tx, row.id)).filter(
@@ -88,6 +93,8 @@ defineAction({
       throw new AppError('conflict', `instance type ${input.name} is used by compute target${users.length > 1 ? 's' : ''} ${users.map((u) => `${u.workspace}/${u.row.name}${u.row.defaultInstanceType === input.name ? ' (its default)' : ''}`).join(', ')}: edit ${users.length > 1 ? 'them' : 'it'} first`);
     }
     const r = await deleteInstanceType(row, input.name, { dryRun });
+    effects.kube(row, { type: 'instancetype', id: `${row.name}/${input.name}` }, r.steps);
+    effects.afterApplied(r.settle);
     return {
       result: {
         cluster: row.name,

@@ -3,12 +3,17 @@ import { z } from 'zod';
 import { workspaceName } from '@/lib/schemas/core';
 import type { JobSpec } from '@/lib/aml/job-spec';
 import type { JobIssue } from '@/lib/aml/issues';
+import { eq } from 'drizzle-orm';
 import { AppError } from '../errors';
+import { jobs } from '../db/schema';
 import type { KubeObject } from '../compute/backend';
 import { normalizeRelativePath } from '../services/code-assets-archive';
 import { codeFilesFor, snapshotOf, storeBlob, type ArchiveFile, type Upload } from '../services/code-assets';
-import { dryRunJob, prepareJob, redactObjects, submitJob, type JobSource, type Placement } from '../services/jobs';
+import { dryRunJob, prepareJob, recordJob, redactObjects, type JobSource, type Placement } from '../services/jobs';
 import { cancelJob } from '../services/jobs-read';
+import { applyPlan, planFieldErrors, type StepVerdict } from '../kube/plan';
+import { liveCache } from '../services/clusters';
+import { clusterAppError } from '../kube/errors';
 import { defineAction } from './registry';
 
 // Jobs: submit (and validate with ?dryRun=true), cancel; and code snapshots uploaded on their own.
@@ -40,6 +45,10 @@ export interface JobSubmitResult {
   dryRun: boolean;
   name: string;
   status: string;
+  /** Why (NotStarted: "waiting for cluster x: …" when the cluster could not take it yet). */
+  statusMessage?: string | null;
+  /** The Kubernetes Job exists (201); false: recorded, waiting for its cluster (202). */
+  created?: boolean;
   spec: JobSpec;
   objects: KubeObject[];
   warnings: JobIssue[];
@@ -66,13 +75,15 @@ defineAction({
     const source: JobSource = input.yaml !== undefined ? { format: 'yaml', text: input.yaml } : { format: 'json', document: input.job };
     const prepared = await prepareJob(ctx.tx, { workspace: input.workspace, source, upload: uploadOf(input), origin: input.origin }, { dryRun: ctx.dryRun });
     const base = { name: prepared.name, spec: prepared.spec, objects: redactObjects(prepared.objects), placement: prepared.placement };
+    // The API server's verdict first (a real submit too): a refused job is not recorded.
+    const warnings = [...prepared.warnings, ...(await dryRunJob(prepared))];
     if (ctx.dryRun) {
-      const warnings = [...prepared.warnings, ...(await dryRunJob(prepared))];
       const result: JobSubmitResult = { dryRun: true, status: 'NotStarted', warnings, ...base };
       return { result, audit: { targetType: 'job', targetName: prepared.name, workspace: input.workspace } };
     }
-    const row = await submitJob(ctx.tx, prepared, ctx.user.id);
-    const result: JobSubmitResult = { dryRun: false, status: row.status, warnings: prepared.warnings, ...base };
+    const { row, steps } = await recordJob(ctx.tx, prepared, ctx.user.id);
+    ctx.effects.kube(prepared.cluster, { type: 'job', id: row.id }, steps, { ownByJobs: true });
+    const result: JobSubmitResult = { dryRun: false, status: row.status, statusMessage: row.statusMessage, created: false, warnings, ...base };
     const trial = prepared.spec.type === 'sweep' ? prepared.spec.trial : prepared.spec;
     return {
       result,
@@ -94,17 +105,53 @@ defineAction({
       },
     };
   },
+  // After commit: 201 once the Job exists; 202 while its cluster cannot be reached (the intent retries);
+  // a problem when the API server refused it at apply time (the record shows Failed with its message).
+  async settle(outcomes, result, { db }) {
+    const o = outcomes[0];
+    const [row] = o ? await db.select({ status: jobs.status, statusMessage: jobs.statusMessage }).from(jobs).where(eq(jobs.id, o.owner.id)).limit(1) : [];
+    if (o?.status === 'failed') {
+      throw new AppError('bad_request', `cluster ${result.placement.cluster} refused job ${result.name} when it was created: ${o.message}`, {
+        fieldErrors: fieldErrorsOf(o.verdicts),
+      });
+    }
+    return { ...result, status: row?.status ?? result.status, statusMessage: row?.statusMessage ?? o?.message ?? null, created: o?.status === 'done' };
+  },
 });
+
+function fieldErrorsOf(verdicts: StepVerdict[]) {
+  const fe = planFieldErrors({ ok: false, unreachable: false, verdicts });
+  return fe.length ? fe : [{ path: 'compute', message: 'the API server refused the job' }];
+}
 
 defineAction({
   name: 'jobs.cancel',
   permission: 'jobs.submit',
-  description: 'Cancel a job: its Kubernetes objects are deleted and it is recorded as Canceled',
+  description: 'Cancel a job: its Kubernetes Jobs (and their pods) are deleted and it is recorded as Canceled; with dryRun, shows what would be deleted',
   input: z.strictObject({ workspace: workspaceName, name: z.string().min(1).max(255) }),
   example: { workspace: 'vision', name: 'rbac-example-job' },
-  async run({ tx }, input) {
-    const { before, row } = await cancelJob(tx, input.workspace, input.name);
-    return { result: { name: row.name, status: row.status }, audit: { targetType: 'job', targetName: row.name, workspace: input.workspace, before: { status: before }, after: { status: row.status } } };
+  async run({ tx, dryRun, effects }, input) {
+    const { before, row, steps, cluster } = await cancelJob(tx, input.workspace, input.name, { dryRun });
+    let wouldDelete: StepVerdict[] | undefined;
+    if (dryRun && cluster && steps.length) {
+      // The API server's dry run of the deletes: nothing is deleted, nothing is written.
+      try {
+        wouldDelete = (await applyPlan(liveCache(cluster).client, steps, { dryRun: true, timeoutMs: 8000 })).verdicts;
+      } catch (e) {
+        throw clusterAppError(e, cluster.name);
+      }
+    }
+    if (cluster) effects.kube(cluster, { type: 'job', id: row.id }, steps);
+    return {
+      result: { name: row.name, status: row.status, statusMessage: row.statusMessage, ...(wouldDelete ? { wouldDelete } : {}) },
+      audit: { targetType: 'job', targetName: row.name, workspace: input.workspace, before: { status: before }, after: { status: row.status } },
+    };
+  },
+  async settle(outcomes, result, { db }) {
+    const o = outcomes[0];
+    if (!o) return result;
+    const [j] = await db.select({ status: jobs.status, statusMessage: jobs.statusMessage }).from(jobs).where(eq(jobs.id, o.owner.id)).limit(1);
+    return { ...result, status: j?.status ?? result.status, statusMessage: j?.statusMessage ?? result.statusMessage };
   },
 });
 

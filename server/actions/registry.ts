@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { Permission, Principal } from '@/lib/rbac/permissions';
 import type { Db, Tx } from '../db';
 import type { UserRow } from '../auth/users';
+import type { PlanStep } from '../kube/plan';
+import type { IntentOutcome, IntentOwner, IntentRequest } from '../runtime/intents';
 
 // Every mutation in Harbormaster is an action declared here (DESIGN §5.2): the same definition serves the
 // console's server actions, the REST API and the admin CLI, and one pipeline (server/actions/run.ts) parses,
@@ -19,6 +21,42 @@ export interface ActionContext {
   via: 'ui' | 'api' | 'cli' | 'system';
   /** Validate and show what would change; the transaction is rolled back and external systems get dry-run calls. */
   dryRun: boolean;
+  /**
+   * Cluster effects, carried out after commit (DESIGN §3 "Effects after commit"): never call a cluster to
+   * change it inside run(); validate with a server-side dry run there and declare the change here. On a dry
+   * run whatever is declared is dropped.
+   */
+  effects: Effects;
+}
+
+export interface Effects {
+  /** Apply/delete steps on a cluster after commit, through the intent outbox (server/runtime/intents.ts). */
+  kube(cluster: { id: string; name: string }, owner: IntentOwner, steps: PlanStep[], opts?: { ownByJobs?: boolean; wait?: boolean }): void;
+  /** Run a recorded extension install/upgrade after commit (durable; the request does not wait for it). */
+  extensionOperation(cluster: { id: string; name: string }, operationId: string): void;
+  /** In-process work after commit (cache drops, notices to live pages); never on a dry run or a rollback. */
+  afterCommit(fn: () => void | Promise<void>): void;
+  /** In-process work once every intent of the action was carried out (e.g. wait until the live cache shows it). */
+  afterApplied(fn: () => void | Promise<void>): void;
+}
+
+/** Collects an action's effects while it runs (runAction records them in its transaction). */
+export class EffectSink implements Effects {
+  readonly intents: IntentRequest[] = [];
+  readonly after: Array<() => void | Promise<void>> = [];
+  readonly applied: Array<() => void | Promise<void>> = [];
+  kube(cluster: { id: string; name: string }, owner: IntentOwner, steps: PlanStep[], opts: { ownByJobs?: boolean; wait?: boolean } = {}) {
+    if (steps.length) this.intents.push({ kind: 'kube.plan', cluster, owner, payload: { steps, ownByJobs: opts.ownByJobs }, wait: opts.wait ?? true });
+  }
+  extensionOperation(cluster: { id: string; name: string }, operationId: string) {
+    this.intents.push({ kind: 'extension.operation', cluster, owner: { type: 'extension', id: cluster.id }, payload: { operationId }, wait: false });
+  }
+  afterCommit(fn: () => void | Promise<void>) {
+    this.after.push(fn);
+  }
+  afterApplied(fn: () => void | Promise<void>) {
+    this.applied.push(fn);
+  }
 }
 
 export interface AuditRecord {
@@ -44,6 +82,11 @@ export interface ActionDef<S extends z.ZodType = z.ZodType, O = unknown> {
   /** A valid input, used by the RBAC matrix test to show that allowed roles get past authorization. */
   example: z.input<S>;
   run(ctx: ActionContext, input: z.output<S>): Promise<ActionOutcome<O>>;
+  /**
+   * After commit, once the action's intents were carried out (or the wait ended): shapes the answer from
+   * their outcomes, or throws a problem (e.g. the API server refused at apply time). Not called on a dry run.
+   */
+  settle?(outcomes: IntentOutcome[], result: O, ctx: { db: Db; requestId: string }): Promise<O> | O;
 }
 
 const g = globalThis as unknown as { __hmActions?: Map<string, ActionDef> };

@@ -7,7 +7,9 @@ import type { Db } from '../db';
 import { AppError, isAppError, zodFieldErrors } from '../errors';
 import { logger } from '../logger';
 import { ensureSystemUser, principalFor, type UserRow } from '../auth/users';
-import { getAction, workspaceFromInput, type ActionDef } from './registry';
+import { EffectSink, getAction, workspaceFromInput, type ActionDef } from './registry';
+import { carryOut, enqueueIntents } from '../runtime/intents';
+import { env } from '../env';
 import './index';
 
 export interface Caller {
@@ -67,14 +69,18 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
   }
 
   const dryRun = !!opts.dryRun;
+  const effects = new EffectSink();
+  let committed: { result: O; intentIds: string[] };
   try {
-    return await caller.db.transaction(async (tx) => {
+    committed = await caller.db.transaction(async (tx) => {
       const out = await def.run(
-        { db: caller.db, tx, user: caller.user!, principal: caller.principal!, requestId: caller.requestId, ip: caller.ip, via: caller.via, dryRun },
+        { db: caller.db, tx, user: caller.user!, principal: caller.principal!, requestId: caller.requestId, ip: caller.ip, via: caller.via, dryRun, effects },
         parsed.data,
       );
-      // A dry run validated everything and computed the result: undo every write, audit nothing.
+      // A dry run validated everything and computed the result: undo every write, audit nothing, and
+      // drop every declared effect (nothing reaches a cluster).
       if (dryRun) throw new DryRunRollback(out.result);
+      const intentIds = await enqueueIntents(tx, effects.intents, { action: name, requestId: caller.requestId });
       await writeAudit(tx, {
         ...base,
         actor: actorOf(caller, workspace),
@@ -85,7 +91,7 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
         before: out.audit.before,
         after: out.audit.after,
       });
-      return out.result as O;
+      return { result: out.result as O, intentIds };
     });
   } catch (e) {
     if (e instanceof DryRunRollback) return e.result as O;
@@ -95,6 +101,36 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
     );
     throw err;
   }
+
+  // Committed. Cluster effects run now, outside any transaction (DESIGN §3 "Effects after commit").
+  if (committed.intentIds.length && env().HARBORMASTER_TEST_CRASH_AFTER_COMMIT === name) {
+    // Test-only: die between commit and apply; the next console to start finishes the intents.
+    process.kill(process.pid, 'SIGKILL');
+  }
+  for (const fn of effects.after) {
+    try {
+      await fn();
+    } catch (e) {
+      logger.warn({ err: e, requestId: caller.requestId, action: name }, 'after-commit step failed');
+    }
+  }
+  if (!committed.intentIds.length && !def.settle && !effects.applied.length) return committed.result;
+  const noWait = new Set(committed.intentIds.filter((_, i) => effects.intents[i].wait === false));
+  const outcomes = committed.intentIds.length ? await carryOut(caller.db, committed.intentIds, { noWait }) : [];
+  if (outcomes.every((o) => o.status === 'done')) {
+    for (const fn of effects.applied) {
+      try {
+        await fn();
+      } catch (e) {
+        logger.warn({ err: e, requestId: caller.requestId, action: name }, 'after-apply step failed');
+      }
+    }
+  }
+  if (!def.settle) {
+    const failed = outcomes.find((o) => o.status === 'failed');
+    if (failed) throw new AppError('bad_request', `the change was recorded, but the cluster refused to apply it: ${failed.message}`);
+  }
+  return def.settle ? ((await def.settle(outcomes, committed.result, { db: caller.db, requestId: caller.requestId })) as O) : committed.result;
 }
 
 function unexpected(e: unknown, requestId: string): AppError {

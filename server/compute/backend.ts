@@ -7,18 +7,15 @@ import type { JobSpec } from '@/lib/aml/job-spec';
 // `azureml` backend behind the same interface (ARM calls for targets attached to an Azure ML workspace).
 // The UI and the job services only talk to this interface. Endpoints join it in the inference issues.
 
-/** Azure ML's job states (UI.md: one status vocabulary). */
-export const JOB_STATUSES = ['NotStarted', 'Queued', 'Preparing', 'Running', 'Finalizing', 'Completed', 'Failed', 'Canceled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+import { JOB_STATUSES, type JobStatus } from '@/lib/jobs/status';
+
+/** Azure ML's job states (UI.md: one status vocabulary; derived in lib/jobs/status.ts). */
+export { JOB_STATUSES, type JobStatus };
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['Completed', 'Failed', 'Canceled']);
 
-/** A Kubernetes object as sent to (or shown from) the API server. */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
-  [k: string]: unknown;
-}
+/** A Kubernetes object as sent to (or shown from) the API server (the plan layer's object type). */
+export type { KubeObject } from '../kube/plan';
+import type { KubeObject, PlanStep } from '../kube/plan';
 
 /** What a backend needs to run a job: the spec and, for the kubernetes backend, the objects built from it. */
 export interface JobPlan {
@@ -54,36 +51,25 @@ export interface JobRef {
   target: ComputeTargetRef;
 }
 
-export interface JobState {
-  status: JobStatus;
-  /** Why (a failure's reason, what a queued job waits for). */
-  message?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  /** Instances (pods) by phase; for a sweep, trial Jobs. */
-  counts?: { active: number; ready: number; succeeded: number; failed: number };
-  /** Whether the backend could be asked (false: the state is the last one recorded). */
-  live: boolean;
-}
-
 export interface LogOptions {
   /** Which instance (node rank) of a multi-node job; default 0. For a sweep, the trial index. */
   instance?: number;
   tailLines?: number;
 }
 
+/**
+ * A backend plans and validates; it does not change anything itself. Submit and cancel answer the steps to
+ * carry out, which the action declares as effects and the intent runner applies after commit (DESIGN §3).
+ * Status comes from informers (server/runtime/job-status.ts), not from asking the backend per request.
+ */
 export interface ComputeBackend {
   readonly kind: 'kubernetes' | 'azureml';
   /** Full validation by the backend without creating anything (Kubernetes: server-side dry run). */
   dryRun(plan: JobPlan): Promise<DryRunOutcome>;
-  /** Creates the job; resolves once the backend accepted it. Returns the objects as stored. */
-  submit(plan: JobPlan): Promise<{ created: KubeObject[] }>;
-  /** Stops the job and removes what it created (idempotent). */
-  cancel(job: JobRef): Promise<void>;
-  /** The job's state now. */
-  status(job: JobRef): Promise<JobState>;
-  /** Calls `onChange` with every state change until the returned function is called. */
-  watch(job: JobRef, onChange: (state: JobState) => void): Promise<() => void>;
+  /** The steps that create the job (Jobs first; their dependents become owned by them). */
+  submitSteps(plan: JobPlan): PlanStep[];
+  /** The steps that stop the job and remove what it created (idempotent): its Jobs, whose pods and dependents go with them. */
+  cancelSteps(job: JobRef, applied: KubeObject[]): PlanStep[];
   /** The main container's log of one instance. */
   logs(job: JobRef, opts?: LogOptions): Promise<string>;
 }

@@ -238,3 +238,34 @@ export const jobs = pgTable('jobs', {
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
 });
+
+// Runtime core (0006_runtime.sql): the outbox of cluster effects, and job status transitions.
+export const intents = pgTable('intents', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
+  kind: text('kind').$type<'kube.plan' | 'extension.operation'>().notNull(),
+  clusterId: uuid('cluster_id'),
+  clusterName: text('cluster_name').notNull(),
+  ownerType: text('owner_type').notNull(),
+  ownerId: text('owner_id').notNull(),
+  action: text('action').notNull(),
+  requestId: text('request_id').notNull(),
+  payloadEnc: text('payload_enc').notNull(),
+  status: text('status').$type<'pending' | 'done' | 'failed' | 'canceled'>().notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+  verdicts: jsonb('verdicts').$type<unknown[]>().notNull().default([]),
+  nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
+  claimedBy: text('claimed_by'),
+  claimedUntil: ts('claimed_until'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  finishedAt: ts('finished_at'),
+});
+
+export const jobTransitions = pgTable('job_transitions', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  jobId: uuid('job_id').notNull(),
+  status: text('status').notNull(),
+  message: text('message'),
+  at: ts('at').notNull().defaultNow(),
+});

@@ -116,7 +116,8 @@ export function requireApiPermission(ctx: ApiContext, permission: Permission, wo
 export interface ActionRouteOptions {
   /** Builds the action input from the parsed body and the URL params. */
   input?: (body: unknown, ctx: ApiContext) => unknown;
-  status?: number;
+  /** Success status, or a function of the result (e.g. 201 when created, 202 when accepted and still waiting). */
+  status?: number | ((result: unknown) => number);
   allowYaml?: boolean;
   /** Shapes the action's result for the response. */
   present?: (result: unknown, ctx: ApiContext) => unknown;
@@ -160,7 +161,7 @@ export function actionRoute(actionName: string, opts: ActionRouteOptions = {}) {
       const input = opts.input ? opts.input(bodyValue, ctx) : bodyValue;
       const result = await runAction(actionName, input, ctx.caller, { dryRun });
       const body = opts.present ? opts.present(result, ctx) : result;
-      const status = dryRun ? 200 : (opts.status ?? 200);
+      const status = dryRun ? 200 : typeof opts.status === 'function' ? opts.status(result) : (opts.status ?? 200);
       const out = dryRun ? (opts.presentDryRun ? opts.presentDryRun(result, ctx) : { dryRun: true, result: body }) : body;
       if (key && ctx.user && !dryRun) await storeIdempotent(ctx.db, ctx.user.id, key, ctx.req.method, ctx.url.pathname, bodyText, status, out);
       return json(out, status, ctx.requestId);

@@ -243,6 +243,51 @@ export function leanResourceQuota(raw: Raw): LeanResourceQuota {
   return { namespace: s(m.namespace) ?? '', name: s(m.name) ?? '', labels: strMap(m.labels), hard: strMap(status.hard ?? o(raw.spec).hard), used: strMap(status.used) };
 }
 
+/** A batch/v1 Job that Harbormaster created (the job status reconciler's input). */
+export interface LeanJob {
+  uid: string;
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  parallelism: number;
+  suspend: boolean;
+  active: number;
+  ready: number;
+  succeeded: number;
+  failed: number;
+  startTime?: string;
+  completionTime?: string;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
+}
+
+export function leanJob(raw: Raw): LeanJob {
+  const m = o(raw.metadata);
+  const spec = o(raw.spec);
+  const st = o(raw.status);
+  const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+  return {
+    uid: s(m.uid) ?? '',
+    namespace: s(m.namespace) ?? '',
+    name: s(m.name) ?? '',
+    labels: Object.fromEntries(Object.entries(strMap(m.labels)).filter(([k]) => KEPT_POD_LABELS.has(k))),
+    parallelism: typeof spec.parallelism === 'number' ? spec.parallelism : 1,
+    suspend: spec.suspend === true,
+    active: num(st.active),
+    ready: num(st.ready),
+    succeeded: num(st.succeeded),
+    failed: num(st.failed),
+    startTime: s(st.startTime),
+    completionTime: s(st.completionTime),
+    conditions: a(st.conditions).map((c) => ({
+      type: String(c.type),
+      status: String(c.status),
+      ...(s(c.reason) ? { reason: s(c.reason) } : {}),
+      ...(s(c.message) ? { message: s(c.message)!.slice(0, 1000) } : {}),
+      ...(s(c.lastTransitionTime) ? { lastTransitionTime: s(c.lastTransitionTime) } : {}),
+    })),
+  };
+}
+
 /** Events older than this are dropped from the cache. */
 const EVENT_MAX = 1000;
 
@@ -314,6 +359,13 @@ export class ClusterCache {
   instanceTypes() {
     return this.informer('instancetypes', () =>
       new Informer({ client: this.client, name: `${this.key}/instancetypes`, path: '/apis/amlarc.azureml.com/v1alpha1/instancetypes', transform: leanInstanceType }),
+    );
+  }
+
+  /** Jobs Harbormaster created, every namespace (job status). */
+  jobs() {
+    return this.informer('jobs', () =>
+      new Informer({ client: this.client, name: `${this.key}/jobs`, path: '/apis/batch/v1/jobs', query: { labelSelector: `${LABELS.managedBy}=harbormaster` }, transform: leanJob }),
     );
   }
 

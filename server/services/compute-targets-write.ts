@@ -8,9 +8,10 @@ import { withDefaultInstanceType } from '@/lib/instance-types/schema';
 import type { Tx } from '../db';
 import { computeTargets } from '../db/schema';
 import { AppError, type FieldError } from '../errors';
-import { deleteObject, describeRef, getObject, listAll, serverSideApply } from '../kube/apply';
+import { getObject, listAll } from '../kube/apply';
+import { applyPlan, type KubeObject, type PlanStep } from '../kube/plan';
 import type { KubeClient } from '../kube/client';
-import { clusterAppError, isKubeError } from '../kube/errors';
+import { clusterAppError, KubeError } from '../kube/errors';
 import type { K8sObject, ObjectRef } from '../kube/manifests/extension-common';
 import { WORKLOAD_EGRESS_POLICY } from '../kube/manifests/extension-network';
 import {
@@ -27,9 +28,9 @@ import { workloadEgressFor } from './extension';
 import { clusterSnapshot, untilTrue } from './instance-types';
 import { workspaceByName } from './workspaces';
 
-// Attach, edit and detach compute targets: the DB row and the Kubernetes objects (compute-target.ts) change
-// together inside the action's transaction. Every object passes a server-side dry run before anything is
-// applied; if applying fails half-way, what this call created is removed again, and the transaction rolls back.
+// Attach, edit and detach compute targets: the DB row changes inside the action's transaction, and the
+// Kubernetes objects (compute-target.ts) are returned as a plan that the action declares as effects, carried
+// out after commit (DESIGN §3). Every object passes a server-side dry run first (the same plan, dryRun=All).
 
 type AttachInput = z.output<typeof attachComputeInput>;
 type UpdateInput = z.output<typeof updateComputeInput>;
@@ -99,31 +100,13 @@ async function checkInstanceTypes(tx: Tx, row: ClusterRow, defaultName: string, 
 }
 
 async function dryRunAll(client: KubeClient, cluster: string, objects: K8sObject[]) {
-  const refused: FieldError[] = [];
-  for (const o of objects) {
-    try {
-      await serverSideApply(client, o, { dryRun: true });
-    } catch (e) {
-      if (isKubeError(e) && (e.reason === 'invalid' || e.reason === 'forbidden')) refused.push({ path: '(cluster)', message: `${describeRef(o)}: ${e.kubeStatus?.message ?? e.message}` });
-      else throw clusterAppError(e, cluster);
-    }
-  }
-  if (refused.length) throw new AppError('bad_request', `the API server of ${cluster} refused: ${refused.map((r) => r.message).join('; ')}`, { fieldErrors: refused });
+  const r = await applyPlan(client, objects.map((object) => ({ op: 'apply' as const, object: object as KubeObject })), { dryRun: true, timeoutMs: 8000 });
+  if (r.unreachable) throw clusterAppError(new KubeError('timeout', r.message ?? 'unreachable'), cluster);
+  const refused: FieldError[] = r.verdicts.filter((v) => v.outcome === 'refused').map((v) => ({ path: '(cluster)', message: `${v.object}: ${v.message}` }));
+  if (refused.length) throw new AppError('bad_request', `the API server of ${cluster} refused: ${refused.map((x) => x.message).join('; ')}`, { fieldErrors: refused });
 }
 
-/** Applies objects in order; on failure deletes the ones this call created (best effort) and throws. */
-async function applyInOrder(client: KubeClient, cluster: string, objects: K8sObject[], existedBefore: Set<string>) {
-  const created: K8sObject[] = [];
-  for (const o of objects) {
-    try {
-      await serverSideApply(client, o);
-      if (!existedBefore.has(describeRef(o))) created.push(o);
-    } catch (e) {
-      for (const c of created.reverse()) await deleteObject(client, { apiVersion: c.apiVersion, kind: c.kind, name: c.metadata.name, namespace: c.metadata.namespace }).catch(() => undefined);
-      throw clusterAppError(e, cluster);
-    }
-  }
-}
+const applySteps = (objects: K8sObject[]): PlanStep[] => objects.map((object) => ({ op: 'apply' as const, object: object as KubeObject }));
 
 function sharingMessage(namespace: string, others: ComputeTargetRecord[]) {
   return `namespace ${namespace} is already used by compute target${others.length > 1 ? 's' : ''} ${others.map((o) => `${o.workspace}/${o.row.name}`).join(', ')}: send confirmSharedNamespace: true to share it (their workloads can then reach each other, and every quota in the namespace applies to all its pods)`;
@@ -202,12 +185,10 @@ export async function attachComputeTarget(tx: Tx, input: AttachInput, opts: { dr
       createdBy: opts.userId,
     })
     .returning();
-  if (!opts.dryRun) {
-    // A namespace that existed is never deleted by the clean-up of a failed attach.
-    await applyInOrder(client, row.name, objects, new Set(existing ? [`Namespace ${namespace}`] : []));
+  const settle = async () => {
     if (quota) await quotaInCache(row, namespace, quotaNameFor(ws.name, input.name), true);
-  }
-  return { result, snapshot: targetSnapshot(inserted, ws.name, row.name) };
+  };
+  return { result, snapshot: targetSnapshot(inserted, ws.name, row.name), cluster: row, id: inserted.id, steps: applySteps(objects), settle };
 }
 
 export async function updateComputeTarget(tx: Tx, input: UpdateInput, opts: { dryRun: boolean }) {
@@ -222,25 +203,21 @@ export async function updateComputeTarget(tx: Tx, input: UpdateInput, opts: { dr
   if (typesChanged) await checkInstanceTypes(tx, row, defaultName, allowed);
   const ref = t.ref;
   const client = liveCache(row).client;
+  const steps: PlanStep[] = [];
   if (quotaChanged) {
     if (quota) await dryRunAll(client, row.name, [computeResourceQuota(ref, quota)]);
-    if (!opts.dryRun) {
-      try {
-        if (quota) await serverSideApply(client, computeResourceQuota(ref, quota));
-        else await deleteObject(client, { apiVersion: 'v1', kind: 'ResourceQuota', name: quotaNameFor(t.workspace, t.row.name), namespace: ref.namespace });
-      } catch (e) {
-        throw clusterAppError(e, row.name);
-      }
-      await quotaInCache(row, ref.namespace, quotaNameFor(t.workspace, t.row.name), !!quota, quota ? quotaToHard(quota) : undefined);
-    }
+    steps.push(quota ? { op: 'apply', object: computeResourceQuota(ref, quota) as KubeObject } : { op: 'delete', ref: { apiVersion: 'v1', kind: 'ResourceQuota', name: quotaNameFor(t.workspace, t.row.name), namespace: ref.namespace } });
   }
+  const settle = async () => {
+    if (quotaChanged) await quotaInCache(row, ref.namespace, quotaNameFor(t.workspace, t.row.name), !!quota, quota ? quotaToHard(quota) : undefined);
+  };
   const [u] = await tx
     .update(computeTargets)
     .set({ defaultInstanceType: defaultName, allowedInstanceTypes: allowed, quota, description: input.description ?? before.description, updatedAt: new Date() })
     .where(eq(computeTargets.id, t.row.id))
     .returning();
   const after = targetSnapshot(u, t.workspace, row.name);
-  return { before, after };
+  return { before, after, cluster: row, id: t.row.id, steps, settle };
 }
 
 interface RunningWorkload {
@@ -316,6 +293,10 @@ export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dr
     return {
       before,
       result: { detached: `${t.workspace}/${t.row.name}`, deleted: [] as string[], kept: [`everything in namespace ${namespace} (cluster unreachable: ${err.message})`], namespaceDeleted: false, message: `Detached ${t.row.name} without touching cluster ${row.name}, which could not be reached.` },
+      cluster: row,
+      id: t.row.id,
+      steps: [] as PlanStep[],
+      settle: async () => undefined,
     };
   }
   if (workloads.running.length && !input.force) {
@@ -325,20 +306,14 @@ export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dr
     });
   }
 
-  const deleted: string[] = [];
   const kept: string[] = [];
-  const del = async (r: ObjectRef) => {
-    try {
-      if (await deleteObject(client, r, { dryRun: opts.dryRun })) deleted.push(`${r.kind}/${r.name}`);
-    } catch (e) {
-      throw clusterAppError(e, row.name);
-    }
-  };
+  const steps: PlanStep[] = [];
+  const del = (r: ObjectRef) => steps.push({ op: 'delete', ref: r });
   // Harbormaster's workloads of this target (finished ones too: their pods and logs go with the target).
-  for (const w of workloads.all) await del({ apiVersion: workloadPath(w.kind), kind: w.kind, name: w.name, namespace });
+  for (const w of workloads.all) del({ apiVersion: workloadPath(w.kind), kind: w.kind, name: w.name, namespace });
   const last = others.length === 0;
-  for (const r of detachRefs(ref, { lastInNamespace: last })) await del(r);
-  if (last) await del({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: WORKLOAD_EGRESS_POLICY, namespace });
+  for (const r of detachRefs(ref, { lastInNamespace: last })) del(r);
+  if (last) del({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', name: WORKLOAD_EGRESS_POLICY, namespace });
 
   let namespaceDeleted = false;
   if (last) {
@@ -349,20 +324,31 @@ export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dr
       throw clusterAppError(e, row.name);
     }
     if (input.deleteNamespace || (t.row.namespaceCreated && foreign.length === 0)) {
-      await del(nsRef(namespace));
+      del(nsRef(namespace));
       namespaceDeleted = true;
     } else {
       if (t.row.namespaceCreated) kept.push(`Namespace/${namespace} (Harbormaster created it, but it still holds ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}; delete it with deleteNamespace: true)`);
       else kept.push(`Namespace/${namespace} (it existed before the target was attached)`);
       // Take Harbormaster's labels off: applying the Namespace with none removes the fields we own.
-      if (!opts.dryRun) await serverSideApply(client, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }).catch(() => undefined);
+      steps.push({ op: 'apply', object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } } });
     }
   } else {
     kept.push(`Namespace/${namespace} (shared with ${others.map((o) => `${o.workspace}/${o.row.name}`).join(', ')})`);
     // The namespace's labels named this target: hand them to one that stays.
-    if (!opts.dryRun) await serverSideApply(client, computeNamespace(others[0].ref, { created: others[0].row.namespaceCreated })).catch(() => undefined);
+    steps.push({ op: 'apply', object: computeNamespace(others[0].ref, { created: others[0].row.namespaceCreated }) as KubeObject });
   }
-  if (!opts.dryRun) await quotaInCache(row, namespace, quotaNameFor(t.workspace, t.row.name), false);
+  // What would be deleted, as the API server sees it (dry run); a real detach learns it after commit.
+  const deleted: string[] = [];
+  if (opts.dryRun) {
+    const r = await applyPlan(client, steps, { dryRun: true, timeoutMs: 8000 });
+    if (r.unreachable) throw clusterAppError(new KubeError('timeout', r.message ?? 'unreachable'), row.name);
+    deleted.push(...r.verdicts.filter((v) => v.outcome === 'deleted').map((v) => `${v.kind}/${v.name}`));
+  } else {
+    deleted.push(...steps.filter((x) => x.op === 'delete').map((x) => (x.op === 'delete' ? `${x.ref.kind}/${x.ref.name}` : '')));
+  }
+  const settle = async () => {
+    await quotaInCache(row, namespace, quotaNameFor(t.workspace, t.row.name), false);
+  };
   await tx.delete(computeTargets).where(eq(computeTargets.id, t.row.id));
   return {
     before,
@@ -373,5 +359,9 @@ export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dr
       namespaceDeleted,
       message: `Detached ${t.row.name} from ${t.workspace}${namespaceDeleted ? `; namespace ${namespace} deleted` : `; namespace ${namespace} kept`}.`,
     },
+    cluster: row,
+    id: t.row.id,
+    steps,
+    settle,
   };
 }

@@ -4,6 +4,7 @@ import type { ExtensionSettings } from '@/lib/domain';
 import type { Db } from '../db';
 import { clusterExtensions, clusters } from '../db/schema';
 import { logger } from '../logger';
+import { publish } from '../live/bus';
 import type { KubeClient } from '../kube/client';
 import { deleteObject, describeRef, getObject, serverSideApply } from '../kube/apply';
 import { isKubeError } from '../kube/errors';
@@ -94,6 +95,9 @@ export async function runExtensionOperation(db: Db, clusterId: string, operation
       .where(and(eq(clusterExtensions.clusterId, clusterId), eq(clusterExtensions.operationId, operationId)))
       .returning({ id: clusterExtensions.clusterId });
     if (r.length === 0) throw new Superseded('a newer operation replaced this one');
+    // Live pages: the install panel and the clusters list re-read the extension.
+    publish(`extension:${row.name}`, row.name);
+    publish('clusters', row.name);
   };
   const queueSave = () => (saving = saving.then(() => save()).catch(() => undefined));
   const step = (key: string) => steps.find((s) => s.key === key);

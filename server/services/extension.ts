@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import { decryptSecret, encryptSecret } from '../secrets';
 import type { KubeClient } from '../kube/client';
 import { deleteObject, describeRef, getObject, serverSideApply } from '../kube/apply';
+import { applyPlan, type PlanStep } from '../kube/plan';
 import { clusterAppError, isKubeError } from '../kube/errors';
 import { detectExtension, type ExtensionDetection } from '../kube/probe';
 import { leanWorkload, type LeanInstanceType, type LeanWorkload } from '../kube/cache';
@@ -521,6 +522,8 @@ export async function prepareInstall(tx: DbOrTx, row: ClusterRow, input: Prepare
 
 export interface UninstallResult {
   extension: ExtensionDto;
+  /** The deletes, carried out after commit by the action's intent. */
+  steps: PlanStep[];
   deleted: string[];
   alreadyGone: string[];
   kept: Array<{ object: string; reason: string }>;
@@ -558,15 +561,16 @@ export async function uninstallExtension(tx: DbOrTx, row: ClusterRow, opts: { pu
     for (const r of [...(((ext?.applied as ObjectRef[] | null) ?? [])), ...maximalBundle().objects.map(refOf)]) refs.set(objectKey(r), r);
     const stub: ExtensionBundle = { version: EXTENSION_VERSION, warnings: [], objects: [...refs.values()].map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } })) };
     const plan = uninstallPlan(stub, { purge: opts.purge });
+    // The deletes are carried out after commit (the action declares them); a dry run asks the API server.
+    const steps: PlanStep[] = plan.delete.map((ref) => ({ op: 'delete' as const, ref }));
     const deleted: string[] = [];
     const alreadyGone: string[] = [];
-    for (const ref of plan.delete) {
-      try {
-        if (await deleteObject(client, ref, { dryRun: opts.dryRun })) deleted.push(describeRef(ref));
-        else alreadyGone.push(describeRef(ref));
-      } catch (e) {
-        throw clusterAppError(e, row.name);
-      }
+    if (opts.dryRun) {
+      const r = await applyPlan(client, steps, { dryRun: true, timeoutMs: 8000 });
+      if (r.unreachable) throw new AppError('upstream_unavailable', `cluster ${row.name}: ${r.message}`);
+      for (const v of r.verdicts) (v.outcome === 'deleted' ? deleted : alreadyGone).push(v.object);
+    } else {
+      deleted.push(...plan.delete.map((ref) => describeRef(ref)));
     }
     const kept = plan.keep.map((k) => ({ object: describeRef(k.ref), reason: k.reason }));
     const message = opts.purge
@@ -593,14 +597,10 @@ export async function uninstallExtension(tx: DbOrTx, row: ClusterRow, opts: { pu
       [saved] = ext
         ? await tx.update(clusterExtensions).set(values).where(eq(clusterExtensions.clusterId, row.id)).returning()
         : await tx.insert(clusterExtensions).values({ clusterId: row.id, ...values }).returning();
-      try {
-        liveCache(row).resync('deployments', 'daemonsets', 'instancetypes');
-      } catch {
-        /* cache rebuilt on next read */
-      }
     }
     return {
       extension: extensionDto(row, saved, opts.dryRun ? detection.flavor : 'none'),
+      steps,
       deleted,
       alreadyGone,
       kept,

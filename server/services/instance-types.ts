@@ -19,9 +19,10 @@ import { placementTaints, workloadTolerations } from '@/lib/compute/placement';
 import { LABELS, MANAGED_BY } from '@/lib/domain';
 import type { DbOrTx } from '../db';
 import { AppError, type FieldError } from '../errors';
-import { deleteObject, getObject, serverSideApply } from '../kube/apply';
+import { getObject } from '../kube/apply';
+import { applyPlan, type KubeObject, type PlanStep } from '../kube/plan';
 import type { LeanInstanceType, LeanNode, LeanPod } from '../kube/cache';
-import { clusterAppError, isKubeError, REASON_LABELS, type KubeError } from '../kube/errors';
+import { clusterAppError, isKubeError, KubeError, REASON_LABELS } from '../kube/errors';
 import { INSTANCE_TYPE_CRD_NAME } from '../kube/manifests/instance-type-crd';
 import { extensionRow, liveCache, type ClusterRow } from './clusters';
 
@@ -279,7 +280,7 @@ const specOf = (name: string, o: StoredIt | undefined): InstanceTypeSpec | null 
  * Applies instance types: first a server-side dry run of every item (the CRD schema and admission speak), and
  * only when all pass, the real apply. With dryRun nothing is persisted. Answers per item with its fit.
  */
-export async function applyInstanceTypes(db: DbOrTx, row: ClusterRow, items: ParsedInstanceType[], opts: { dryRun: boolean; mustExist?: string }): Promise<AppliedInstanceType[]> {
+export async function applyInstanceTypes(db: DbOrTx, row: ClusterRow, items: ParsedInstanceType[], opts: { dryRun: boolean; mustExist?: string }): Promise<{ applied: AppliedInstanceType[]; steps: PlanStep[]; settle: () => Promise<void> }> {
   const cache = liveCache(row);
   const client = cache.client;
   const ref = (name: string) => ({ apiVersion: INSTANCE_TYPE_API_VERSION, kind: INSTANCE_TYPE_KIND, name });
@@ -295,47 +296,36 @@ export async function applyInstanceTypes(db: DbOrTx, row: ClusterRow, items: Par
   }
   const crs = items.map((it) => toCustomResource(it));
 
-  // 1. The API server's verdict on every item, nothing persisted.
+  // The API server's verdict on every item (server-side dry run), nothing persisted. The real apply is the
+  // action's effect, carried out after commit (and only when every item passed).
+  const steps: PlanStep[] = crs.map((cr) => ({ op: 'apply' as const, object: cr as unknown as KubeObject }));
+  const verdict = await applyPlan(client, steps, { dryRun: true, timeoutMs: 8000 });
+  if (verdict.unreachable) throw clusterAppError(new KubeError('timeout', verdict.message ?? 'unreachable'), row.name);
   const refused: string[] = [];
   const fieldErrors: FieldError[] = [];
-  for (const [i, cr] of crs.entries()) {
-    try {
-      await serverSideApply(client, cr, { dryRun: true });
-    } catch (e) {
-      if (isKubeError(e) && e.reason === 'not_found') throw crdMissing(row);
-      if (isKubeError(e) && e.reason !== 'invalid' && e.reason !== 'forbidden') throw clusterAppError(e, row.name);
-      const p = apiServerProblem(e);
-      const where = items.length > 1 ? `items[${i}] (${cr.metadata.name})` : `instance type ${cr.metadata.name}`;
-      refused.push(`${where}: the API server refused it: ${p.message}`);
-      for (const f of p.fields.length ? p.fields : [{ path: '(object)', message: p.message }]) fieldErrors.push({ path: items.length > 1 ? `items[${i}].${f.path.replace(/^\./, '')}` : f.path, message: `the API server: ${f.message}` });
-    }
+  for (const [i, v] of verdict.verdicts.entries()) {
+    if (v.outcome !== 'refused') continue;
+    if (/the server could not find the requested resource|not found/i.test(v.message ?? '') && !v.fields?.length && /instancetypes|InstanceType/i.test(v.message ?? '')) throw crdMissing(row);
+    const where = items.length > 1 ? `items[${i}] (${v.name})` : `instance type ${v.name}`;
+    refused.push(`${where}: the API server refused it: ${v.message}`);
+    for (const f of v.fields?.length ? v.fields : [{ path: '(object)', message: v.message ?? 'refused' }]) fieldErrors.push({ path: items.length > 1 ? `items[${i}].${f.path.replace(/^\./, '')}` : f.path, message: `the API server: ${f.message}` });
   }
   if (refused.length) throw new AppError('bad_request', `${refused.join('; ')}${items.length > 1 ? ' (nothing was applied)' : ''}`, { fieldErrors });
 
-  // 2. Apply for real (or stop here for a dry run).
-  if (!opts.dryRun) {
-    const done: string[] = [];
-    for (const cr of crs) {
-      try {
-        await serverSideApply(client, cr);
-        done.push(cr.metadata.name);
-      } catch (e) {
-        throw new AppError('upstream_unavailable', `cluster ${row.name}: applying ${cr.metadata.name} failed after ${done.length ? `${done.join(', ')} were applied` : 'the dry run passed'}: ${apiServerProblem(e).message}`);
-      }
-    }
-    // Answer once the live cache holds what was applied, so the page refreshed after this shows it.
-    const inf = cache.instanceTypes();
-    await untilTrue(() => crs.every((cr) => inf.items().some((i) => i.name === cr.metadata.name && sameSpec(i, { name: cr.metadata.name, nodeSelector: cr.spec.nodeSelector ?? {}, resources: cr.spec.resources }))));
-  }
-
   const snap = await clusterSnapshot(db, row, { waitMs: 2000 });
-  return items.map((it, i) => {
+  const applied = items.map((it, i): AppliedInstanceType => {
     const prev = specOf(it.name, before[i]);
     const after: InstanceTypeSpec = { name: it.name, nodeSelector: it.nodeSelector ?? {}, resources: it.resources };
     const same = prev && sameSpec(prev, after);
     const fit = snap.live ? fitDto(fitOf(after, snap)) : null;
     return { name: it.name, change: !prev ? 'created' : same ? 'unchanged' : 'updated', before: prev, after, fit, warnings: fit?.warnings ?? [] };
   });
+  // After the apply: answer once the live cache holds it, so the page refreshed after this shows it.
+  const settle = async () => {
+    const inf = liveCache(row).instanceTypes();
+    await untilTrue(() => crs.every((cr) => inf.items().some((i) => i.name === cr.metadata.name && sameSpec(i, { name: cr.metadata.name, nodeSelector: cr.spec.nodeSelector ?? {}, resources: cr.spec.resources }))));
+  };
+  return { applied, steps, settle };
 }
 
 /** JSON with sorted keys: the API server may hand fields back in another order. */
@@ -360,7 +350,7 @@ export async function untilTrue(cond: () => boolean, timeoutMs = 3000): Promise<
 }
 
 /** Deletes an instance type's custom resource. The implicit default cannot be deleted (there is nothing to delete). */
-export async function deleteInstanceType(row: ClusterRow, name: string, opts: { dryRun: boolean }): Promise<{ before: InstanceTypeSpec; revertsToImplicit: boolean }> {
+export async function deleteInstanceType(row: ClusterRow, name: string, opts: { dryRun: boolean }): Promise<{ before: InstanceTypeSpec; revertsToImplicit: boolean; steps: PlanStep[]; settle: () => Promise<void> }> {
   const client = liveCache(row).client;
   const ref = { apiVersion: INSTANCE_TYPE_API_VERSION, kind: INSTANCE_TYPE_KIND, name };
   let current: StoredIt | undefined;
@@ -374,14 +364,14 @@ export async function deleteInstanceType(row: ClusterRow, name: string, opts: { 
     if (name === DEFAULT_INSTANCE_TYPE_NAME) throw new AppError('bad_request', `${name} is Azure ML's implicit default on ${row.name}, not a custom resource: there is nothing to delete (create one of that name to override it)`);
     throw new AppError('not_found', `instance type ${name} not found on cluster ${row.name}`);
   }
-  try {
-    await deleteObject(client, ref, { dryRun: opts.dryRun });
-  } catch (e) {
-    throw clusterAppError(e, row.name);
+  const steps: PlanStep[] = [{ op: 'delete', ref }];
+  if (opts.dryRun) {
+    const r = await applyPlan(client, steps, { dryRun: true, timeoutMs: 8000 });
+    if (!r.ok) throw clusterAppError(new KubeError(r.unreachable ? 'timeout' : 'invalid', r.message ?? 'refused'), row.name);
   }
-  if (!opts.dryRun) {
+  const settle = async () => {
     const inf = liveCache(row).instanceTypes();
     await untilTrue(() => !inf.items().some((i) => i.name === name));
-  }
-  return { before: specOf(name, current)!, revertsToImplicit: name === DEFAULT_INSTANCE_TYPE_NAME };
+  };
+  return { before: specOf(name, current)!, revertsToImplicit: name === DEFAULT_INSTANCE_TYPE_NAME, steps, settle };
 }

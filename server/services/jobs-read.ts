@@ -3,12 +3,13 @@ import type { JobSummaryDto } from '@/lib/jobs/dto';
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { JobSpec } from '@/lib/aml/job-spec';
 import type { DbOrTx } from '../db';
-import { jobs, users, workspaces } from '../db/schema';
+import { jobs, jobTransitions as jobTransitionsTable, users, workspaces } from '../db/schema';
 import { AppError } from '../errors';
-import { logger } from '../logger';
-import { TERMINAL_STATUSES, type JobState, type JobStatus } from '../compute/backend';
-import { findClusterRow } from './clusters';
-import { clusterAppError } from '../kube/errors';
+import { TERMINAL_STATUSES, type JobStatus, type KubeObject } from '../compute/backend';
+import type { PlanStep } from '../kube/plan';
+import { cancelPendingIntents } from '../runtime/intents';
+import { jobTransitionsOf } from '../runtime/job-status';
+import { findClusterRow, type ClusterRow } from './clusters';
 import { backendFor } from './jobs';
 
 // Reading jobs back: the list (from the database, newest first, cursor-paged — never a cluster LIST per
@@ -22,7 +23,6 @@ export type { JobSummaryDto } from '@/lib/jobs/dto';
 export interface JobDto extends JobSummaryDto {
   id: string;
   namespace: string;
-  statusMessage: string | null;
   spec: JobSpec;
   source: string;
   sourceFormat: 'yaml' | 'json';
@@ -31,17 +31,21 @@ export interface JobDto extends JobSummaryDto {
   warnings: Array<{ path: string; message: string }>;
   startedAt: string | null;
   finishedAt: string | null;
-  /** Whether status came from the backend just now (false: the last recorded state). */
+  /** Whether the status can still change (the reconciler follows it live). */
   live: boolean;
+  /** Every status it went through, oldest first. */
+  transitions?: Array<{ status: string; message: string | null; at: string }>;
 }
 
 export function jobSummaryDto(r: JobRow, createdBy?: string | null): JobSummaryDto {
   return {
+    uid: r.id,
     name: r.name,
     displayName: r.displayName,
     experimentName: r.experimentName,
     type: r.type,
     status: r.status,
+    statusMessage: r.statusMessage,
     computeTarget: r.computeName,
     cluster: r.clusterName,
     instanceType: r.instanceType,
@@ -56,7 +60,6 @@ export function jobDto(r: JobRow, createdBy: string | null, live: boolean): JobD
     ...jobSummaryDto(r, createdBy),
     id: r.id,
     namespace: r.namespace,
-    statusMessage: r.statusMessage,
     spec: r.spec as JobSpec,
     source: r.source,
     sourceFormat: r.sourceFormat,
@@ -98,6 +101,13 @@ export async function listJobs(db: DbOrTx, workspace: string, opts: { limit?: nu
   return { items: page.map((r) => jobSummaryDto(r.j, r.email)), cursor: rows.length > limit && last ? `${last.j.createdAt.toISOString()}|${last.j.id}` : undefined };
 }
 
+/** One job in the shape of a list item (the jobs stream re-reads changed jobs with this); undefined when gone. */
+export async function jobSummaryByName(db: DbOrTx, workspace: string, name: string): Promise<JobSummaryDto | undefined> {
+  const wid = await workspaceIdOf(db, workspace);
+  const [r] = await db.select({ j: jobs, email: users.email }).from(jobs).leftJoin(users, eq(users.id, jobs.createdBy)).where(and(eq(jobs.workspaceId, wid), eq(jobs.name, name))).limit(1);
+  return r ? jobSummaryDto(r.j, r.email) : undefined;
+}
+
 export async function getJobRow(db: DbOrTx, workspace: string, name: string): Promise<{ row: JobRow; createdBy: string | null }> {
   const wid = await workspaceIdOf(db, workspace);
   const [r] = await db.select({ j: jobs, email: users.email }).from(jobs).leftJoin(users, eq(users.id, jobs.createdBy)).where(and(eq(jobs.workspaceId, wid), eq(jobs.name, name))).limit(1);
@@ -109,51 +119,35 @@ function refOf(row: JobRow) {
   return { name: row.name, type: row.type, target: { workspace: '', name: row.computeName, cluster: row.clusterName, namespace: row.namespace, serviceAccountName: '' } };
 }
 
-/** Records a state the backend reported (status, message, start/finish times). */
-async function recordState(db: DbOrTx, row: JobRow, s: JobState): Promise<JobRow> {
-  if (row.status === 'Canceled') return row; // canceled stays canceled, whatever is left of its objects
-  const status: JobStatus = s.status === 'NotStarted' && row.status !== 'NotStarted' ? (row.status as JobStatus) : s.status;
-  const patch = {
-    status,
-    statusMessage: s.message ?? null,
-    startedAt: row.startedAt ?? (s.startedAt ? new Date(s.startedAt) : null),
-    finishedAt: row.finishedAt ?? (TERMINAL_STATUSES.has(status) ? (s.finishedAt ? new Date(s.finishedAt) : new Date()) : null),
-  };
-  if (patch.status === row.status && patch.statusMessage === row.statusMessage && +(patch.startedAt ?? 0) === +(row.startedAt ?? 0) && +(patch.finishedAt ?? 0) === +(row.finishedAt ?? 0)) return row;
-  const [u] = await db.update(jobs).set({ ...patch, updatedAt: new Date() }).where(eq(jobs.id, row.id)).returning();
-  return u;
-}
-
-/** One job, with its state asked from the backend now (unless it already ended). */
+/**
+ * One job as recorded. Reads never write: the status reconciler (server/runtime/job-status.ts) keeps the
+ * record current from the cluster's informers, and its transitions are the status timeline.
+ */
 export async function getJob(db: DbOrTx, workspace: string, name: string): Promise<JobDto> {
-  let { row, createdBy } = await getJobRow(db, workspace, name);
-  if (TERMINAL_STATUSES.has(row.status as JobStatus)) return jobDto(row, createdBy, false);
-  const cluster = await findClusterRow(db, row.clusterName);
-  if (!cluster) return jobDto(row, createdBy, false);
-  try {
-    const state = await backendFor(cluster).status(refOf(row));
-    row = await recordState(db, row, state);
-    return jobDto(row, createdBy, true);
-  } catch (e) {
-    logger.debug({ err: e, job: row.name }, 'job status unavailable');
-    return jobDto(row, createdBy, false);
-  }
+  const { row, createdBy } = await getJobRow(db, workspace, name);
+  const transitions = await jobTransitionsOf(db, row.id);
+  return {
+    ...jobDto(row, createdBy, !TERMINAL_STATUSES.has(row.status as JobStatus)),
+    transitions: transitions.map((t) => ({ status: t.status, message: t.message, at: t.at.toISOString() })),
+  };
 }
 
-/** Stops a job on its backend and records it as Canceled. */
-export async function cancelJob(db: DbOrTx, workspace: string, name: string): Promise<{ before: string; row: JobRow }> {
+/**
+ * Records a job as Canceled (inside the caller's transaction) and answers the steps that delete its
+ * Kubernetes Jobs (their pods and dependents go with them), carried out after commit. A job whose Job was
+ * never created has its pending creation canceled instead.
+ */
+export async function cancelJob(db: DbOrTx, workspace: string, name: string, opts: { dryRun: boolean }): Promise<{ before: string; row: JobRow; steps: PlanStep[]; cluster: ClusterRow | undefined }> {
   const { row } = await getJobRow(db, workspace, name);
   if (TERMINAL_STATUSES.has(row.status as JobStatus)) {
     throw new AppError('conflict', `job ${name} already ended (${row.status}); there is nothing to cancel`);
   }
   const cluster = await findClusterRow(db, row.clusterName);
-  if (cluster) {
-    try {
-      await backendFor(cluster).cancel(refOf(row));
-    } catch (e) {
-      throw clusterAppError(e, cluster.name);
-    }
-  }
-  const [u] = await db.update(jobs).set({ status: 'Canceled', statusMessage: 'canceled by a user', finishedAt: new Date(), updatedAt: new Date() }).where(eq(jobs.id, row.id)).returning();
-  return { before: row.status, row: u };
+  const steps = cluster ? backendFor(cluster).cancelSteps(refOf(row), row.objects as KubeObject[]) : [];
+  if (opts.dryRun) return { before: row.status, row: { ...row, status: 'Canceled' }, steps, cluster };
+  await cancelPendingIntents(db, { type: 'job', id: row.id }, 'jobs.submit');
+  const message = cluster ? 'canceled by a user; deleting its pods' : `canceled by a user; cluster ${row.clusterName} is no longer registered, nothing was deleted`;
+  const [u] = await db.update(jobs).set({ status: 'Canceled', statusMessage: message, finishedAt: new Date(), updatedAt: new Date() }).where(eq(jobs.id, row.id)).returning();
+  await db.insert(jobTransitionsTable).values({ jobId: row.id, status: 'Canceled', message });
+  return { before: row.status, row: u, steps, cluster };
 }

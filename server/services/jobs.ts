@@ -8,7 +8,7 @@ import { JOB_NAME_RE } from '@/lib/aml/job-yaml-schema';
 import { loadPyYaml } from '@/lib/aml/yaml';
 import { DEFAULT_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE_NAME, type ListedInstanceType } from '@/lib/instance-types';
 import type { DbOrTx } from '../db';
-import { jobs, workspaces } from '../db/schema';
+import { jobs, jobTransitions, workspaces } from '../db/schema';
 import { env } from '../env';
 import { AppError, type FieldError } from '../errors';
 import { jobManifests, ManifestError, type JobManifestInput, type ResolvedInput } from '../kube/manifests/job';
@@ -16,6 +16,7 @@ import { sweepPlan, sweepTrialManifests } from '../kube/manifests/sweep.job';
 import { generateMpiSshKeys, mpiSshSecret, mpiSshSecretName } from '../kube/manifests/mpi-ssh.job';
 import { jobObjectName, labelValue, trialObjectName } from '../kube/manifests/names.job';
 import type { ComputeBackend, JobPlan, KubeObject } from '../compute/backend';
+import type { PlanStep } from '../kube/plan';
 import { KubernetesBackend } from '../compute/kubernetes-backend';
 import { allowsInstanceType, getComputeTarget, listComputeTargets, type ComputeTargetRecord } from './compute-targets';
 import { environmentLookup, listEnvironments } from './environments';
@@ -439,8 +440,11 @@ export async function dryRunJob(prepared: PreparedJob): Promise<JobIssue[]> {
   return outcome.warnings;
 }
 
-/** Stores the files, records the job and creates it on the backend (inside the caller's transaction). */
-export async function submitJob(tx: DbOrTx, prepared: PreparedJob, createdBy: string): Promise<typeof jobs.$inferSelect> {
+/**
+ * Stores the files and records the job (NotStarted) inside the caller's transaction, and answers the steps
+ * that create it on its cluster: the action declares them as effects, carried out after commit.
+ */
+export async function recordJob(tx: DbOrTx, prepared: PreparedJob, createdBy: string): Promise<{ row: typeof jobs.$inferSelect; steps: PlanStep[] }> {
   if (prepared.code) await storeBlob(tx, prepared.code.data, prepared.code.files);
   const codeSha = prepared.code?.sha256 ?? (() => {
     const c = trialOf(prepared.spec).code;
@@ -450,6 +454,7 @@ export async function submitJob(tx: DbOrTx, prepared: PreparedJob, createdBy: st
   for (const [k, f] of Object.entries(prepared.inputFiles)) inputShas[k] = (await storeBlob(tx, f.data)).sha256;
   const [ws] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, prepared.target.workspace)).limit(1);
   const trial = trialOf(prepared.spec);
+  const message = `creating its Kubernetes objects on cluster ${prepared.cluster.name}`;
   const [row] = await tx
     .insert(jobs)
     .values({
@@ -473,15 +478,11 @@ export async function submitJob(tx: DbOrTx, prepared: PreparedJob, createdBy: st
       objects: redactObjects(prepared.objects),
       warnings: prepared.warnings,
       status: 'NotStarted',
+      statusMessage: message,
       createdBy,
     })
     .returning();
+  await tx.insert(jobTransitions).values({ jobId: row.id, status: 'NotStarted', message });
   const plan: JobPlan = { jobName: prepared.name, spec: prepared.spec, target: prepared.target.ref, objects: prepared.objects };
-  try {
-    await backendFor(prepared.cluster).submit(plan);
-  } catch (e) {
-    throw clusterAppError(e, prepared.cluster.name);
-  }
-  const [updated] = await tx.update(jobs).set({ status: 'Queued', updatedAt: new Date() }).where(eq(jobs.id, row.id)).returning();
-  return updated;
+  return { row, steps: backendFor(prepared.cluster).submitSteps(plan) };
 }

@@ -220,6 +220,15 @@ function envValue(name: string, value: string): V1EnvVar {
 }
 
 /** The Kubernetes objects that run a command job (or one sweep trial). */
+/**
+ * Tags `harbormaster.io/sim-*` become pod annotations: the local testbed's simulated nodes (KWOK stages) read
+ * them to make a pod fail with an exit code, run for a given time or never start (tests, the demo). On a real
+ * cluster nothing reads them.
+ */
+export function simulationAnnotations(tags: Record<string, string | null> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags ?? {}).filter(([k, v]) => k.startsWith('harbormaster.io/sim-') && typeof v === 'string') as Array<[string, string]>);
+}
+
 export function jobManifests(input: JobManifestInput): JobObject[] {
   const { spec, target, settings, instanceType } = input;
   const name = jobObjectName(input.jobName);
@@ -450,7 +459,7 @@ export function jobManifests(input: JobManifestInput): JobObject[] {
         ? { successPolicy: { rules: [{ succeededIndexes: dist.workerCount === 1 ? '0' : `0-${dist.workerCount - 1}` }] } }
         : {}),
       ...(mpiMulti ? { successPolicy: { rules: [{ succeededIndexes: '0' }] } } : {}),
-      template: { metadata: { labels: { ...labels }, annotations: { [JOB_NAME_ANNOTATION]: input.jobName } }, spec: podSpec },
+      template: { metadata: { labels: { ...labels }, annotations: { [JOB_NAME_ANNOTATION]: input.jobName, ...simulationAnnotations((spec as { tags?: Record<string, string | null> }).tags) } }, spec: podSpec },
     },
   };
   if (!multi) return [job];

@@ -1,0 +1,93 @@
+// A job's status in Azure ML's words, derived from its Kubernetes Job(s) and their pods (pure; the status
+// reconciler feeds it from the informer cache). Shared vocabulary with UI.md.
+//   Queued      some pods are not created yet or not scheduled (quota refusals included)
+//   Preparing   every pod is scheduled, containers are starting or pulling their image
+//   Running     every rank runs
+//   Finalizing  some ranks are done, others still run (or Kubernetes is finishing the Job)
+//   Completed / Failed from the Job's conditions
+
+export const JOB_STATUSES = ['NotStarted', 'Queued', 'Preparing', 'Running', 'Finalizing', 'Completed', 'Failed', 'Canceled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Canceled']);
+
+export interface JobObjectState {
+  name: string;
+  /** Pods the Job wants at once (instance count). */
+  parallelism: number;
+  suspend: boolean;
+  active: number;
+  ready: number;
+  succeeded: number;
+  failed: number;
+  startTime?: string;
+  completionTime?: string;
+  conditions: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
+}
+
+export interface JobPodState {
+  name: string;
+  phase: string;
+  scheduled: boolean;
+  ready: boolean;
+  /** Why it is not running (the scheduler's or kubelet's words). */
+  problem?: { reason: string; message: string };
+}
+
+export interface DerivedJobState {
+  status: JobStatus;
+  message: string | null;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+const cond = (j: JobObjectState, type: string) => j.conditions.find((c) => c.type === type && c.status === 'True');
+
+/** One Kubernetes Job (one rank set) and its pods. */
+export function deriveJobState(job: JobObjectState, pods: JobPodState[]): DerivedJobState {
+  const started = job.startTime;
+  const failed = cond(job, 'Failed');
+  if (failed) {
+    const why = [failed.reason, failed.message].filter(Boolean).join(': ');
+    const podWhy = pods.find((p) => p.problem && p.phase === 'Failed')?.problem;
+    return { status: 'Failed', message: podWhy ? `${why}; ${podWhy.reason}: ${podWhy.message}` : why || 'the Job failed', startedAt: started, finishedAt: failed.lastTransitionTime ?? job.completionTime };
+  }
+  const complete = cond(job, 'Complete');
+  if (complete) return { status: 'Completed', message: null, startedAt: started, finishedAt: job.completionTime ?? complete.lastTransitionTime };
+  if (cond(job, 'FailureTarget') || cond(job, 'SuccessCriteriaMet')) return { status: 'Finalizing', message: null, startedAt: started };
+  if (job.suspend) return { status: 'Queued', message: 'suspended', startedAt: started };
+
+  const live = pods.filter((p) => p.phase !== 'Failed' && p.phase !== 'Succeeded');
+  const unscheduled = live.filter((p) => !p.scheduled);
+  const want = Math.max(1, job.parallelism);
+  const done = job.succeeded;
+  if (unscheduled.length || live.length + done < want) {
+    const p = unscheduled[0]?.problem;
+    const waiting = p ? `${p.reason}: ${p.message}` : live.length + done < want ? `waiting for ${want - live.length - done} of ${want} pod(s) to be created` : 'waiting to be scheduled';
+    return { status: 'Queued', message: waiting, startedAt: started };
+  }
+  const notRunning = live.filter((p) => p.phase !== 'Running');
+  if (done > 0 && live.length > 0) return { status: 'Finalizing', message: `${done} of ${want} rank(s) finished`, startedAt: started };
+  if (notRunning.length) {
+    const p = notRunning.find((x) => x.problem)?.problem;
+    return { status: 'Preparing', message: p ? `${p.reason}: ${p.message}` : `starting ${notRunning.length} of ${want} pod(s)`, startedAt: started };
+  }
+  if (live.length === 0 && done >= want) return { status: 'Finalizing', message: null, startedAt: started };
+  const crashing = live.find((p) => p.problem && /BackOff|Error|CrashLoop/.test(p.problem.reason))?.problem;
+  return { status: 'Running', message: crashing ? `${crashing.reason}: ${crashing.message}` : null, startedAt: started };
+}
+
+/** A sweep from its trial Jobs (the sweep controller of a later issue refines this). */
+export function deriveSweepState(trials: Array<{ job: JobObjectState; pods: JobPodState[] }>): DerivedJobState {
+  const states = trials.map((t) => deriveJobState(t.job, t.pods));
+  const n = (s: JobStatus) => states.filter((x) => x.status === s).length;
+  const startedAt = states.map((s) => s.startedAt).filter(Boolean).sort()[0];
+  const active = states.length - n('Completed') - n('Failed');
+  const message = `${states.length} trial(s): ${n('Completed')} completed, ${n('Failed')} failed, ${active} active`;
+  if (active === 0 && states.length > 0) {
+    const finishedAt = states.map((s) => s.finishedAt).filter(Boolean).sort().pop();
+    return { status: n('Completed') > 0 ? 'Completed' : 'Failed', message, startedAt, finishedAt };
+  }
+  if (n('Running') || n('Finalizing')) return { status: 'Running', message, startedAt };
+  if (n('Preparing')) return { status: 'Preparing', message, startedAt };
+  return { status: 'Queued', message, startedAt };
+}

@@ -1,0 +1,245 @@
+import 'server-only';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { LABELS } from '@/lib/domain';
+import { deriveJobState, deriveSweepState, TERMINAL, type DerivedJobState, type JobObjectState, type JobPodState } from '@/lib/jobs/status';
+import type { Db, DbOrTx } from '../db';
+import { clusters, jobs, jobTransitions, workspaces } from '../db/schema';
+import { logger } from '../logger';
+import { publish } from '../live/bus';
+import type { ClusterCache, LeanJob, LeanPod } from '../kube/cache';
+import { jobObjectName } from '../kube/manifests/names.job';
+import { liveCache, type ClusterRow } from '../services/clusters';
+
+// Job status from informers (DESIGN §3 "Live state"): the leader watches the Jobs Harbormaster created and
+// their pods on every cluster that has active jobs, derives each job's status in Azure ML's words
+// (lib/jobs/status.ts) and records every change as a transition with its time. Reads never write: the
+// list and the job page show what this recorded, and every change is published to the job's workspace
+// stream. A job whose objects are gone keeps its record (spec, transitions, objects applied).
+
+export type JobRow = typeof jobs.$inferSelect;
+
+const ACTIVE = ['NotStarted', 'Queued', 'Preparing', 'Running', 'Finalizing'];
+/** A job whose Job object should exist but is not in a synced cache for this long is counted as deleted. */
+const GONE_AFTER_MS = 30_000;
+
+export interface StatusChange {
+  status: string;
+  message: string | null;
+  startedAt?: string | Date | null;
+  finishedAt?: string | Date | null;
+}
+
+const asDate = (v: string | Date | null | undefined) => (v ? (v instanceof Date ? v : new Date(v)) : null);
+
+/**
+ * Records a job's status (and a transition when the status changed), then tells its workspace's streams.
+ * Canceled and finished jobs keep their status. Returns the row as stored, or undefined when nothing changed.
+ */
+export async function recordJobStatus(db: DbOrTx, row: JobRow, next: StatusChange, opts: { force?: boolean } = {}): Promise<JobRow | undefined> {
+  if (!opts.force && TERMINAL.has(row.status)) return undefined;
+  const startedAt = row.startedAt ?? asDate(next.startedAt);
+  const finishedAt = row.finishedAt ?? (TERMINAL.has(next.status) ? (asDate(next.finishedAt) ?? new Date()) : null);
+  const message = next.message ?? null;
+  if (row.status === next.status && row.statusMessage === message && +(row.startedAt ?? 0) === +(startedAt ?? 0) && +(row.finishedAt ?? 0) === +(finishedAt ?? 0)) return undefined;
+  const [u] = await db.update(jobs).set({ status: next.status, statusMessage: message, startedAt, finishedAt, updatedAt: new Date() }).where(eq(jobs.id, row.id)).returning();
+  if (row.status !== next.status) await db.insert(jobTransitions).values({ jobId: row.id, status: next.status, message });
+  const [ws] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, row.workspaceId)).limit(1);
+  if (ws) publish(`jobs:${ws.name}`, row.name);
+  return u;
+}
+
+/** The recorded transitions of a job, oldest first. */
+export async function jobTransitionsOf(db: DbOrTx, jobId: string) {
+  return db.select().from(jobTransitions).where(eq(jobTransitions.jobId, jobId)).orderBy(jobTransitions.id);
+}
+
+const toObjectState = (j: LeanJob): JobObjectState => ({
+  name: j.name,
+  parallelism: j.parallelism,
+  suspend: j.suspend,
+  active: j.active,
+  ready: j.ready,
+  succeeded: j.succeeded,
+  failed: j.failed,
+  startTime: j.startTime,
+  completionTime: j.completionTime,
+  conditions: j.conditions,
+});
+
+const toPodState = (p: LeanPod): JobPodState => ({
+  name: p.name,
+  phase: p.phase,
+  scheduled: !!p.nodeName,
+  ready: p.ready,
+  ...(p.problem ? { problem: { reason: p.problem.reason, message: p.problem.message } } : {}),
+});
+
+/** The status of each given job from a cluster's cached Jobs and pods (undefined: no Job object seen). */
+export function deriveFromCache(rows: JobRow[], jobList: LeanJob[], podList: LeanPod[]): Map<string, DerivedJobState | undefined> {
+  const byJobLabel = new Map<string, LeanJob[]>();
+  const bySweepLabel = new Map<string, LeanJob[]>();
+  for (const j of jobList) {
+    const push = (m: Map<string, LeanJob[]>, k: string | undefined) => {
+      if (!k) return;
+      const key = `${j.namespace}/${k}`;
+      const l = m.get(key);
+      if (l) l.push(j);
+      else m.set(key, [j]);
+    };
+    if (j.labels[LABELS.sweep]) push(bySweepLabel, j.labels[LABELS.sweep]);
+    else push(byJobLabel, j.labels[LABELS.job]);
+  }
+  const podsByJob = new Map<string, LeanPod[]>();
+  for (const p of podList) {
+    const jn = p.labels['batch.kubernetes.io/job-name'] ?? p.labels['job-name'];
+    if (!jn) continue;
+    const key = `${p.namespace}/${jn}`;
+    const l = podsByJob.get(key);
+    if (l) l.push(p);
+    else podsByJob.set(key, [p]);
+  }
+  const podsOf = (j: LeanJob) => (podsByJob.get(`${j.namespace}/${j.name}`) ?? []).map(toPodState);
+  const out = new Map<string, DerivedJobState | undefined>();
+  for (const r of rows) {
+    const key = `${r.namespace}/${jobObjectName(r.name)}`;
+    if (r.type === 'sweep') {
+      const trials = bySweepLabel.get(key) ?? [];
+      out.set(r.id, trials.length ? deriveSweepState(trials.map((t) => ({ job: toObjectState(t), pods: podsOf(t) }))) : undefined);
+    } else {
+      const j = byJobLabel.get(key)?.[0];
+      out.set(r.id, j ? deriveJobState(toObjectState(j), podsOf(j)) : undefined);
+    }
+  }
+  return out;
+}
+
+/** One pass over a cluster's active jobs: records what changed. */
+export async function syncClusterJobs(db: Db, cluster: ClusterRow, cache: ClusterCache): Promise<number> {
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.clusterName, cluster.name), eq(jobs.backend, 'kubernetes'), inArray(jobs.status, ACTIVE)));
+  if (!rows.length) return 0;
+  const ji = cache.jobs();
+  const pi = cache.pods();
+  if (!ji.state.synced || !pi.state.synced) return 0;
+  const derived = deriveFromCache(rows, ji.items(), pi.items());
+  let changed = 0;
+  for (const r of rows) {
+    const d = derived.get(r.id);
+    if (!d) {
+      // No Job object. NotStarted: its intent has not created it yet (the intent records that outcome).
+      if (r.status === 'NotStarted' || Date.now() - r.updatedAt.getTime() < GONE_AFTER_MS) continue;
+      if (await recordJobStatus(db, r, { status: 'Failed', message: 'its Kubernetes Job was deleted outside Harbormaster' })) changed++;
+      continue;
+    }
+    if (await recordJobStatus(db, r, d)) changed++;
+  }
+  return changed;
+}
+
+interface Watched {
+  cache: ClusterCache;
+  unsubscribe: () => void;
+  timer?: NodeJS.Timeout;
+  running: boolean;
+  again: boolean;
+}
+
+/**
+ * The status reconciler (run by the leader only): watches the clusters that have active jobs, re-derives
+ * their jobs' status on every Job or pod change (coalesced), and every few seconds as a safety net.
+ */
+export function startJobStatusReconciler(db: Db, opts: { tickMs?: number; debounceMs?: number } = {}): () => void {
+  const tickMs = opts.tickMs ?? 3000;
+  const debounceMs = opts.debounceMs ?? 15;
+  const watched = new Map<string, Watched>(); // by cluster id
+  let stopped = false;
+
+  const sync = (row: ClusterRow, w: Watched) => {
+    if (w.running) {
+      w.again = true;
+      return;
+    }
+    w.running = true;
+    syncClusterJobs(db, row, w.cache)
+      .catch((e) => logger.warn({ err: { message: (e as Error).message }, cluster: row.name }, 'job status sync failed'))
+      .finally(() => {
+        w.running = false;
+        if (w.again && !stopped) {
+          w.again = false;
+          sync(row, w);
+        }
+      });
+  };
+
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      const active = await db
+        .selectDistinct({ name: jobs.clusterName })
+        .from(jobs)
+        .where(and(inArray(jobs.status, ACTIVE), eq(jobs.backend, 'kubernetes')));
+      const names = active.map((a) => a.name);
+      const rows = names.length ? await db.select().from(clusters).where(inArray(clusters.name, names)) : [];
+      const keep = new Set(rows.map((r) => r.id));
+      for (const [id, w] of watched) {
+        if (!keep.has(id)) {
+          w.unsubscribe();
+          watched.delete(id);
+        }
+      }
+      for (const row of rows) {
+        let cache: ClusterCache;
+        try {
+          cache = liveCache(row);
+        } catch {
+          continue;
+        }
+        let w = watched.get(row.id);
+        if (w && w.cache !== cache) {
+          w.unsubscribe();
+          w = undefined;
+        }
+        if (!w) {
+          const entry: Watched = { cache, unsubscribe: () => undefined, running: false, again: false };
+          const poke = () => {
+            if (entry.timer) return;
+            entry.timer = setTimeout(() => {
+              entry.timer = undefined;
+              sync(row, entry);
+            }, debounceMs);
+          };
+          const u1 = cache.jobs().subscribe(poke);
+          const u2 = cache.pods().subscribe(poke);
+          entry.unsubscribe = () => {
+            u1();
+            u2();
+            if (entry.timer) clearTimeout(entry.timer);
+          };
+          watched.set(row.id, entry);
+          w = entry;
+        }
+        sync(row, w);
+      }
+    } catch (e) {
+      logger.warn({ err: { message: (e as Error).message } }, 'job status reconciler pass failed');
+    }
+  };
+
+  const timer = setInterval(() => void tick(), tickMs);
+  timer.unref?.();
+  void tick();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+    for (const w of watched.values()) w.unsubscribe();
+    watched.clear();
+  };
+}
+
+/** Jobs still active (diagnostics). */
+export async function countActiveJobs(db: DbOrTx): Promise<number> {
+  const [r] = await db.select({ n: sql<number>`count(*)` }).from(jobs).where(notInArray(jobs.status, [...TERMINAL]));
+  return Number(r?.n ?? 0);
+}

@@ -1,0 +1,33 @@
+import 'server-only';
+import type { Db } from '../db';
+import { logger } from '../logger';
+import { ensureListening } from '../live/bus';
+import { ensureLoop, stopLoop } from './intents';
+import { startJobStatusReconciler } from './job-status';
+import { startLeaderElection, type Leadership } from './leader';
+
+// The runtime core's background work, started once per server process (server/bootstrap.ts):
+//   - the intent loop, in every process (claims keep two processes from running the same intent), which also
+//     finishes intents a process that died left pending;
+//   - the job status reconciler, in the leader only;
+//   - on PostgreSQL, the LISTEN connection that brings other processes' change notices to this one's streams.
+
+const g = globalThis as unknown as { __hmRuntime?: { leadership: Leadership } };
+
+export function startRuntime(db: Db): void {
+  if (g.__hmRuntime) return;
+  ensureLoop(db);
+  void ensureListening().catch((e) => logger.warn({ err: { message: (e as Error).message } }, 'live notices: LISTEN failed; retrying on next use'));
+  const leadership = startLeaderElection(() => startJobStatusReconciler(db), { name: 'job-status' });
+  g.__hmRuntime = { leadership };
+}
+
+export async function stopRuntime(): Promise<void> {
+  stopLoop();
+  await g.__hmRuntime?.leadership.stop();
+  g.__hmRuntime = undefined;
+}
+
+export function isLeader(): boolean {
+  return g.__hmRuntime?.leadership.isLeader() ?? false;
+}
