@@ -28,7 +28,11 @@ import {
   storeProbe,
 } from '../services/clusters';
 import { prepareInstall, uninstallExtension } from '../services/extension';
-import { defineAction } from './registry';
+import { defineAction, type Effects } from './registry';
+import { publish } from '../live/bus';
+
+/** Live pages (the clusters list) re-read the cluster once the change is committed. */
+const announce = (effects: Effects, name: string) => effects.afterCommit(() => publish('clusters', name));
 
 // Cluster registration and the ML extension (ops admins; auditors read through the GET routes).
 
@@ -38,7 +42,8 @@ defineAction({
   description: 'Register a cluster (kubeconfig or in-cluster service account); runs the checks and stores the credentials encrypted',
   input: registerClusterInput,
   example: { name: 'rbac-example', kind: 'kubernetes', location: 'on-prem', connection: { mode: 'inCluster' } },
-  async run({ tx, user }, input) {
+  async run({ tx, user, effects }, input) {
+    announce(effects, input.name);
     const prepared = prepareConnection(input.connection);
     const probe = await probeConnection(prepared.connection);
     assertUsable(probe, input.allowUnreachable);
@@ -67,7 +72,8 @@ defineAction({
   description: 'Rename a cluster (its display name; the name is its URL key) or change its description, kind or location',
   input: updateClusterInput,
   example: { name: 'rbac-example', displayName: 'Example cluster' },
-  async run({ tx }, input) {
+  async run({ tx, effects }, input) {
+    announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
     const [u] = await tx
       .update(clusters)
@@ -91,7 +97,8 @@ defineAction({
   description: 'Replace a cluster\'s credentials (new kubeconfig or context); runs the checks first',
   input: updateCredentialsInput,
   example: { name: 'rbac-example', connection: { mode: 'inCluster' } },
-  async run({ tx }, input) {
+  async run({ tx, effects }, input) {
+    announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
     const prepared = prepareConnection(input.connection);
     const probe = await probeConnection(prepared.connection);
@@ -112,7 +119,8 @@ defineAction({
   description: 'Run a cluster\'s checks now (reachability, version, permissions, nodes, extension) and store the result',
   input: z.strictObject({ name: clusterName }),
   example: { name: 'rbac-example' },
-  async run({ tx }, input) {
+  async run({ tx, effects }, input) {
+    announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
     let probe;
     try {
@@ -135,6 +143,7 @@ defineAction({
   input: z.strictObject({ name: clusterName }),
   example: { name: 'rbac-example' },
   async run({ tx, effects }, input) {
+    announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
     const attached = await clusterAttachments(tx, row.id);
     if (attached.length) {
@@ -153,11 +162,13 @@ defineAction({
 
 defineAction({
   name: 'clusters.extension.install',
+  clusterEffects: true,
   permission: 'clusters.manage',
   description: 'Install or upgrade Harbormaster\'s ML extension with settings (server-side apply, step by step); refused over Azure ML\'s extension',
   input: installExtensionInput,
   example: { name: 'rbac-example', settings: { enableTraining: true } },
   async run({ tx, user, dryRun, effects }, input) {
+    announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
     const prepared = await prepareInstall(
       tx,
@@ -175,11 +186,13 @@ defineAction({
 
 defineAction({
   name: 'clusters.extension.uninstall',
+  clusterEffects: true,
   permission: 'clusters.manage',
   description: 'Uninstall Harbormaster\'s ML extension; keeps the InstanceType CRD and instance types unless purge',
   input: uninstallExtensionInput,
   example: { name: 'rbac-example' },
   async run({ tx, dryRun, effects }, input) {
+    announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
     const r = await uninstallExtension(tx, row, { purge: !!input.purge, dryRun });
     const { audit, steps, ...result } = r;

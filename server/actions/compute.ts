@@ -20,6 +20,7 @@ function settled(what: string, o: IntentOutcome | undefined): string | undefined
 
 defineAction({
   name: 'compute.attach',
+  clusterEffects: true,
   permission: 'compute.manage',
   description: 'Attach a cluster to a workspace as a compute target: namespace (created if missing), instance types, quota, isolation',
   input: attachComputeInput,
@@ -38,6 +39,7 @@ defineAction({
 
 defineAction({
   name: 'compute.update',
+  clusterEffects: true,
   permission: 'compute.manage',
   description: 'Edit a compute target: allowed instance types, default instance type, quota, description',
   input: updateComputeInput,
@@ -56,6 +58,7 @@ defineAction({
 
 defineAction({
   name: 'compute.detach',
+  clusterEffects: true,
   permission: 'compute.manage',
   description: 'Detach a compute target (refused while its workloads run unless force); removes what Harbormaster created',
   input: detachComputeInput,

@@ -31,6 +31,7 @@ const FORM_EXAMPLE = { name: 'cpu-small', cpuRequest: '500m', cpuLimit: '1', mem
 
 defineAction({
   name: 'instancetypes.apply',
+  clusterEffects: true,
   permission: 'instancetypes.manage',
   description: 'Create or update instance types on a cluster (form, InstanceType or InstanceTypeList); a list is applied whole or not at all',
   input: z.strictObject({ cluster: clusterName, ...source }),
@@ -55,6 +56,7 @@ defineAction({
 
 defineAction({
   name: 'instancetypes.update',
+  clusterEffects: true,
   permission: 'instancetypes.manage',
   description: 'Replace one instance type of a cluster (its name stays; defaultinstancetype may be overridden)',
   input: z.strictObject({ cluster: clusterName, name: instanceTypeNameField, ...source }),
@@ -79,6 +81,7 @@ defineAction({
 
 defineAction({
   name: 'instancetypes.delete',
+  clusterEffects: true,
   permission: 'instancetypes.manage',
   description: 'Delete an instance type of a cluster (refused while a compute target uses it)',
   input: z.strictObject({ cluster: clusterName, name: instanceTypeNameField }),

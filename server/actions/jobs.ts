@@ -6,6 +6,7 @@ import type { JobIssue } from '@/lib/aml/issues';
 import { eq } from 'drizzle-orm';
 import { AppError } from '../errors';
 import { jobs } from '../db/schema';
+import { publish } from '../live/bus';
 import type { KubeObject } from '../compute/backend';
 import { normalizeRelativePath } from '../services/code-assets-archive';
 import { codeFilesFor, snapshotOf, storeBlob, type ArchiveFile, type Upload } from '../services/code-assets';
@@ -67,6 +68,7 @@ function uploadOf(input: { files?: { path: string; data: Uint8Array }[]; code?: 
 
 defineAction({
   name: 'jobs.submit',
+  clusterEffects: true,
   permission: 'jobs.submit',
   description: 'Submit a command or sweep job (Azure ML CLI v2 YAML, JSON, or multipart with its code); with dryRun, validate it and show its Kubernetes objects',
   input: submitJobInput,
@@ -83,6 +85,7 @@ defineAction({
     }
     const { row, steps } = await recordJob(ctx.tx, prepared, ctx.user.id);
     ctx.effects.kube(prepared.cluster, { type: 'job', id: row.id }, steps, { ownByJobs: true });
+    ctx.effects.afterCommit(() => publish(`jobs:${input.workspace}`, row.name));
     const result: JobSubmitResult = { dryRun: false, status: row.status, statusMessage: row.statusMessage, created: false, warnings, ...base };
     const trial = prepared.spec.type === 'sweep' ? prepared.spec.trial : prepared.spec;
     return {
@@ -126,6 +129,7 @@ function fieldErrorsOf(verdicts: StepVerdict[]) {
 
 defineAction({
   name: 'jobs.cancel',
+  clusterEffects: true,
   permission: 'jobs.submit',
   description: 'Cancel a job: its Kubernetes Jobs (and their pods) are deleted and it is recorded as Canceled; with dryRun, shows what would be deleted',
   input: z.strictObject({ workspace: workspaceName, name: z.string().min(1).max(255) }),
@@ -142,6 +146,7 @@ defineAction({
       }
     }
     if (cluster) effects.kube(cluster, { type: 'job', id: row.id }, steps);
+    effects.afterCommit(() => publish(`jobs:${input.workspace}`, row.name));
     return {
       result: { name: row.name, status: row.status, statusMessage: row.statusMessage, ...(wouldDelete ? { wouldDelete } : {}) },
       audit: { targetType: 'job', targetName: row.name, workspace: input.workspace, before: { status: before }, after: { status: row.status } },

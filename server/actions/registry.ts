@@ -79,6 +79,12 @@ export interface ActionDef<S extends z.ZodType = z.ZodType, O = unknown> {
   input: S;
   /** For workspace-scoped permissions: the workspace the raw input names (checked before parsing). */
   workspaceOf?: (raw: Record<string, unknown>) => string | undefined;
+  /**
+   * The action changes clusters (declares effects.kube / effects.extensionOperation). The pipeline refuses
+   * effects from an action without it, and the dry-run test (server/runtime/dry-run.k8s.test.ts) proves
+   * that every action with it changes nothing with ?dryRun=true.
+   */
+  clusterEffects?: true;
   /** A valid input, used by the RBAC matrix test to show that allowed roles get past authorization. */
   example: z.input<S>;
   run(ctx: ActionContext, input: z.output<S>): Promise<ActionOutcome<O>>;

@@ -80,6 +80,7 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
       // A dry run validated everything and computed the result: undo every write, audit nothing, and
       // drop every declared effect (nothing reaches a cluster).
       if (dryRun) throw new DryRunRollback(out.result);
+      if (effects.intents.length && !def.clusterEffects) throw new Error(`action ${name} declared cluster effects without clusterEffects: true`);
       const intentIds = await enqueueIntents(tx, effects.intents, { action: name, requestId: caller.requestId });
       await writeAudit(tx, {
         ...base,

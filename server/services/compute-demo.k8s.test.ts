@@ -9,7 +9,7 @@ import { dropAllClusterCaches } from '../kube/cache';
 import { auditEvents } from '../db/schema';
 import { SYSTEM_USER_EMAIL } from '../auth/users';
 import { runAction } from '../actions/run';
-import { installAndWait, registerTestCluster } from './clusters.k8s-support';
+import { installAndWait, purgeAndWait, registerTestCluster } from './clusters.k8s-support';
 import { DEMO_COMPUTE_TARGETS, seedDemoCompute } from './compute-demo';
 import { listComputeTargets } from './compute-targets';
 import { targetInstanceTypes } from './compute-targets-view';
@@ -27,6 +27,8 @@ describe.skipIf(k8sSkipReason)('demo compute seeding', () => {
     }
     const api = kubeConfig().makeApiClient(CustomObjectsApi);
     for (const n of ['cpu-small', 'cpu-large', 'gpu-1', 'gpu-4']) await api.deleteClusterCustomObject({ group: 'amlarc.azureml.com', version: 'v1alpha1', plural: 'instancetypes', name: n }).catch(() => undefined);
+    // Leave the shared test cluster without the extension, as the next suite expects.
+    if (cast) await purgeAndWait(cast, 'aks-westeurope');
     dropAllClusterCaches();
     await cast?.cleanup();
   });
