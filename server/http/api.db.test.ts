@@ -146,9 +146,12 @@ describe('audit API and OpenAPI', () => {
     const page = await call(auditEventsRoute.GET, { path: '/api/v1/audit/events?limit=3', token: cast.users.auditor.token });
     expect(page.status).toBe(200);
     expect(page.json.items).toHaveLength(3);
-    expect(page.json.nextCursor).toBe(page.json.items[2].id);
-    const next = await call(auditEventsRoute.GET, { path: `/api/v1/audit/events?limit=3&cursor=${page.json.nextCursor}`, token: cast.users.auditor.token });
-    expect(next.json.items[0].id).toBeLessThan(page.json.nextCursor);
+    expect(typeof page.json.next).toBe('string');
+    const next = await call(auditEventsRoute.GET, { path: `/api/v1/audit/events?limit=3&cursor=${page.json.next}`, token: cast.users.auditor.token });
+    expect(next.json.items[0].id).toBeLessThan(page.json.items[2].id);
+    const forged = await call(auditEventsRoute.GET, { path: '/api/v1/audit/events?limit=3&cursor=12', token: cast.users.auditor.token });
+    expect(forged.status).toBe(400);
+    expect(forged.json.detail).toMatch(/^cursor: /);
     expect((await call(auditEventsRoute.GET, { token: cast.users.dsVision.token })).status).toBe(403);
   });
   it('describes every /api/v1 route in the OpenAPI document', async () => {

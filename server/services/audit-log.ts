@@ -2,6 +2,7 @@ import 'server-only';
 import { and, desc, eq, ilike, lt, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { auditEvents } from '../db/schema';
+import { decodeCursor, encodeCursor } from '../http/paging';
 
 export interface AuditQuery {
   q?: string;
@@ -9,8 +10,8 @@ export interface AuditQuery {
   action?: string;
   workspace?: string;
   outcome?: 'success' | 'denied' | 'failed';
-  /** Return events with id < cursor (newest first). */
-  cursor?: number;
+  /** The `next` of the previous page (events older than its last one; newest first). */
+  cursor?: string;
   limit?: number;
 }
 
@@ -39,7 +40,7 @@ export type AuditEventDto = ReturnType<typeof auditDto>;
 export async function listAuditEvents(db: DbOrTx, q: AuditQuery) {
   const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
   const where: SQL[] = [];
-  if (q.cursor) where.push(lt(auditEvents.id, q.cursor));
+  if (q.cursor) where.push(lt(auditEvents.id, Number(decodeCursor<{ id: number }>(q.cursor, ['id']).id)));
   if (q.actor) where.push(eq(auditEvents.actorEmail, q.actor.toLowerCase()));
   if (q.action) where.push(eq(auditEvents.action, q.action));
   if (q.workspace) where.push(eq(auditEvents.workspace, q.workspace));
@@ -55,5 +56,5 @@ export async function listAuditEvents(db: DbOrTx, q: AuditQuery) {
     .orderBy(desc(auditEvents.id))
     .limit(limit + 1);
   const items = rows.slice(0, limit).map(auditDto);
-  return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+  return rows.length > limit ? { items, next: encodeCursor({ id: items[items.length - 1].id }) } : { items };
 }

@@ -5,6 +5,7 @@ import type { JobSpec } from '@/lib/aml/job-spec';
 import type { DbOrTx } from '../db';
 import { jobs, jobTransitions as jobTransitionsTable, users, workspaces } from '../db/schema';
 import { AppError } from '../errors';
+import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import { TERMINAL_STATUSES, type JobStatus, type KubeObject } from '../compute/backend';
 import type { PlanStep } from '../kube/plan';
 import { cancelPendingIntents } from '../runtime/intents';
@@ -78,15 +79,15 @@ async function workspaceIdOf(db: DbOrTx, workspace: string): Promise<string> {
   return w.id;
 }
 
-/** Cursor = "<createdAt ISO>|<id>" of the last row of the previous page. */
-export async function listJobs(db: DbOrTx, workspace: string, opts: { limit?: number; cursor?: string } = {}): Promise<{ items: JobSummaryDto[]; cursor?: string }> {
+/** Newest first, keyset-paged: `next` carries the created time and id of the page's last row. */
+export async function listJobs(db: DbOrTx, workspace: string, opts: { limit?: number; cursor?: string } = {}): Promise<Page<JobSummaryDto>> {
   const wid = await workspaceIdOf(db, workspace);
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
   let where = eq(jobs.workspaceId, wid);
   if (opts.cursor) {
-    const [at, id] = opts.cursor.split('|');
+    const { t: at, id } = decodeCursor<{ t: string; id: string }>(opts.cursor, ['t', 'id']);
     const t = new Date(at);
-    if (Number.isNaN(t.getTime()) || !id) throw new AppError('bad_request', 'cursor: not a cursor from this list', { fieldErrors: [{ path: 'cursor', message: 'invalid' }] });
+    if (Number.isNaN(t.getTime())) throw new AppError('bad_request', 'cursor: not a cursor from this list', { fieldErrors: [{ path: 'cursor', message: 'invalid' }] });
     where = and(where, or(lt(jobs.createdAt, t), and(eq(jobs.createdAt, t), lt(jobs.id, id))))!;
   }
   const rows = await db
@@ -98,7 +99,8 @@ export async function listJobs(db: DbOrTx, workspace: string, opts: { limit?: nu
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page.map((r) => jobSummaryDto(r.j, r.email)), cursor: rows.length > limit && last ? `${last.j.createdAt.toISOString()}|${last.j.id}` : undefined };
+  const items = page.map((r) => jobSummaryDto(r.j, r.email));
+  return rows.length > limit && last ? { items, next: encodeCursor({ t: last.j.createdAt.toISOString(), id: last.j.id }) } : { items };
 }
 
 /** One job in the shape of a list item (the jobs stream re-reads changed jobs with this); undefined when gone. */

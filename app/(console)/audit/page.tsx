@@ -24,14 +24,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     outcome: OUTCOMES.includes(sp.outcome ?? '') ? (sp.outcome as AuditQuery['outcome']) : undefined,
     workspace: sp.workspace || undefined,
     actor: sp.actor || undefined,
-    cursor: sp.cursor && /^\d+$/.test(sp.cursor) ? Number(sp.cursor) : undefined,
+    cursor: sp.cursor || undefined,
     limit: 50,
   };
   const db = await getDb();
-  const [page, chain] = await Promise.all([listAuditEvents(db, q), verifyAuditChain(db)]);
+  // A cursor that is not one of ours (edited by hand) shows the newest events instead of an error page.
+  const [page, chain] = await Promise.all([listAuditEvents(db, q).catch(() => listAuditEvents(db, { ...q, cursor: undefined })), verifyAuditChain(db)]);
   const exportQs = new URLSearchParams(Object.entries({ q: q.q, outcome: q.outcome, workspace: q.workspace, actor: q.actor }).filter(([, v]) => v) as [string, string][]);
   const nextQs = new URLSearchParams(exportQs);
-  if (page.nextCursor) nextQs.set('cursor', String(page.nextCursor));
+  if (page.next) nextQs.set('cursor', page.next);
   return (
     <div className="space-y-6">
       <PageHeader
@@ -70,7 +71,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         ) : (
           <span />
         )}
-        {page.nextCursor ? (
+        {page.next ? (
           <Link className="text-accent-text underline underline-offset-4" href={`/audit?${nextQs}`}>
             Older events
           </Link>

@@ -13,14 +13,14 @@ export const GET = apiHandler(async (ctx) => {
   if (outcome && !OUTCOMES.includes(outcome as never)) throw new AppError('bad_request', `outcome must be one of ${OUTCOMES.join(', ')}`, { fieldErrors: [{ path: 'outcome', message: 'unknown value' }] });
   const cursor = p.get('cursor');
   const limit = p.get('limit');
-  if ((cursor && !/^\d+$/.test(cursor)) || (limit && !/^\d+$/.test(limit))) throw new AppError('bad_request', 'cursor and limit must be whole numbers');
+  if (limit && !/^\d+$/.test(limit)) throw new AppError('bad_request', 'limit must be a whole number', { fieldErrors: [{ path: 'limit', message: 'a whole number' }] });
   return listAuditEvents(ctx.db, {
     q: p.get('q') ?? undefined,
     actor: p.get('actor') ?? undefined,
     action: p.get('action') ?? undefined,
     workspace: p.get('workspace') ?? undefined,
     outcome: outcome as (typeof OUTCOMES)[number] | undefined,
-    cursor: cursor ? Number(cursor) : undefined,
+    cursor: cursor ?? undefined,
     limit: limit ? Number(limit) : undefined,
   });
 });

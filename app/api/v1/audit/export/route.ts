@@ -21,11 +21,11 @@ export const GET = apiHandler(async (ctx) => {
   if (format !== 'csv' && format !== 'jsonl') throw new AppError('bad_request', 'format must be csv or jsonl', { fieldErrors: [{ path: 'format', message: 'csv or jsonl' }] });
   const filters = { q: p.get('q') ?? undefined, actor: p.get('actor') ?? undefined, workspace: p.get('workspace') ?? undefined, outcome: (p.get('outcome') ?? undefined) as never };
   const rows: AuditEventDto[] = [];
-  let cursor: number | undefined;
+  let cursor: string | undefined;
   do {
     const page = await listAuditEvents(ctx.db, { ...filters, cursor, limit: 500 });
     rows.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
+    cursor = page.next;
   } while (cursor && rows.length < 1_000_000);
   const body =
     format === 'csv'
