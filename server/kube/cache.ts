@@ -362,6 +362,18 @@ export class ClusterCache {
     );
   }
 
+  /** Events of every namespace (the most recent EVENT_MAX): a job's and its pods' events, why a pod waits. */
+  events() {
+    return this.informer('events', () =>
+      new Informer<LeanEvent>({ client: this.client, name: `${this.key}/events`, path: '/api/v1/events', transform: leanEvent, maxItems: EVENT_MAX, rank: (e) => e.last }),
+    );
+  }
+  /** Deployments Harbormaster created in compute namespaces (online deployments). */
+  workloadDeployments() {
+    return this.informer('workload-deployments', () =>
+      new Informer({ client: this.client, name: `${this.key}/workload-deployments`, path: '/apis/apps/v1/deployments', query: { labelSelector: `${LABELS.managedBy}=harbormaster` }, transform: leanWorkload('Deployment') }),
+    );
+  }
   /** Jobs Harbormaster created, every namespace (job status). */
   jobs() {
     return this.informer('jobs', () =>
