@@ -59,7 +59,8 @@ export function deriveJobState(job: JobObjectState, pods: JobPodState[]): Derive
   const live = pods.filter((p) => p.phase !== 'Failed' && p.phase !== 'Succeeded');
   const unscheduled = live.filter((p) => !p.scheduled);
   const want = Math.max(1, job.parallelism);
-  const done = job.succeeded;
+  // The Job's counters lag its pods by a moment: a pod that Succeeded is done even before status.succeeded says so.
+  const done = Math.max(job.succeeded, pods.filter((p) => p.phase === 'Succeeded').length);
   if (unscheduled.length || live.length + done < want) {
     const p = unscheduled[0]?.problem;
     const waiting = p ? `${p.reason}: ${p.message}` : live.length + done < want ? `waiting for ${want - live.length - done} of ${want} pod(s) to be created` : 'waiting to be scheduled';

@@ -5,7 +5,7 @@ import { deriveJobState, deriveSweepState, TERMINAL, type DerivedJobState, type 
 import type { Db, DbOrTx } from '../db';
 import { clusters, jobs, jobTransitions, workspaces } from '../db/schema';
 import { logger } from '../logger';
-import { publish } from '../live/bus';
+import { publish, subscribeAll } from '../live/bus';
 import type { ClusterCache, LeanJob, LeanPod } from '../kube/cache';
 import { jobObjectName } from '../kube/manifests/names.job';
 import { liveCache, type ClusterRow } from '../services/clusters';
@@ -230,8 +230,19 @@ export function startJobStatusReconciler(db: Db, opts: { tickMs?: number; deboun
   const timer = setInterval(() => void tick(), tickMs);
   timer.unref?.();
   void tick();
+  // A job submitted (in any process) on a cluster not watched yet: start watching it now, not at the next tick.
+  let soon: NodeJS.Timeout | undefined;
+  const unsubscribe = subscribeAll((n) => {
+    if (!n.topic.startsWith('jobs:') || soon) return;
+    soon = setTimeout(() => {
+      soon = undefined;
+      void tick();
+    }, 10);
+  });
   return () => {
     stopped = true;
+    unsubscribe();
+    if (soon) clearTimeout(soon);
     clearInterval(timer);
     for (const w of watched.values()) w.unsubscribe();
     watched.clear();
