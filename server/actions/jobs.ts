@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { workspaceName } from '@/lib/schemas/core';
 import type { JobSpec } from '@/lib/aml/job-spec';
 import type { JobIssue } from '@/lib/aml/issues';
+import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import YAML from 'yaml';
+import type { Db } from '../db';
+import type { IntentOutcome } from '../runtime/intents';
 import { AppError } from '../errors';
 import { jobs } from '../db/schema';
 import { publish } from '../live/bus';
@@ -11,7 +15,7 @@ import type { KubeObject } from '../compute/backend';
 import { normalizeRelativePath } from '../services/code-assets-archive';
 import { codeFilesFor, snapshotOf, storeBlob, type ArchiveFile, type Upload } from '../services/code-assets';
 import { dryRunJob, prepareJob, recordJob, redactObjects, type JobSource, type Placement } from '../services/jobs';
-import { cancelJob } from '../services/jobs-read';
+import { cancelJob, getJobRow, type JobRow } from '../services/jobs-read';
 import { applyPlan, planFieldErrors, type StepVerdict } from '../kube/plan';
 import { liveCache } from '../services/clusters';
 import { clusterAppError } from '../kube/errors';
@@ -66,16 +70,11 @@ function uploadOf(input: { files?: { path: string; data: Uint8Array }[]; code?: 
   return { files, codeArchive: input.code, skipped: [] };
 }
 
-defineAction({
-  name: 'jobs.submit',
-  clusterEffects: true,
-  permission: 'jobs.submit',
-  description: 'Submit a command or sweep job (Azure ML CLI v2 YAML, JSON, or multipart with its code); with dryRun, validate it and show its Kubernetes objects',
-  input: submitJobInput,
-  example: { workspace: 'vision', yaml: 'command: echo hello\nenvironment: {image: python:3.11}\n' },
-  async run(ctx, input) {
-    const source: JobSource = input.yaml !== undefined ? { format: 'yaml', text: input.yaml } : { format: 'json', document: input.job };
-    const prepared = await prepareJob(ctx.tx, { workspace: input.workspace, source, upload: uploadOf(input), origin: input.origin }, { dryRun: ctx.dryRun });
+type SubmitCtx = Parameters<Parameters<typeof defineAction>[0]['run']>[0];
+
+/** Submit (jobs.submit) and re-run (jobs.rerun) share this: prepare, dry-run, record, declare the Job's creation. */
+async function submitSource(ctx: SubmitCtx, input: { workspace: string; origin?: string }, source: JobSource, upload: Upload) {
+    const prepared = await prepareJob(ctx.tx, { workspace: input.workspace, source, upload, origin: input.origin }, { dryRun: ctx.dryRun });
     const base = { name: prepared.name, spec: prepared.spec, objects: redactObjects(prepared.objects), placement: prepared.placement };
     // The API server's verdict first (a real submit too): a refused job is not recorded.
     const warnings = [...prepared.warnings, ...(await dryRunJob(prepared))];
@@ -107,10 +106,11 @@ defineAction({
         },
       },
     };
-  },
-  // After commit: 201 once the Job exists; 202 while its cluster cannot be reached (the intent retries);
-  // a problem when the API server refused it at apply time (the record shows Failed with its message).
-  async settle(outcomes, result, { db }) {
+  }
+
+// After commit: 201 once the Job exists; 202 while its cluster cannot be reached (the intent retries);
+// a problem when the API server refused it at apply time (the record shows Failed with its message).
+async function settleSubmit(outcomes: IntentOutcome[], result: JobSubmitResult, { db }: { db: Db }): Promise<JobSubmitResult> {
     const o = outcomes[0];
     const [row] = o ? await db.select({ status: jobs.status, statusMessage: jobs.statusMessage }).from(jobs).where(eq(jobs.id, o.owner.id)).limit(1) : [];
     if (o?.status === 'failed') {
@@ -119,8 +119,53 @@ defineAction({
       });
     }
     return { ...result, status: row?.status ?? result.status, statusMessage: row?.statusMessage ?? o?.message ?? null, created: o?.status === 'done' };
+  }
+
+defineAction({
+  name: 'jobs.submit',
+  clusterEffects: true,
+  permission: 'jobs.submit',
+  description: 'Submit a command or sweep job (Azure ML CLI v2 YAML, JSON, or multipart with its code); with dryRun, validate it and show its Kubernetes objects',
+  input: submitJobInput,
+  example: { workspace: 'vision', yaml: 'command: echo hello\nenvironment: {image: python:3.11}\n' },
+  run(ctx, input) {
+    const source: JobSource = input.yaml !== undefined ? { format: 'yaml', text: input.yaml } : { format: 'json', document: input.job };
+    return submitSource(ctx, input, source, uploadOf(input));
   },
+  settle: settleSubmit,
 });
+
+defineAction({
+  name: 'jobs.rerun',
+  clusterEffects: true,
+  permission: 'jobs.submit',
+  description: 'Run a job again: the same document (and its uploaded code) under a new name',
+  input: z.strictObject({ workspace: workspaceName, name: z.string().min(1).max(255), newName: z.string().min(1).max(255).optional(), origin: z.string().url().optional() }),
+  example: { workspace: 'vision', name: 'rbac-example-job' },
+  async run(ctx, input) {
+    const { row } = await getJobRow(ctx.tx, input.workspace, input.name);
+    const doc = rerunDocument(row, input.newName);
+    return submitSource(ctx, input, { format: 'json', document: doc }, { files: [], skipped: [] });
+  },
+  settle: settleSubmit,
+});
+
+/** The document a job was submitted with, renamed, its uploaded code referenced by its snapshot. */
+function rerunDocument(row: JobRow, newName?: string): Record<string, unknown> {
+  const doc = (row.sourceFormat === 'yaml' ? YAML.parse(row.source) : JSON.parse(row.source)) as Record<string, unknown>;
+  if (!doc || typeof doc !== 'object') throw new AppError('conflict', `job ${row.name} has no stored document to run again`);
+  if (Object.keys(row.inputFiles ?? {}).length) {
+    throw new AppError('conflict', `job ${row.name} used uploaded input files (${Object.keys(row.inputFiles).join(', ')}): clone it into the form and upload them again`);
+  }
+  const base = row.name.replace(/-rerun-[a-z0-9]{5}$/, '').slice(0, 230);
+  doc.name = newName ?? `${base}-rerun-${randomBytes(3).toString('hex').slice(0, 5)}`;
+  if (row.codeSha256) {
+    const code = `azureml:code-${row.codeSha256}`;
+    if (doc.type === 'sweep' && doc.trial && typeof doc.trial === 'object') (doc.trial as Record<string, unknown>).code = code;
+    else doc.code = code;
+  }
+  return doc;
+}
 
 function fieldErrorsOf(verdicts: StepVerdict[]) {
   const fe = planFieldErrors({ ok: false, unreachable: false, verdicts });

@@ -13,7 +13,7 @@ import { JOB_STATUSES, type JobStatus } from '@/lib/jobs/status';
 export { JOB_STATUSES, type JobStatus };
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['Completed', 'Failed', 'Canceled']);
 
-/** A Kubernetes object as sent to (or shown from) the API server (the plan layer's object type). */
+// server/actions/jobs.ts still imports KubeObject from here: the plan layer's one object type, not a twin.
 export type { KubeObject } from '../kube/plan';
 import type { KubeObject, PlanStep } from '../kube/plan';
 
@@ -70,6 +70,6 @@ export interface ComputeBackend {
   submitSteps(plan: JobPlan): PlanStep[];
   /** The steps that stop the job and remove what it created (idempotent): its Jobs, whose pods and dependents go with them. */
   cancelSteps(job: JobRef, applied: KubeObject[]): PlanStep[];
-  /** The main container's log of one instance. */
-  logs(job: JobRef, opts?: LogOptions): Promise<string>;
+  /** The main container's log of one pod, streamed (follow: until it ends or the signal aborts). */
+  streamLogs(namespace: string, pod: string, opts?: { follow?: boolean; tailLines?: number; signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
 }

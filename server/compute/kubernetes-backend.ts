@@ -1,12 +1,11 @@
 import 'server-only';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { PassThrough, Readable } from 'node:stream';
+import { Log } from '@kubernetes/client-node';
 import { LABELS } from '@/lib/domain';
 import type { KubeClient } from '../kube/client';
-import { objectPath } from '../kube/apply';
-import { applyPlan, type PlanStep } from '../kube/plan';
-import { jobObjectName } from '../kube/manifests/names.job';
+import { applyPlan, applySteps, type KubeObject, type PlanStep } from '../kube/plan';
 import { MAIN_CONTAINER } from '../kube/manifests/job';
-import type { BackendIssue, ComputeBackend, DryRunOutcome, JobPlan, JobRef, KubeObject, LogOptions } from './backend';
+import type { BackendIssue, ComputeBackend, DryRunOutcome, JobPlan, JobRef, LogOptions } from './backend';
 
 // The `kubernetes` backend: the job's objects as a plan for the one plan-and-apply layer (server/kube/plan.ts).
 // Jobs first, then their dependents (token Secrets, the headless Service of a multi-node job, the MPI ssh
@@ -14,7 +13,6 @@ import type { BackendIssue, ComputeBackend, DryRunOutcome, JobPlan, JobRef, Kube
 // everything with it. A dry run sends the same plan with dryRun=All: the API server's validation, defaulting
 // and admission run, nothing is stored.
 
-type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** How long one call may take before the cluster counts as unreachable for this request. */
 const DRY_RUN_TIMEOUT_MS = 8_000;
@@ -37,11 +35,6 @@ export class KubernetesBackend implements ComputeBackend {
     } finally {
       this.release(c);
     }
-  }
-
-  private selector(job: JobRef): string {
-    const key = job.type === 'sweep' ? LABELS.sweep : LABELS.job;
-    return `${LABELS.managedBy}=harbormaster,${key}=${jobObjectName(job.name)}`;
   }
 
   async dryRun(plan: JobPlan): Promise<DryRunOutcome> {
@@ -72,7 +65,7 @@ export class KubernetesBackend implements ComputeBackend {
   }
 
   submitSteps(plan: JobPlan): PlanStep[] {
-    return [...plan.objects.filter(isJob), ...plan.objects.filter((o) => !isJob(o))].map((object) => ({ op: 'apply' as const, object }));
+    return applySteps([...plan.objects.filter(isJob), ...plan.objects.filter((o) => !isJob(o))]);
   }
 
   cancelSteps(job: JobRef, applied: KubeObject[]): PlanStep[] {
@@ -84,26 +77,20 @@ export class KubernetesBackend implements ComputeBackend {
     }));
   }
 
-  private async listJobs(c: KubeClient, job: JobRef): Promise<Raw[]> {
-    const path = await objectPath(c, { apiVersion: 'batch/v1', kind: 'Job', namespace: job.target.namespace });
-    const list = await c.get<{ items?: Raw[] }>(path, { query: { labelSelector: this.selector(job) }, what: `list Jobs of ${job.name}`, timeoutMs: 10_000 });
-    return list?.items ?? [];
-  }
-
-  async logs(job: JobRef, opts: LogOptions = {}): Promise<string> {
-    return this.with(async (c) => {
-      const core = c.kubeConfig.makeApiClient(CoreV1Api);
-      const jobs = await this.listJobs(c, job);
-      const target = job.type === 'sweep' ? jobs.find((j) => j.metadata.annotations?.['harbormaster.io/trial-index'] === String(opts.instance ?? 0)) : jobs[0];
-      if (!target) return '';
-      const pods = await core.listNamespacedPod({ namespace: job.target.namespace, labelSelector: `batch.kubernetes.io/job-name=${target.metadata.name}` });
-      const index = job.type === 'sweep' ? 0 : (opts.instance ?? 0);
-      const pod =
-        pods.items
-          .filter((p) => (p.metadata?.annotations?.['batch.kubernetes.io/job-completion-index'] ?? '0') === String(index))
-          .sort((a, b) => String(b.metadata?.creationTimestamp ?? '').localeCompare(String(a.metadata?.creationTimestamp ?? '')))[0] ?? pods.items[0];
-      if (!pod?.metadata?.name) return '';
-      return core.readNamespacedPodLog({ name: pod.metadata.name, namespace: job.target.namespace, container: MAIN_CONTAINER, tailLines: opts.tailLines });
-    });
+  /**
+   * The main container's log of one pod, streamed (follow: until the container ends or the caller goes away).
+   * The pod is chosen from the live cache by the caller (server/services/job-logs.ts).
+   */
+  async streamLogs(namespace: string, pod: string, opts: { follow?: boolean; tailLines?: number; signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+    const c = this.client();
+    const out = new PassThrough();
+    const abort = await new Log(c.kubeConfig).log(namespace, pod, MAIN_CONTAINER, out, { follow: !!opts.follow, ...(opts.tailLines ? { tailLines: opts.tailLines } : {}) });
+    const stop = () => {
+      abort.abort();
+      out.end();
+    };
+    opts.signal?.addEventListener('abort', stop, { once: true });
+    out.on('close', () => this.release(c));
+    return Readable.toWeb(out) as unknown as ReadableStream<Uint8Array>;
   }
 }

@@ -49,6 +49,12 @@ export interface LeanPod {
   owner?: { kind: string; name: string };
   problem?: PodProblem;
   createdAt?: string;
+  /** When its containers started / the last one ended (first container that reports it). */
+  startedAt?: string;
+  finishedAt?: string;
+  /** The first terminated container's exit code and reason (OOMKilled, Error, Completed …). */
+  exitCode?: number;
+  exitReason?: string;
 }
 
 export interface LeanEvent {
@@ -101,7 +107,7 @@ const a = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
 const s = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const strMap = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(o(v)).filter(([, x]) => typeof x === 'string')) as Record<string, string>;
 
-const KEPT_POD_LABELS = new Set<string>([...Object.values(LABELS), 'app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'job-name', 'batch.kubernetes.io/job-name']);
+const KEPT_POD_LABELS = new Set<string>([...Object.values(LABELS), 'app.kubernetes.io/name', 'app.kubernetes.io/part-of', 'job-name', 'batch.kubernetes.io/job-name', 'batch.kubernetes.io/job-completion-index']);
 
 export function leanNode(raw: Raw): LeanNode {
   const m = o(raw.metadata);
@@ -163,7 +169,13 @@ export function leanPod(raw: Raw): LeanPod {
   const owner = a(m.ownerReferences)[0];
   const restarts = a(status.containerStatuses).reduce((n, c) => n + (typeof c.restartCount === 'number' ? c.restartCount : 0), 0);
   const problem = podProblem(raw);
+  const statuses = a(status.containerStatuses);
+  const running = statuses.map((c) => o(o(c.state).running)).find((r) => s(r.startedAt));
+  const term = statuses.map((c) => o(o(c.state).terminated)).find((t) => t.exitCode !== undefined) ?? statuses.map((c) => o(o(c.lastState).terminated)).find((t) => t.exitCode !== undefined);
   return {
+    ...(s(running?.startedAt) ?? s(term?.startedAt) ? { startedAt: s(running?.startedAt) ?? s(term?.startedAt) } : {}),
+    ...(term && s(term.finishedAt) ? { finishedAt: s(term.finishedAt) } : {}),
+    ...(term && typeof term.exitCode === 'number' ? { exitCode: term.exitCode as number, exitReason: s(term.reason) ?? (term.exitCode === 0 ? 'Completed' : 'Error') } : {}),
     namespace: s(m.namespace) ?? '',
     name: s(m.name) ?? '',
     nodeName: s(spec.nodeName) ?? null,

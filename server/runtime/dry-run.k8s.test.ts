@@ -90,6 +90,7 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
     'instancetypes.delete': () => ({ cluster: CLUSTER, name: 'dry-unused' }),
     'jobs.submit': () => ({ workspace: 'vision', yaml: `name: ${uniqueName('dry-submit')}\ncommand: echo hi\nenvironment: {image: python:3.11-slim}\ncompute: azureml:dry-target\n` }),
     'jobs.cancel': () => ({ workspace: 'vision', name: jobName }),
+    'jobs.rerun': () => ({ workspace: 'vision', name: jobName }),
   };
 
   beforeAll(async () => {
