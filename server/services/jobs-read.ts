@@ -1,13 +1,13 @@
 import 'server-only';
 import type { JobSummaryDto } from '@/lib/jobs/dto';
-import { and, desc, eq, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { JobSpec } from '@/lib/aml/job-spec';
 import type { DbOrTx } from '../db';
 import { jobs, jobTransitions as jobTransitionsTable, users, workspaces } from '../db/schema';
 import { AppError } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
-import { TERMINAL_STATUSES, type JobStatus, type KubeObject } from '../compute/backend';
-import type { PlanStep } from '../kube/plan';
+import { JOB_STATUSES, TERMINAL_STATUSES, type JobStatus } from '../compute/backend';
+import type { KubeObject, PlanStep } from '../kube/plan';
 import { cancelPendingIntents } from '../runtime/intents';
 import { jobTransitionsOf } from '../runtime/job-status';
 import { findClusterRow, type ClusterRow } from './clusters';
@@ -79,28 +79,132 @@ async function workspaceIdOf(db: DbOrTx, workspace: string): Promise<string> {
   return w.id;
 }
 
-/** Newest first, keyset-paged: `next` carries the created time and id of the page's last row. */
-export async function listJobs(db: DbOrTx, workspace: string, opts: { limit?: number; cursor?: string } = {}): Promise<Page<JobSummaryDto>> {
+export const JOB_ORDER_FIELDS = ['createdAt', 'status', 'duration', 'name'] as const;
+export type JobOrderField = (typeof JOB_ORDER_FIELDS)[number];
+
+export interface JobListQuery {
+  limit?: number;
+  cursor?: string;
+  /** Any of these statuses. */
+  status?: string[];
+  compute?: string;
+  experiment?: string;
+  /** The submitter's email. */
+  createdBy?: string;
+  since?: Date;
+  until?: Date;
+  /** Text in the name or display name (case-insensitive). */
+  q?: string;
+  orderBy?: { field: JobOrderField; dir: 'asc' | 'desc' };
+}
+
+const fieldError = (path: string, message: string) => new AppError('bad_request', `${path}: ${message}`, { fieldErrors: [{ path, message }] });
+
+/** The list's query parameters, validated (a 400 names the parameter). */
+export function parseJobListQuery(p: URLSearchParams): JobListQuery {
+  const q: JobListQuery = {};
+  const limit = p.get('limit');
+  if (limit !== null) {
+    const n = Number(limit);
+    if (!Number.isInteger(n) || n < 1 || n > 200) throw fieldError('limit', 'must be a whole number from 1 to 200');
+    q.limit = n;
+  }
+  if (p.get('cursor')) q.cursor = p.get('cursor')!;
+  const status = p.getAll('status').flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (status.length) {
+    const bad = status.filter((s) => !(JOB_STATUSES as readonly string[]).includes(s));
+    if (bad.length) throw fieldError('status', `unknown status ${bad.join(', ')} (one of ${JOB_STATUSES.join(', ')})`);
+    q.status = status;
+  }
+  for (const k of ['compute', 'experiment', 'createdBy', 'q'] as const) {
+    const v = p.get(k);
+    if (v) q[k] = k === 'compute' ? v.replace(/^azureml:/, '') : v;
+  }
+  for (const k of ['since', 'until'] as const) {
+    const v = p.get(k);
+    if (!v) continue;
+    const t = new Date(v);
+    if (Number.isNaN(t.getTime())) throw fieldError(k, 'must be a date and time (ISO 8601, e.g. 2026-12-01T00:00:00Z)');
+    q[k] = t;
+  }
+  const order = p.get('orderBy');
+  if (order) {
+    const m = /^(createdAt|status|duration|name)(?::(asc|desc))?$/.exec(order);
+    if (!m) throw fieldError('orderBy', `must be one of ${JOB_ORDER_FIELDS.join(', ')}, optionally with :asc or :desc (got "${order.slice(0, 40)}")`);
+    q.orderBy = { field: m[1] as JobOrderField, dir: (m[2] as 'asc' | 'desc') ?? (m[1] === 'name' ? 'asc' : 'desc') };
+  }
+  return q;
+}
+
+/** Whether a list item matches the list's filters (the jobs stream drops items that stop matching). */
+export function jobMatches(j: JobSummaryDto, q: JobListQuery): boolean {
+  if (q.status?.length && !q.status.includes(j.status)) return false;
+  if (q.compute && j.computeTarget !== q.compute) return false;
+  if (q.experiment && j.experimentName !== q.experiment) return false;
+  if (q.createdBy && (j.createdBy ?? '').toLowerCase() !== q.createdBy.toLowerCase()) return false;
+  const t = Date.parse(j.createdAt);
+  if (q.since && t < q.since.getTime()) return false;
+  if (q.until && t >= q.until.getTime()) return false;
+  if (q.q && !`${j.name}\n${j.displayName}`.toLowerCase().includes(q.q.toLowerCase())) return false;
+  return true;
+}
+
+/** The sort key of each order: an SQL expression and how a cursor value is cast back. */
+function orderKey(field: JobOrderField): { expr: SQL; cast: (v: string | number) => SQL; of: (r: JobRow) => string | number } {
+  switch (field) {
+    case 'status':
+      return { expr: sql`${jobs.status}`, cast: (v) => sql`${String(v)}::text`, of: (r) => r.status };
+    case 'name':
+      return { expr: sql`${jobs.name}`, cast: (v) => sql`${String(v)}::text`, of: (r) => r.name };
+    case 'duration':
+      // Seconds from start to end; jobs that have not finished sort as -1 (last when descending).
+      return {
+        expr: sql`coalesce(extract(epoch from (${jobs.finishedAt} - ${jobs.startedAt})), -1)::float8`,
+        cast: (v) => sql`${Number(v)}::float8`,
+        of: (r) => (r.finishedAt && r.startedAt ? (r.finishedAt.getTime() - r.startedAt.getTime()) / 1000 : -1),
+      };
+    default:
+      return { expr: sql`${jobs.createdAt}`, cast: (v) => sql`${String(v)}::timestamptz`, of: (r) => r.createdAt.toISOString() };
+  }
+}
+
+/**
+ * A workspace's jobs: filtered, sorted and keyset-paged in the database (never a cluster LIST), `{items, next}`.
+ * `next` carries the sort key and id of the page's last row; ties on the key are broken by id.
+ */
+export async function listJobs(db: DbOrTx, workspace: string, opts: JobListQuery = {}): Promise<Page<JobSummaryDto>> {
   const wid = await workspaceIdOf(db, workspace);
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
-  let where = eq(jobs.workspaceId, wid);
-  if (opts.cursor) {
-    const { t: at, id } = decodeCursor<{ t: string; id: string }>(opts.cursor, ['t', 'id']);
-    const t = new Date(at);
-    if (Number.isNaN(t.getTime())) throw new AppError('bad_request', 'cursor: not a cursor from this list', { fieldErrors: [{ path: 'cursor', message: 'invalid' }] });
-    where = and(where, or(lt(jobs.createdAt, t), and(eq(jobs.createdAt, t), lt(jobs.id, id))))!;
+  const order = opts.orderBy ?? { field: 'createdAt', dir: 'desc' };
+  const key = orderKey(order.field);
+  const where: SQL[] = [eq(jobs.workspaceId, wid)];
+  if (opts.status?.length) where.push(inArray(jobs.status, opts.status));
+  if (opts.compute) where.push(eq(jobs.computeName, opts.compute));
+  if (opts.experiment) where.push(eq(jobs.experimentName, opts.experiment));
+  if (opts.createdBy) where.push(eq(users.email, opts.createdBy.toLowerCase()));
+  if (opts.since) where.push(gte(jobs.createdAt, opts.since));
+  if (opts.until) where.push(lt(jobs.createdAt, opts.until));
+  if (opts.q) {
+    const like = `%${opts.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
+    where.push(or(ilike(jobs.name, like), ilike(jobs.displayName, like))!);
   }
+  if (opts.cursor) {
+    const c = decodeCursor<{ k: string | number; id: string }>(opts.cursor, ['k', 'id']);
+    if (order.field === 'createdAt' && Number.isNaN(new Date(String(c.k)).getTime())) throw fieldError('cursor', 'not a cursor from this list');
+    where.push(order.dir === 'desc' ? sql`(${key.expr}, ${jobs.id}) < (${key.cast(c.k)}, ${c.id}::uuid)` : sql`(${key.expr}, ${jobs.id}) > (${key.cast(c.k)}, ${c.id}::uuid)`);
+  }
+  const dir = (e: SQL | typeof jobs.id) => (order.dir === 'desc' ? desc(e) : asc(e));
   const rows = await db
     .select({ j: jobs, email: users.email })
     .from(jobs)
     .leftJoin(users, eq(users.id, jobs.createdBy))
-    .where(where)
-    .orderBy(desc(jobs.createdAt), desc(jobs.id))
+    .where(and(...where))
+    .orderBy(dir(key.expr), dir(jobs.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   const items = page.map((r) => jobSummaryDto(r.j, r.email));
-  return rows.length > limit && last ? { items, next: encodeCursor({ t: last.j.createdAt.toISOString(), id: last.j.id }) } : { items };
+  return rows.length > limit && last ? { items, next: encodeCursor({ k: key.of(last.j), id: last.j.id }) } : { items };
 }
 
 /** One job in the shape of a list item (the jobs stream re-reads changed jobs with this); undefined when gone. */

@@ -1,28 +1,33 @@
 import { actionRoute, apiHandler, requireApiPermission } from '@/server/http/api';
 import { wantsWatch, watchList } from '@/server/http/sse';
-import { jobSummaryByName, listJobs } from '@/server/services/jobs-read';
+import { jobMatches, jobSummaryByName, listJobs, parseJobListQuery } from '@/server/services/jobs-read';
 import { readJobBody, requestOrigin } from '@/server/services/jobs-http';
 import type { JobSubmitResult } from '@/server/actions/jobs';
 
 export const dynamic = 'force-dynamic';
 
-// ?watch=true: the first page (same limit) as ADDED, then each job that changes (DESIGN §4 "Watch").
+// Filters (status, compute, experiment, createdBy, since/until, q), orderBy (createdAt|status|duration|name,
+// optionally :asc/:desc; default createdAt:desc), limit 1–200 and cursor: `{items, next}` (DESIGN §4).
+// ?watch=true: the first page of the same query as ADDED, then each job that changes — MODIFIED while it still
+// matches, DELETED when it no longer does (DESIGN §4 "Watch").
 export const GET = apiHandler(async (ctx) => {
   const workspace = ctx.params.workspace;
   requireApiPermission(ctx, 'jobs.read', workspace);
-  const n = Number(ctx.url.searchParams.get('limit') ?? 50);
-  const limit = Number.isFinite(n) ? n : 50;
+  const query = parseJobListQuery(ctx.url.searchParams);
   if (wantsWatch(ctx.url)) {
     await listJobs(ctx.db, workspace, { limit: 1 }); // 404 for a workspace that does not exist, before the stream starts
     return watchList(ctx.req, {
       topics: [`jobs:${workspace}`],
-      list: async () => (await listJobs(ctx.db, workspace, { limit })).items,
-      load: (name) => jobSummaryByName(ctx.db, workspace, name),
+      list: async () => (await listJobs(ctx.db, workspace, { ...query, cursor: undefined })).items,
+      load: async (name) => {
+        const j = await jobSummaryByName(ctx.db, workspace, name);
+        return j && jobMatches(j, query) ? j : undefined;
+      },
       uid: (j) => j.uid,
       key: (j) => j.name,
     });
   }
-  return listJobs(ctx.db, workspace, { limit, cursor: ctx.url.searchParams.get('cursor') ?? undefined });
+  return listJobs(ctx.db, workspace, query);
 });
 
 // Body: application/yaml (an Azure ML CLI v2 job file), application/json, or multipart/form-data with the
