@@ -8,6 +8,7 @@ import { env } from '../env';
 import { logger } from '../logger';
 import { seedDemoClusters } from '../services/clusters-demo';
 import { seedDemoCompute } from '../services/compute-demo';
+import { seedDemoJobs } from '../services/jobs-demo';
 
 // `npm run demo` data (DESIGN §9), created through the actions as the system account (the audit log names it).
 // Idempotent: a second run finds everything and changes nothing. Passwords are generated, printed once when
@@ -43,6 +44,7 @@ export async function seedDemo(db: Db): Promise<void> {
   await db.insert(appState).values({ key: 'demo.seeded', value: { at: new Date().toISOString() } }).onConflictDoNothing();
   await seedDemoClusters(db, undefined, caller);
   await seedDemoCompute(db, caller);
+  await seedDemoJobs(db);
   if (printed.length) {
     console.log(`\nDemo accounts (passwords are shown this once; reset with: npm run admin -- reset-password --email <email>):\n${printed.join('\n')}\n`);
   } else {

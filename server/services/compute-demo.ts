@@ -32,7 +32,7 @@ export const DEMO_INSTANCE_TYPES: Record<string, Sizes> = {
 };
 
 export const DEMO_COMPUTE_TARGETS = [
-  { workspace: 'vision', name: 'aks-gpu', cluster: 'aks-westeurope', defaultInstanceType: 'gpu-1', quota: { cpu: '64', memory: '256Gi', gpu: '6', pods: '50' }, description: 'A100 pool in West Europe for training and serving' },
+  { workspace: 'vision', name: 'aks-gpu', cluster: 'aks-westeurope', defaultInstanceType: 'gpu-1', quota: { cpu: '80', memory: '512Gi', gpu: '12', pods: '50' }, description: 'A100 pool in West Europe for training and serving' },
   { workspace: 'vision', name: 'factory', cluster: 'onprem-factory', defaultInstanceType: 'cpu-small', quota: { cpu: '32', memory: '128Gi', gpu: '2', pods: '40' }, description: 'On-premises cluster next to the cameras' },
   { workspace: 'forecasting', name: 'aks-cpu', cluster: 'aks-westeurope', defaultInstanceType: 'cpu-small', allowedInstanceTypes: ['cpu-small', 'cpu-large', 'gpu-1'], quota: { cpu: '32', memory: '128Gi', gpu: '1', pods: '40' }, description: 'CPU pool for batch forecasts (one GPU for experiments)' },
   { workspace: 'forecasting', name: 'factory-cpu', cluster: 'onprem-factory', defaultInstanceType: 'cpu-small', allowedInstanceTypes: ['cpu-small', 'cpu-large'], quota: { cpu: '16', memory: '64Gi', pods: '20' }, description: 'Factory CPU pool, close to the sensor data' },

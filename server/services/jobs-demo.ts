@@ -1,0 +1,78 @@
+import 'server-only';
+import { randomUUID } from 'node:crypto';
+import { count, eq } from 'drizzle-orm';
+import type { Db } from '../db';
+import { jobs, workspaces } from '../db/schema';
+import { runAction, type Caller } from '../actions/run';
+import { findUserByEmail, principalFor } from '../auth/users';
+import { logger } from '../logger';
+import { findComputeTargetCaseInsensitive } from './compute-targets';
+
+// `npm run demo` (DESIGN §9, issue: run and watch jobs): jobs that show every state at once, submitted by the
+// demo data scientists through the same action as anyone's. The testbed's simulated nodes read the
+// `harbormaster.io/sim-*` tags (they become pod annotations): how long a pod runs, and its exit code.
+//   vision       two Completed, one Failed (exit code 137, OOMKilled), a 2-node PyTorch job Running for a
+//                day on both A100 nodes, and one pending for lack of GPUs (the "why pending" explainer)
+//   forecasting  one Completed
+// Seeded once: a workspace that has jobs is left alone.
+
+const image = 'environment: {image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest}\n';
+
+export const DEMO_JOBS: Array<{ workspace: string; as: string; yaml: string }> = [
+  {
+    workspace: 'vision',
+    as: 'dana@harbormaster.local',
+    yaml: `name: resnet50-baseline\ndisplay_name: ResNet-50 baseline\nexperiment_name: resnet50\ncommand: python train.py --epochs 1\n${image}compute: azureml:factory\nresources: {instance_type: cpu-small}\ntags: {harbormaster.io/sim-duration: 3s}\n`,
+  },
+  {
+    workspace: 'vision',
+    as: 'dana@harbormaster.local',
+    yaml: `name: resnet50-augment\ndisplay_name: ResNet-50 with augmentation\nexperiment_name: resnet50\ncommand: python train.py --epochs 1 --augment\n${image}compute: azureml:factory\nresources: {instance_type: cpu-large}\ntags: {harbormaster.io/sim-duration: 5s}\n`,
+  },
+  {
+    workspace: 'vision',
+    as: 'dana@harbormaster.local',
+    yaml: `name: yolo-finetune-bs256\ndisplay_name: YOLO fine-tune, batch 256\nexperiment_name: yolo\ncommand: python finetune.py --batch-size 256\n${image}compute: azureml:factory\nresources: {instance_type: cpu-small}\ntags: {harbormaster.io/sim-duration: 4s, harbormaster.io/sim-exit-code: "137", harbormaster.io/sim-exit-reason: OOMKilled}\n`,
+  },
+  {
+    workspace: 'vision',
+    as: 'dana@harbormaster.local',
+    yaml: `name: ddp-resnet152\ndisplay_name: ResNet-152, 2 × 4 A100 (DDP)\nexperiment_name: resnet152\ncommand: python train_ddp.py --epochs 90\n${image}compute: azureml:aks-gpu\nresources: {instance_type: gpu-4, instance_count: 2}\ndistribution: {type: pytorch, process_count_per_instance: 4}\ntags: {harbormaster.io/sim-duration: 24h}\n`,
+  },
+  {
+    workspace: 'vision',
+    as: 'dana@harbormaster.local',
+    yaml: `name: vit-large-a100\ndisplay_name: ViT-L on one A100\nexperiment_name: vit\ncommand: python train_vit.py\n${image}compute: azureml:aks-gpu\nresources: {instance_type: gpu-1}\ntags: {harbormaster.io/sim-duration: 2h}\n`,
+  },
+  {
+    workspace: 'forecasting',
+    as: 'farid@harbormaster.local',
+    yaml: `name: demand-forecast-nightly\ndisplay_name: Nightly demand forecast\nexperiment_name: demand\ncommand: python forecast.py --horizon 7d\n${image}compute: azureml:aks-cpu\nresources: {instance_type: cpu-small}\ntags: {harbormaster.io/sim-duration: 3s}\n`,
+  },
+];
+
+async function callerFor(db: Db, email: string): Promise<Caller | undefined> {
+  const user = await findUserByEmail(db, email);
+  if (!user) return undefined;
+  return { db, user, principal: await principalFor(db, user), requestId: `demo-seed-${randomUUID().slice(0, 8)}`, ip: null, via: 'system' };
+}
+
+export async function seedDemoJobs(db: Db): Promise<void> {
+  for (const ws of [...new Set(DEMO_JOBS.map((j) => j.workspace))]) {
+    const [w] = await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, ws));
+    if (!w) continue;
+    const [{ n }] = await db.select({ n: count() }).from(jobs).where(eq(jobs.workspaceId, w.id));
+    if (Number(n) > 0) continue;
+    for (const j of DEMO_JOBS.filter((x) => x.workspace === ws)) {
+      const caller = await callerFor(db, j.as);
+      const compute = /^compute: azureml:(\S+)$/m.exec(j.yaml)?.[1] ?? '';
+      // Without the demo clusters (no compute target) there is nothing to run the jobs on.
+      if (!caller || !(await findComputeTargetCaseInsensitive(db, ws, compute))) continue;
+      try {
+        await runAction('jobs.submit', { workspace: ws, yaml: j.yaml }, caller);
+      } catch (e) {
+        logger.warn({ err: { message: (e as Error).message }, workspace: ws }, 'demo job not submitted');
+      }
+    }
+  }
+}
