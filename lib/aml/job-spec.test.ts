@@ -153,9 +153,11 @@ describe('refusals name the path down to the leaf', () => {
     ]);
   });
 
-  it('refuses a TensorFlow layout that does not fit the instances', () => {
-    const errors = refused(parseJobYaml(withTop('distribution', 'distribution: {type: tensorflow, worker_count: 3}')));
-    expect(errors).toEqual([{ path: 'distribution.worker_count', message: expect.stringMatching(/must equal resources.instance_count \(1\)/) }]);
+  it('runs more TensorFlow workers than instances (as Azure ML) and refuses instances left without a task', () => {
+    const ok = parseJobYaml(withTop('distribution', 'distribution: {type: tensorflow, worker_count: 3}'));
+    expect(ok.ok && ok.spec.type === 'command' && ok.spec.distribution).toEqual({ type: 'tensorflow', workerCount: 3, parameterServerCount: 0 });
+    const errors = refused(parseJobYaml(`${BASE}resources: {instance_count: 3}\ndistribution: {type: tensorflow, worker_count: 1}\n`));
+    expect(errors).toEqual([{ path: 'distribution.worker_count', message: expect.stringMatching(/leave 2 of resources.instance_count \(3\) instance\(s\) without a TensorFlow task/) }]);
   });
 
   it('reports every problem at once', () => {

@@ -509,10 +509,12 @@ class Normalizer {
         this.error(`${at}.parameter_server_count`, `leaves no worker: ${instanceCount} instance(s) and ${ps} parameter server(s)`);
         return undefined;
       }
-      if (workers + ps !== instanceCount) {
+      // More tasks than instances run side by side, as Azure ML does (server/kube/manifests/launcher.job.ts);
+      // fewer would leave instances without a task, paid for and idle.
+      if (workers + ps < instanceCount) {
         this.error(
           `${at}.worker_count`,
-          `${workers} worker(s) + ${ps} parameter server(s) must equal resources.instance_count (${instanceCount}): Harbormaster runs one TensorFlow task per instance`,
+          `${workers} worker(s) + ${ps} parameter server(s) leave ${instanceCount - workers - ps} of resources.instance_count (${instanceCount}) instance(s) without a TensorFlow task: lower resources.instance_count or raise worker_count`,
         );
         return undefined;
       }

@@ -247,9 +247,13 @@ const CASES: Case[] = [
   cmd('input-s3', 'inputs.data.path', 's3://bucket/iris.csv', { stricter: SERVICE }),
   cmd('env-var-name-with-space', 'environment_variables', { 'MY VAR': 'x' }, { field: 'environment_variables.MY VAR', stricter: 'Kubernetes refuses the environment variable name' }),
   cmd('count-fraction', 'resources.instance_count', 2.5, { stricter: TRUNCATION }),
-  cmdWith('tensorflow-too-many-workers', (d) => {
+  cmdWith('tensorflow-more-workers-than-instances', (d) => {
     d.distribution = { type: 'tensorflow', worker_count: 5 };
-  }, { field: 'distribution.worker_count', stricter: UNSUPPORTED }),
+  }),
+  cmdWith('tensorflow-idle-instances', (d) => {
+    d.distribution = { type: 'tensorflow', worker_count: 1 };
+    d.resources = { instance_count: 3 };
+  }, { field: 'distribution.worker_count', stricter: 'instances without a TensorFlow task would run idle (paid for, doing nothing)' }),
   cmd('docker-args', 'resources.docker_args', '--ipc=host', { stricter: UNSUPPORTED }),
   cmd('locations', 'resources.locations', ['westeurope'], { stricter: UNSUPPORTED }),
   cmd('queue-settings', 'queue_settings', { job_tier: 'spot' }, { stricter: UNSUPPORTED }),

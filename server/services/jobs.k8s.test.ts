@@ -17,6 +17,7 @@ import { resetEnvCache } from '../env';
 import { dropAllClusterCaches } from '../kube/cache';
 import { KubeClient } from '../kube/client';
 import { serverSideApply } from '../kube/apply';
+import { kubeObject } from '../kube/plan';
 import { instanceTypeCrd } from '../kube/manifests/instance-type-crd';
 import { registerTestCluster } from './clusters.k8s-support';
 import { verifyFetchToken } from './code-assets';
@@ -45,7 +46,7 @@ describe.skipIf(k8sSkipReason)('jobs on the local API server', () => {
     cast = await createCast();
     await registerTestCluster(cast, CLUSTER);
     const client = new KubeClient(kubeConfig());
-    await serverSideApply(client, instanceTypeCrd() as never);
+    await serverSideApply(client, kubeObject(instanceTypeCrd()));
     await waitFor(async () => {
       try {
         await client.get('/apis/amlarc.azureml.com/v1alpha1/instancetypes');
@@ -60,7 +61,7 @@ describe.skipIf(k8sSkipReason)('jobs on the local API server', () => {
         kind: 'InstanceType',
         metadata: { name },
         spec: { nodeSelector: { 'kubernetes.azure.com/agentpool': 'gpupool' }, resources: { requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '8', memory: '32Gi', 'nvidia.com/gpu': gpus } } },
-      } as never);
+      });
     }
     client.close();
     const [vision] = await cast.db.db.select().from(workspaces).where(eq(workspaces.name, 'vision'));
@@ -128,6 +129,7 @@ distribution: ${distribution}
   it.each([
     ['pytorch on 2 nodes × 2 processes', distributed('{type: pytorch, process_count_per_instance: 2}', 2), ['Job', 'Service']],
     ['tensorflow with a parameter server', distributed('{type: tensorflow, worker_count: 2, parameter_server_count: 1}', 3), ['Job', 'Service']],
+    ['tensorflow with more workers than instances', distributed('{type: tensorflow, worker_count: 4, parameter_server_count: 1}', 2), ['Job', 'Service']],
     ['mpi on 2 nodes', distributed('{type: mpi, process_count_per_instance: 4}', 2), ['Job', 'Secret', 'Service']],
     ['mpi on one node', distributed('{type: mpi, process_count_per_instance: 4}', 1), ['Job']],
   ])('checks %s with the API server, tolerating the GPU pool’s taint', async (_what, text, kinds) => {

@@ -324,6 +324,21 @@ resources: {instance_count: 3}
     expect(j.spec!.successPolicy).toEqual({ rules: [{ succeededIndexes: '0-1' }] });
   });
 
+  it('spreads more TensorFlow tasks than instances over them, one port per task on an instance (as Azure ML)', () => {
+    const tf = command(`
+command: python train.py
+environment: {image: tensorflow/tensorflow:2.16.1}
+distribution: {type: tensorflow, worker_count: 4, parameter_server_count: 1}
+resources: {instance_count: 2}
+`);
+    const j = jobOf(jobManifests({ spec: tf, jobName: 'tf', instanceType: cpu, target, settings }));
+    const env = envOf(mainOf(j));
+    expect(JSON.parse(String(env.HM_TF_CLUSTER))).toEqual({ worker: ['tf-0.tf:2222', 'tf-1.tf:2222', 'tf-0.tf:2223', 'tf-1.tf:2223'], ps: ['tf-0.tf:2224'] });
+    expect(env).toMatchObject({ HM_TF_WORKERS: '4', HM_TF_TASKS: '5', HM_TF_INSTANCES: '2' });
+    expect(mainOf(j).ports!.map((p) => p.containerPort)).toEqual([2222, 2223, 2224]);
+    expect(j.spec!.successPolicy).toEqual({ rules: [{ succeededIndexes: '0-1' }] });
+  });
+
   it('wires MPI over ssh with a hostfile of stable pod names, and needs the key Secret', () => {
     const mpi = command(`
 command: python train.py
@@ -412,11 +427,27 @@ describe('the launcher script (run with the system sh)', () => {
   });
 
   it('gives each TensorFlow pod its task in TF_CONFIG', () => {
-    const env = { HM_DIST: 'tensorflow', HM_TF_WORKERS: '2', HM_TF_CLUSTER: '{"worker":["a:2222","b:2222"],"ps":["c:2222"]}' };
+    const env = { HM_DIST: 'tensorflow', HM_TF_WORKERS: '2', HM_TF_TASKS: '3', HM_TF_INSTANCES: '3', HM_TF_CLUSTER: '{"worker":["a:2222","b:2222"],"ps":["c:2222"]}' };
     const worker = JSON.parse(launch('printf %s "$TF_CONFIG"', { ...env, NODE_RANK: '1' }).out);
     expect(worker).toEqual({ cluster: { worker: ['a:2222', 'b:2222'], ps: ['c:2222'] }, task: { type: 'worker', index: 1 } });
     const ps = JSON.parse(launch('printf %s "$TF_CONFIG"', { ...env, NODE_RANK: '2' }).out);
     expect(ps.task).toEqual({ type: 'ps', index: 0 });
+  });
+
+  it('runs more TensorFlow tasks than instances side by side, and an instance ends with its workers', () => {
+    // 5 workers + 1 parameter server over 2 instances: instance 0 runs workers 0, 2, 4; instance 1 runs
+    // workers 1, 3 and the parameter server (stopped once its workers are done).
+    const env = { HM_DIST: 'tensorflow', HM_TF_WORKERS: '5', HM_TF_TASKS: '6', HM_TF_INSTANCES: '2', HM_TF_CLUSTER: '{"worker":["a:2222","b:2222","a:2223","b:2223","a:2224"],"ps":["b:2224"]}' };
+    const cmd = `t=$(printf %s "$TF_CONFIG" | sed 's/.*"task":{"type":"\\([a-z]*\\)","index":\\([0-9]*\\)}}/\\1:\\2/'); echo "$t"; case "$t" in ps:*) exec sleep 30;; esac`;
+    const zero = launch(cmd, { ...env, NODE_RANK: '0' });
+    expect(zero.code).toBe(0);
+    expect(zero.out.trim().split('\n').sort()).toEqual(['worker:0', 'worker:2', 'worker:4']);
+    const started = Date.now();
+    const one = launch(cmd, { ...env, NODE_RANK: '1' });
+    expect(one.code).toBe(0);
+    // Its parameter server may be stopped before it prints anything: the workers decide when it ends.
+    expect(one.out.trim().split('\n').filter((l) => l.startsWith('worker')).sort()).toEqual(['worker:1', 'worker:3']);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('runs single-process MPI without mpirun and explains when mpirun is missing', () => {

@@ -229,6 +229,12 @@ export function simulationAnnotations(tags: Record<string, string | null> | unde
   return Object.fromEntries(Object.entries(tags ?? {}).filter(([k, v]) => k.startsWith('harbormaster.io/sim-') && typeof v === 'string') as Array<[string, string]>);
 }
 
+/** The ports of the TensorFlow tasks an instance runs (one per task, from 2222). */
+function tfPorts(tasks: number, instances: number) {
+  const perPod = Math.ceil(tasks / instances);
+  return Array.from({ length: perPod }, (_, k) => ({ name: k === 0 ? 'rendezvous' : `tf-task-${k}`, containerPort: PORTS.tensorflow + k }));
+}
+
 export function jobManifests(input: JobManifestInput): JobObject[] {
   const { spec, target, settings, instanceType } = input;
   const name = jobObjectName(input.jobName);
@@ -326,10 +332,19 @@ export function jobManifests(input: JobManifestInput): JobObject[] {
       envValue('PET_MASTER_PORT', '$(MASTER_PORT)'),
     );
   } else if (dist?.type === 'tensorflow') {
-    const hosts = multi ? Array.from({ length: count }, (_, i) => `${host(i)}:${PORTS.tensorflow}`) : [`localhost:${PORTS.tensorflow}`];
-    const cluster: Record<string, string[]> = { worker: hosts.slice(0, dist.workerCount) };
-    if (dist.parameterServerCount > 0) cluster.ps = hosts.slice(dist.workerCount);
-    env.push(envValue('HM_DIST', 'tensorflow'), envValue('HM_TF_WORKERS', String(dist.workerCount)), envValue('HM_TF_CLUSTER', JSON.stringify(cluster)));
+    // As Azure ML: worker_count workers and parameter_server_count servers, spread over the instances round
+    // robin — task t runs on instance t mod N, on port 2222 + ⌊t / N⌋ — each with its own TF_CONFIG.
+    const tasks = dist.workerCount + dist.parameterServerCount;
+    const addr = (t: number) => `${multi ? host(t % count) : 'localhost'}:${PORTS.tensorflow + Math.floor(t / count)}`;
+    const cluster: Record<string, string[]> = { worker: Array.from({ length: dist.workerCount }, (_, t) => addr(t)) };
+    if (dist.parameterServerCount > 0) cluster.ps = Array.from({ length: dist.parameterServerCount }, (_, k) => addr(dist.workerCount + k));
+    env.push(
+      envValue('HM_DIST', 'tensorflow'),
+      envValue('HM_TF_WORKERS', String(dist.workerCount)),
+      envValue('HM_TF_TASKS', String(tasks)),
+      envValue('HM_TF_INSTANCES', String(count)),
+      envValue('HM_TF_CLUSTER', JSON.stringify(cluster)),
+    );
   } else if (dist?.type === 'mpi') {
     env.push(envValue('HM_DIST', 'mpi'), envValue('HM_PROCS', String(dist.processCountPerInstance)), envValue('HM_NODES', String(count)));
     if (mpiMulti) {
@@ -357,9 +372,11 @@ export function jobManifests(input: JobManifestInput): JobObject[] {
     env: containerEnv,
     resources: containerResources(instanceType),
     volumeMounts: mounts,
-    ...(multi && dist
-      ? { ports: [{ name: 'rendezvous', containerPort: dist.type === 'pytorch' ? PORTS.pytorch : dist.type === 'tensorflow' ? PORTS.tensorflow : PORTS.mpiSsh }] }
-      : {}),
+    ...(multi && dist?.type === 'tensorflow'
+      ? { ports: tfPorts(dist.workerCount + dist.parameterServerCount, count) }
+      : multi && dist
+        ? { ports: [{ name: 'rendezvous', containerPort: dist.type === 'pytorch' ? PORTS.pytorch : PORTS.mpiSsh }] }
+        : {}),
   };
 
   // --- init containers: code, then inputs ---
@@ -456,7 +473,7 @@ export function jobManifests(input: JobManifestInput): JobObject[] {
       // Parameter servers and MPI workers never finish on their own: the job is done when the workers
       // (TensorFlow) or the launcher (MPI) are; Kubernetes then stops the rest.
       ...(multi && dist?.type === 'tensorflow' && dist.parameterServerCount > 0
-        ? { successPolicy: { rules: [{ succeededIndexes: dist.workerCount === 1 ? '0' : `0-${dist.workerCount - 1}` }] } }
+        ? { successPolicy: { rules: [{ succeededIndexes: Math.min(dist.workerCount, count) === 1 ? '0' : `0-${Math.min(dist.workerCount, count) - 1}` }] } }
         : {}),
       ...(mpiMulti ? { successPolicy: { rules: [{ succeededIndexes: '0' }] } } : {}),
       template: { metadata: { labels: { ...labels }, annotations: { [JOB_NAME_ANNOTATION]: input.jobName, ...simulationAnnotations((spec as { tags?: Record<string, string | null> }).tags) } }, spec: podSpec },

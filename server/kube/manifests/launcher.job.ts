@@ -9,7 +9,11 @@ import 'server-only';
 //   process_count_per_instance = N > 1 the launcher starts N copies of the command per instance, each with
 //   RANK = NODE_RANK * N + LOCAL_RANK and LOCAL_RANK = 0..N-1. torchrun users keep N = 1 and read the
 //   PET_* variables (PET_NNODES, PET_NODE_RANK, PET_MASTER_ADDR, …), which torchrun takes as its defaults.
-// - tensorflow: TF_CONFIG per pod — the first worker_count indexes are workers, the rest parameter servers.
+// - tensorflow: TF_CONFIG per task. worker_count workers then parameter_server_count servers are spread over
+//   the instances round robin (task t on instance t mod N, port 2222 + ⌊t / N⌋), so worker_count may differ
+//   from instance_count as in Azure ML; an instance runs its tasks side by side, ends with its workers (its
+//   parameter servers are stopped then), and an instance with only parameter servers runs until the Job's
+//   success policy (the instances that hold workers succeeded) ends it.
 // - mpi (OpenMPI): a single instance runs `mpirun -np N` locally. Several instances use the hostfile
 //   approach: every pod starts sshd on HM_MPI_SSH_PORT with the job's key pair (a Secret), index 0 waits
 //   until every worker answers over ssh, writes a hostfile of the pods' stable DNS names
@@ -52,10 +56,25 @@ pytorch)
   exit "$hm_status"
   ;;
 tensorflow)
-  if [ "$NODE_RANK" -lt "$HM_TF_WORKERS" ]; then hm_type=worker; hm_index="$NODE_RANK"
-  else hm_type=ps; hm_index=$((NODE_RANK - HM_TF_WORKERS)); fi
-  export TF_CONFIG="{\"cluster\":$HM_TF_CLUSTER,\"task\":{\"type\":\"$hm_type\",\"index\":$hm_index}}"
-  exec "$hm_shell" -c "$1"
+  hm_tasks="${'${HM_TF_TASKS:-$HM_TF_WORKERS}'}"; hm_n="${'${HM_TF_INSTANCES:-1}'}"
+  hm_workers=""; hm_servers=""; hm_mine=0; t="$NODE_RANK"
+  while [ "$t" -lt "$hm_tasks" ]; do
+    if [ "$t" -lt "$HM_TF_WORKERS" ]; then hm_type=worker; hm_index="$t"; else hm_type=ps; hm_index=$((t - HM_TF_WORKERS)); fi
+    hm_conf="{\"cluster\":$HM_TF_CLUSTER,\"task\":{\"type\":\"$hm_type\",\"index\":$hm_index}}"
+    if [ "$hm_tasks" -le "$hm_n" ]; then export TF_CONFIG="$hm_conf"; exec "$hm_shell" -c "$1"; fi
+    ( TF_CONFIG="$hm_conf"; export TF_CONFIG; exec "$hm_shell" -c "$1" ) &
+    if [ "$hm_type" = worker ]; then hm_workers="$hm_workers $!"; else hm_servers="$hm_servers $!"; fi
+    hm_mine=$((hm_mine + 1)); t=$((t + hm_n))
+  done
+  [ "$hm_mine" -gt 0 ] || exit 0
+  hm_status=0
+  if [ -n "$hm_workers" ]; then
+    for p in $hm_workers; do wait "$p" || { c=$?; [ "$hm_status" -ne 0 ] || hm_status=$c; }; done
+    for p in $hm_servers; do kill "$p" 2>/dev/null || true; done
+  else
+    for p in $hm_servers; do wait "$p" || { c=$?; [ "$hm_status" -ne 0 ] || hm_status=$c; }; done
+  fi
+  exit "$hm_status"
   ;;
 mpi)
   hm_np=$((HM_NODES * HM_PROCS))
