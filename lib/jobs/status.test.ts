@@ -27,7 +27,7 @@ describe('a job’s status in Azure ML’s words', () => {
       pod('a', { scheduled: true, phase: 'Failed', problem: { reason: 'OOMKilled', message: 'container main exited with code 137' } }),
     ]);
     expect(f.status).toBe('Failed');
-    expect(f.message).toBe('BackoffLimitExceeded: Job has reached the specified backoff limit; OOMKilled: container main exited with code 137');
+    expect(f.message).toBe('OOMKilled: container main exited with code 137 (BackoffLimitExceeded)');
   });
   it('a sweep is Completed when no trial is active and one completed', () => {
     const done = { job: job({ conditions: [{ type: 'Complete', status: 'True' }] }), pods: [] };

@@ -49,7 +49,8 @@ export function deriveJobState(job: JobObjectState, pods: JobPodState[]): Derive
   if (failed) {
     const why = [failed.reason, failed.message].filter(Boolean).join(': ');
     const podWhy = pods.find((p) => p.problem && p.phase === 'Failed')?.problem;
-    return { status: 'Failed', message: podWhy ? `${why}; ${podWhy.reason}: ${podWhy.message}` : why || 'the Job failed', startedAt: started, finishedAt: failed.lastTransitionTime ?? job.completionTime };
+    // The pod's reason first (OOMKilled: exit code 137), then Kubernetes' own (BackoffLimitExceeded, a pod failure policy).
+    return { status: 'Failed', message: podWhy ? `${podWhy.reason}: ${podWhy.message} (${failed.reason ?? 'Failed'})` : why || 'the Job failed', startedAt: started, finishedAt: failed.lastTransitionTime ?? job.completionTime };
   }
   const complete = cond(job, 'Complete');
   if (complete) return { status: 'Completed', message: null, startedAt: started, finishedAt: job.completionTime ?? complete.lastTransitionTime };

@@ -132,26 +132,32 @@ async function explain(db: DbOrTx, workspace: string, job: JobDto, pods: LeanPod
         free: Object.fromEntries(Object.keys(n.allocatable).map((r) => [r, Math.max(0, (n.allocatable as Record<string, number>)[r] - (n.used as Record<string, number>)[r])])),
       }));
   }
-  // What would start now instead: other instance types of this target, and the workspace's other targets.
+  const explanation = explainPending({
+    pods: pods.map((p) => ({ name: p.name, scheduled: !!p.nodeName, ...(p.problem ? { problem: { reason: p.problem.reason, message: p.problem.message } } : {}) })),
+    events: events.map((e) => ({ type: e.type, reason: e.reason, message: e.message })),
+    instanceType: { name: job.instanceType, requests },
+    nodes,
+    totalNodes: snap?.nodes.length ?? 0,
+  });
+  // What would start now instead: an instance type that still offers what is short (a GPU job is offered
+  // GPUs, not a CPU size), on this target or another of the workspace, for every instance of the job.
+  const short = explanation.reasons.filter((r) => r.code === 'insufficient' && r.resource && r.resource !== 'pods').map((r) => r.resource!);
+  const offers = (res: { requests: Record<string, string | number>; limits: Record<string, string | number> }) =>
+    short.every((r) => Number(res.limits?.[r] ?? res.requests?.[r] ?? 0) > 0 || (r === 'cpu' || r === 'memory'));
   const alternatives: PendingAlternative[] = [];
   try {
     for (const t of await listComputeTargets(db, workspace)) {
       const view = await targetInstanceTypes(db, t, t.row.id === target?.row.id && snap ? { snapshot: snap } : { waitMs: 1000 });
       for (const i of view.items) {
         if (t.row.name === job.computeTarget && i.name === job.instanceType) continue;
-        if (i.canStartNow >= job.instanceCount) alternatives.push({ computeTarget: t.row.name, instanceType: i.name, canStartNow: i.canStartNow });
+        if (i.canStartNow >= job.instanceCount && offers(i.resources)) alternatives.push({ computeTarget: t.row.name, instanceType: i.name, canStartNow: i.canStartNow });
       }
     }
   } catch {
     /* alternatives are a help, not a must */
   }
-  alternatives.sort((a, b) => Number(b.computeTarget === job.computeTarget) - Number(a.computeTarget === job.computeTarget) || b.canStartNow - a.canStartNow);
-  return explainPending({
-    pods: pods.map((p) => ({ name: p.name, scheduled: !!p.nodeName, ...(p.problem ? { problem: { reason: p.problem.reason, message: p.problem.message } } : {}) })),
-    events: events.map((e) => ({ type: e.type, reason: e.reason, message: e.message })),
-    instanceType: { name: job.instanceType, requests },
-    nodes,
-    totalNodes: snap?.nodes.length ?? 0,
-    alternatives: alternatives.slice(0, 5),
-  });
+  // The same size elsewhere first, then this target's other sizes, then the rest.
+  const rank = (x: PendingAlternative) => (x.instanceType === job.instanceType ? 0 : x.computeTarget === job.computeTarget ? 1 : 2);
+  alternatives.sort((a, b) => rank(a) - rank(b) || b.canStartNow - a.canStartNow);
+  return { ...explanation, alternatives: alternatives.slice(0, 5) };
 }
