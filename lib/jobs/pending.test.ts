@@ -59,6 +59,17 @@ describe('why a job is pending', () => {
     expect(e.reasons[0].message).toContain('sku: gpu');
   });
 
+  it('names the taint from the nodes when the scheduler only says "untolerated taint(s)"', () => {
+    const e = explainPending({
+      pods: [unscheduled('0/6 nodes are available: 2 node(s) had untolerated taint(s), 4 Insufficient nvidia.com/gpu.')],
+      events: [],
+      instanceType: { name: 'gpu-nosel', requests: { 'nvidia.com/gpu': 1 } },
+      nodes: [{ name: 'g0', pool: 'gpupool', usable: false, free: {}, untolerated: ['sku=gpu:NoSchedule'] }],
+      totalNodes: 6,
+    });
+    expect(e.reasons[0]).toMatchObject({ code: 'untolerated_taint', message: '2 nodes have a taint the job does not tolerate: sku=gpu:NoSchedule' });
+  });
+
   it('formats amounts the way people read them', () => {
     expect(formatResource('cpu', 0.5)).toBe('500m');
     expect(formatResource('cpu', 4)).toBe('4');

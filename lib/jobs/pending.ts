@@ -60,6 +60,8 @@ export interface PendingNode {
   /** Counted by the fit (Ready, schedulable, taints tolerated). */
   usable: boolean;
   free: Record<string, number>;
+  /** Taints of this node the job does not tolerate ("sku=gpu:NoSchedule"). */
+  untolerated?: string[];
 }
 
 export interface PendingInput {
@@ -150,9 +152,11 @@ export function explainPending(input: PendingInput): PendingExplanation {
         add({ code: 'node_selector', nodes: part.count, pool: poolText, message: `${part.count} node${part.count === 1 ? ' is' : 's are'} outside ${poolText ? `pool ${poolText}` : 'the pools'} that instance type ${input.instanceType.name} selects` });
         continue;
       }
-      const taint = /untolerated taint[s]?\s*(?:\(s\))?\s*\{?([^}]*)\}?/.exec(part.text);
+      const taint = /untolerated taint(?:\(s\)|s)?\s*\{?([^}]*)\}?/.exec(part.text);
       if (taint) {
-        add({ code: 'untolerated_taint', nodes: part.count, message: `${part.count} node${part.count === 1 ? ' has' : 's have'} a taint the job does not tolerate: ${taint[1].trim() || part.text}` });
+        // Recent schedulers no longer name the taint: the nodes do.
+        const named = taint[1].trim() || uniq(input.nodes.flatMap((n) => n.untolerated ?? [])).join(', ');
+        add({ code: 'untolerated_taint', nodes: part.count, message: `${part.count} node${part.count === 1 ? ' has' : 's have'} a taint the job does not tolerate${named ? `: ${named}` : ''}` });
         continue;
       }
       if (/were unschedulable|unschedulable/.test(part.text)) {

@@ -129,6 +129,7 @@ async function explain(db: DbOrTx, workspace: string, job: JobDto, pods: LeanPod
         name: n.name,
         pool: n.pool,
         usable: n.counted,
+        untolerated: n.untoleratedTaints.map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`),
         free: Object.fromEntries(Object.keys(n.allocatable).map((r) => [r, Math.max(0, (n.allocatable as Record<string, number>)[r] - (n.used as Record<string, number>)[r])])),
       }));
   }
