@@ -2,6 +2,7 @@ import 'server-only';
 import type { InstanceTypeSpec, Taint } from '@/lib/domain';
 import { LABELS } from '@/lib/domain';
 import { podRequests, type QuantityMap } from '@/lib/instance-types/fit';
+import type { JobObjectState } from '@/lib/jobs/status';
 import { EXTENSION_NAMESPACE } from './manifests/extension-common';
 import type { KubeClient } from './client';
 import { Informer, type InformerState } from './informer';
@@ -255,21 +256,11 @@ export function leanResourceQuota(raw: Raw): LeanResourceQuota {
   return { namespace: s(m.namespace) ?? '', name: s(m.name) ?? '', labels: strMap(m.labels), hard: strMap(status.hard ?? o(raw.spec).hard), used: strMap(status.used) };
 }
 
-/** A batch/v1 Job that Harbormaster created (the job status reconciler's input). */
-export interface LeanJob {
+/** A batch/v1 Job that Harbormaster created (the job status reconciler's input: lib/jobs/status.ts). */
+export interface LeanJob extends JobObjectState {
   uid: string;
   namespace: string;
-  name: string;
   labels: Record<string, string>;
-  parallelism: number;
-  suspend: boolean;
-  active: number;
-  ready: number;
-  succeeded: number;
-  failed: number;
-  startTime?: string;
-  completionTime?: string;
-  conditions: Array<{ type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }>;
 }
 
 export function leanJob(raw: Raw): LeanJob {

@@ -19,7 +19,7 @@ import { auditEvents, clusters, computeTargets, intents, jobs, workspaces } from
 import { resetEnvCache } from '../env';
 import { dropAllClusterCaches } from '../kube/cache';
 import { runAction } from '../actions/run';
-import { registerTestCluster } from '../services/clusters.k8s-support';
+import { castWithCluster, registerTestCluster } from '../services/clusters.k8s-support';
 import { jobObjectName } from '../kube/manifests/names.job';
 import { carryOut, enqueueIntents, stopLoop } from './intents';
 import { jobTransitionsOf, startJobStatusReconciler } from './job-status';
@@ -37,11 +37,7 @@ describe.skipIf(k8sSkipReason)('runtime core on the local API server', () => {
   const batch = () => kubeConfig().makeApiClient(BatchV1Api);
 
   beforeAll(async () => {
-    process.env.HARBORMASTER_DATA_DIR = dataDir;
-    process.env.HARBORMASTER_PUBLIC_URL = 'https://harbormaster.example.com';
-    resetEnvCache();
-    cast = await createCast();
-    await registerTestCluster(cast, CLUSTER);
+    cast = await castWithCluster(CLUSTER, dataDir);
     const [vision] = await cast.db.db.select().from(workspaces).where(eq(workspaces.name, 'vision'));
     const [cluster] = await cast.db.db.select().from(clusters).where(eq(clusters.name, CLUSTER));
     await cast.db.db.insert(computeTargets).values([{ workspaceId: vision.id, name: 'cpu', clusterId: cluster.id, namespace: ns.name, serviceAccount: 'default' }]);

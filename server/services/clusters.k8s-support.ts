@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import YAML from 'yaml';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { kubeConfig, kubeconfigPath, waitFor } from '@/testbed/test-helpers';
-import type { Cast } from '@/test/fixtures';
+import { createCast, type Cast } from '@/test/fixtures';
+import { resetEnvCache } from '../env';
 import { runAction } from '../actions/run';
 import { extensionRow, getClusterRow, type ExtensionRow } from './clusters';
 import { extensionWorkers, type PreparedInstall } from './extension';
@@ -26,6 +27,19 @@ export function testKubeconfig(alter?: (doc: Doc) => void): string {
 export function apiServerUrl(): string {
   const doc = YAML.parse(fs.readFileSync(kubeconfigPath(), 'utf8')) as Doc;
   return String(doc.clusters[0].cluster.server);
+}
+
+/**
+ * The usual start of a jobs suite: a data directory and public URL for the console's code links, the test
+ * cast, and the test cluster registered under `cluster`.
+ */
+export async function castWithCluster(cluster: string, dataDir: string): Promise<Cast> {
+  process.env.HARBORMASTER_DATA_DIR = dataDir;
+  process.env.HARBORMASTER_PUBLIC_URL = 'https://harbormaster.example.com';
+  resetEnvCache();
+  const cast = await createCast();
+  await registerTestCluster(cast, cluster);
+  return cast;
 }
 
 export async function registerTestCluster(cast: Cast, name: string, opts: { kubeconfig?: string; allowUnreachable?: boolean } = {}) {

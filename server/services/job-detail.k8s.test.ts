@@ -19,7 +19,7 @@ import { instanceTypeCrd } from '../kube/manifests/instance-type-crd';
 import { runAction } from '../actions/run';
 import { stopLoop } from '../runtime/intents';
 import { startJobStatusReconciler } from '../runtime/job-status';
-import { registerTestCluster } from './clusters.k8s-support';
+import { castWithCluster } from './clusters.k8s-support';
 import * as jobsRoute from '@/app/api/v1/workspaces/[workspace]/jobs/route';
 import * as jobRoute from '@/app/api/v1/workspaces/[workspace]/jobs/[name]/route';
 import * as logsRoute from '@/app/api/v1/workspaces/[workspace]/jobs/[name]/logs/route';
@@ -37,11 +37,7 @@ describe.skipIf(k8sSkipReason)('run and watch jobs on the local API server', () 
   const params = { workspace: 'vision' };
 
   beforeAll(async () => {
-    process.env.HARBORMASTER_DATA_DIR = dataDir;
-    process.env.HARBORMASTER_PUBLIC_URL = 'https://harbormaster.example.com';
-    resetEnvCache();
-    cast = await createCast();
-    await registerTestCluster(cast, CLUSTER);
+    cast = await castWithCluster(CLUSTER, dataDir);
     const client = new KubeClient(kubeConfig());
     await serverSideApply(client, instanceTypeCrd() as never);
     await waitFor(() => client.get('/apis/amlarc.azureml.com/v1alpha1/instancetypes').then(() => true, () => false), { what: 'the InstanceType CRD' });

@@ -19,7 +19,7 @@ import { KubeClient } from '../kube/client';
 import { serverSideApply } from '../kube/apply';
 import { kubeObject } from '../kube/plan';
 import { instanceTypeCrd } from '../kube/manifests/instance-type-crd';
-import { registerTestCluster } from './clusters.k8s-support';
+import { castWithCluster } from './clusters.k8s-support';
 import { verifyFetchToken } from './code-assets';
 import * as jobsRoute from '@/app/api/v1/workspaces/[workspace]/jobs/route';
 import * as jobRoute from '@/app/api/v1/workspaces/[workspace]/jobs/[name]/route';
@@ -40,11 +40,7 @@ describe.skipIf(k8sSkipReason)('jobs on the local API server', () => {
   const core = () => kubeConfig().makeApiClient(CoreV1Api);
 
   beforeAll(async () => {
-    process.env.HARBORMASTER_DATA_DIR = dataDir;
-    process.env.HARBORMASTER_PUBLIC_URL = 'https://harbormaster.example.com';
-    resetEnvCache();
-    cast = await createCast();
-    await registerTestCluster(cast, CLUSTER);
+    cast = await castWithCluster(CLUSTER, dataDir);
     const client = new KubeClient(kubeConfig());
     await serverSideApply(client, kubeObject(instanceTypeCrd()));
     await waitFor(async () => {
