@@ -141,7 +141,15 @@ const PATHS: Record<string, Record<string, Op>> = {
     get: { summary: 'Instance types the target allows, with live fit and canStartNow (free capacity and quota left)', permission: 'compute.read', params: ['workspace', 'name'], list: true },
   },
   '/api/v1/workspaces/{workspace}/jobs': {
-    get: { summary: 'Jobs of a workspace, newest first, with a cursor; watch=true streams the first page and every change (uid: the job\'s uid)', permission: 'jobs.read', params: ['workspace'], list: true, query: ['limit', 'cursor'], watch: 'list' },
+    get: {
+      summary:
+        'Jobs of a workspace: filters status (comma list of NotStarted, Queued, Preparing, Running, Finalizing, Completed, Failed, Canceled), compute, experiment, createdBy (email), since/until (ISO 8601), q (name or display name); orderBy createdAt|status|duration|name with optional :asc/:desc (default createdAt:desc); limit 1–200 (default 50); keyset cursor. An unknown value is a 400 naming the parameter. watch=true streams the first page of the same query and every change (uid: the job\'s uid; DELETED when a job no longer matches)',
+      permission: 'jobs.read',
+      params: ['workspace'],
+      list: true,
+      query: ['status', 'compute', 'experiment', 'createdBy', 'since', 'until', 'q', 'orderBy', 'limit', 'cursor'],
+      watch: 'list',
+    },
     post: {
       summary: 'Submit a command or sweep job: application/yaml (an Azure ML CLI v2 job file), application/json, or multipart/form-data (job + files/code). dryRun=true answers {spec, objects, warnings}',
       permission: 'jobs.submit',
@@ -150,8 +158,25 @@ const PATHS: Record<string, Record<string, Op>> = {
       ok: 201,
     },
   },
-  '/api/v1/workspaces/{workspace}/jobs/{name}': { get: { summary: 'A job: spec, applied objects (secrets redacted), status now', permission: 'jobs.read', params: ['workspace', 'name'] } },
-  '/api/v1/workspaces/{workspace}/jobs/{name}/cancel': { post: { summary: 'Cancel a job (deletes its Kubernetes objects)', permission: 'jobs.submit', params: ['workspace', 'name'] } },
+  '/api/v1/workspaces/{workspace}/jobs/{name}': {
+    get: {
+      summary:
+        'A job: spec, applied objects (secrets redacted), status with its transitions, and from the cluster: ranks (pod, phase, node, restarts, exit code and reason, times), events newest first, and pending {reasons: [{code, resource?, requested?, freeMax?, pool?, message}], alternatives: [{computeTarget, instanceType, canStartNow}]} while it waits',
+      permission: 'jobs.read',
+      params: ['workspace', 'name'],
+      watch: 'resource',
+    },
+  },
+  '/api/v1/workspaces/{workspace}/jobs/{name}/logs': {
+    get: {
+      summary: 'A rank\'s log as text/plain, streamed: rank (default 0), trial (sweeps), follow=true (until the container ends), tailLines, download=true (as an attachment). A finished job whose pods are gone answers 200 with a sentence saying so',
+      permission: 'jobs.read',
+      params: ['workspace', 'name'],
+      query: ['rank', 'trial', 'follow', 'tailLines', 'download'],
+    },
+  },
+  '/api/v1/workspaces/{workspace}/jobs/{name}/cancel': { post: { summary: 'Cancel a job: its Kubernetes Jobs (and pods) are deleted, the record is kept as Canceled; dryRun=true answers what would be deleted and changes nothing', permission: 'jobs.submit', params: ['workspace', 'name'] } },
+  '/api/v1/workspaces/{workspace}/jobs/{name}/rerun': { post: { summary: 'Run a job again under a new name (body optional: {"newName"}): 201 when its Kubernetes Job exists, 202 while its cluster cannot be reached', permission: 'jobs.submit', params: ['workspace', 'name'], ok: 201 } },
   '/api/v1/workspaces/{workspace}/code': { post: { summary: 'Upload a code folder (multipart: files or a zip/tar.gz as code); answers {sha256, reference} for code: azureml:code-<sha256>', permission: 'jobs.submit', params: ['workspace'], ok: 201 } },
   '/api/v1/workspaces/{workspace}/environments': {
     get: { summary: 'Environments of a workspace (name:version → image)', permission: 'jobs.read', params: ['workspace'], list: true },
