@@ -13,7 +13,7 @@ import { JOB_STATUSES, type JobStatus } from '@/lib/jobs/status';
 export { JOB_STATUSES, type JobStatus };
 export const TERMINAL_STATUSES: ReadonlySet<JobStatus> = new Set(['Completed', 'Failed', 'Canceled']);
 
-// server/actions/jobs.ts still imports KubeObject from here: the plan layer's one object type, not a twin.
+/** The plan layer's one object type, re-exported for server/actions/jobs.ts (elsewhere import it from server/kube/plan). */
 export type { KubeObject } from '../kube/plan';
 import type { KubeObject, PlanStep } from '../kube/plan';
 

@@ -2,24 +2,12 @@ import 'server-only';
 import { FIELD_MANAGER } from '@/lib/domain';
 import { apiBase, type KubeClient } from './client';
 import { KubeError, isKubeError } from './errors';
+import type { KubeObject, ObjectRef } from './plan';
 
 // Server-side apply (field manager `harbormaster`, force: we own the fields we declare), reads and deletes of
 // objects by apiVersion/kind/name. Kinds Harbormaster creates are known; others are looked up once per
-// client through API discovery.
-
-/** Any object in wire form (no index signature, so typed manifests such as InstanceTypeCustomResource fit). */
-export interface ObjectLike {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}
-
-export interface ObjectRefLike {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace?: string;
-}
+// client through API discovery. The low-level calls under plan.ts (applyPlan): features change clusters
+// through plans; they read with getObject/listAll.
 
 interface ResourceInfo {
   plural: string;
@@ -71,13 +59,13 @@ async function resourceInfo(client: KubeClient, apiVersion: string, kind: string
 }
 
 /** The REST path of an object (or of its collection when name is omitted). */
-export async function objectPath(client: KubeClient, ref: { apiVersion: string; kind: string; name?: string; namespace?: string }): Promise<string> {
+export async function objectPath(client: KubeClient, ref: Omit<ObjectRef, 'name'> & { name?: string }): Promise<string> {
   const info = await resourceInfo(client, ref.apiVersion, ref.kind);
   const ns = info.namespaced ? `/namespaces/${encodeURIComponent(ref.namespace ?? 'default')}` : '';
   return `${apiBase(ref.apiVersion)}${ns}/${info.plural}${ref.name ? `/${encodeURIComponent(ref.name)}` : ''}`;
 }
 
-export function describeRef(ref: ObjectRefLike | ObjectLike): string {
+export function describeRef(ref: ObjectRef | KubeObject): string {
   const name = 'metadata' in ref ? ref.metadata.name : ref.name;
   const ns = 'metadata' in ref ? ref.metadata.namespace : ref.namespace;
   return `${ref.kind} ${ns ? `${ns}/` : ''}${name}`;
@@ -93,7 +81,7 @@ export interface ApplyOptions {
  * Server-side apply of one object with field manager `harbormaster` and force (conflicts with other managers
  * are resolved in our favour for the fields we set). Returns the object as stored (or as it would be).
  */
-export async function serverSideApply<T = Record<string, unknown>>(client: KubeClient, obj: ObjectLike, opts: ApplyOptions = {}): Promise<T> {
+export async function serverSideApply<T = Record<string, unknown>>(client: KubeClient, obj: KubeObject, opts: ApplyOptions = {}): Promise<T> {
   const path = await objectPath(client, { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace });
   return client.request<T>('PATCH', path, {
     body: obj,
@@ -105,7 +93,7 @@ export async function serverSideApply<T = Record<string, unknown>>(client: KubeC
 }
 
 /** Reads an object; undefined when it does not exist. */
-export async function getObject<T = Record<string, unknown>>(client: KubeClient, ref: ObjectRefLike, timeoutMs?: number): Promise<T | undefined> {
+export async function getObject<T = Record<string, unknown>>(client: KubeClient, ref: ObjectRef, timeoutMs?: number): Promise<T | undefined> {
   try {
     return await client.get<T>(await objectPath(client, ref), { what: `read ${describeRef(ref)}`, timeoutMs });
   } catch (e) {
@@ -115,7 +103,7 @@ export async function getObject<T = Record<string, unknown>>(client: KubeClient,
 }
 
 /** Deletes an object (background propagation); false when it was already gone. */
-export async function deleteObject(client: KubeClient, ref: ObjectRefLike, opts: { dryRun?: boolean } = {}): Promise<boolean> {
+export async function deleteObject(client: KubeClient, ref: ObjectRef, opts: { dryRun?: boolean } = {}): Promise<boolean> {
   try {
     await client.request('DELETE', await objectPath(client, ref), {
       body: { apiVersion: 'v1', kind: 'DeleteOptions', propagationPolicy: 'Background', ...(opts.dryRun ? { dryRun: ['All'] } : {}) },

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { KubeClient } from './client';
-import { deleteObject, describeRef, serverSideApply, type ObjectLike, type ObjectRefLike } from './apply';
-import { UNREACHABLE_REASONS, isKubeError, type KubeError } from './errors';
+import { deleteObject, describeRef, getObject, serverSideApply } from './apply';
+import { UNREACHABLE_REASONS, isKubeError, KubeError, type KubeErrorReason } from './errors';
 
 // The one plan-and-apply layer (DESIGN §3): every feature that changes a cluster describes the change as a
 // plan — an ordered list of steps, each "apply this object" (server-side apply, field manager `harbormaster`)
@@ -15,15 +15,36 @@ import { UNREACHABLE_REASONS, isKubeError, type KubeError } from './errors';
 // Steps are idempotent (SSA with deterministic names; delete of an absent object is "absent"), so a plan
 // that stopped half-way is finished by running it again.
 
-/** An object as Harbormaster sends it to the API server. */
-export interface KubeObject extends ObjectLike {
+/** An object as Harbormaster sends it to the API server (wire form: what server-side apply sends). */
+export interface KubeObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; [k: string]: unknown };
   [k: string]: unknown;
 }
 
-export type ObjectRef = ObjectRefLike;
+/** Which object: what reads and deletes name. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export function refOf(o: KubeObject): ObjectRef {
+  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) };
+}
+
+/**
+ * A typed manifest (client-node's V1Job, V1Secret …, a custom resource's interface) as a KubeObject: checks
+ * the fields the API server needs instead of casting them into being.
+ */
+export function kubeObject(o: { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } }): KubeObject {
+  if (!o.apiVersion || !o.kind || !o.metadata?.name) {
+    throw new Error(`not a Kubernetes object: ${o.kind ?? '(no kind)'} ${o.metadata?.name ?? '(no name)'} lacks apiVersion, kind or metadata.name`);
+  }
+  return o as KubeObject;
+}
 
 export type PlanStep =
   | { op: 'apply'; object: KubeObject }
@@ -46,10 +67,14 @@ export interface StepVerdict {
   outcome: VerdictOutcome;
   /** The API server's message (refused / unreachable). */
   message?: string;
+  /** Why the call failed, precisely (connection_refused, invalid, forbidden, …). */
+  reason?: KubeErrorReason;
   /** The field paths the API server named. */
   fields?: Array<{ path: string; message: string }>;
   /** uid of the stored object (applied). */
   uid?: string;
+  /** resourceVersion of the stored object (applied, not in a dry run): unchanged when the apply changed nothing. */
+  resourceVersion?: string;
 }
 
 export interface PlanResult {
@@ -81,8 +106,13 @@ export function refusalOf(e: unknown): { message: string; fields: Array<{ path: 
   return { message: (e as Error)?.message ?? String(e), fields: [] };
 }
 
-const refOfStep = (s: PlanStep): ObjectRef =>
-  s.op === 'apply' ? { apiVersion: s.object.apiVersion, kind: s.object.kind, name: s.object.metadata.name, namespace: s.object.metadata.namespace } : s.ref;
+/** Apply each object, in order. */
+export const applySteps = (objects: readonly KubeObject[]): PlanStep[] => objects.map((object) => ({ op: 'apply' as const, object }));
+
+/** Delete each object, in order. */
+export const deleteSteps = (refs: readonly ObjectRef[]): PlanStep[] => refs.map((ref) => ({ op: 'delete' as const, ref }));
+
+const refOfStep = (s: PlanStep): ObjectRef => (s.op === 'apply' ? refOf(s.object) : s.ref);
 
 export interface ApplyPlanOptions {
   dryRun?: boolean;
@@ -114,13 +144,13 @@ export async function applyPlan(client: KubeClient, steps: PlanStep[], opts: App
     try {
       if (step.op === 'apply') {
         const obj = opts.beforeApply ? opts.beforeApply(step.object, applied) : step.object;
-        const stored = await serverSideApply<{ metadata?: { uid?: string } }>(client, obj, { dryRun, timeoutMs: opts.timeoutMs });
+        const stored = await serverSideApply<{ metadata?: { uid?: string; resourceVersion?: string } }>(client, obj, { dryRun, timeoutMs: opts.timeoutMs });
         const uid = stored?.metadata?.uid;
+        const resourceVersion = stored?.metadata?.resourceVersion;
         if (uid) applied.set(`${ref.kind}/${ref.namespace ?? ''}/${ref.name}`, { kind: ref.kind, name: ref.name, uid, apiVersion: ref.apiVersion });
-        verdicts.push({ ...base, outcome: 'applied', ...(uid && !dryRun ? { uid } : {}) });
+        verdicts.push({ ...base, outcome: 'applied', ...(uid && !dryRun ? { uid } : {}), ...(resourceVersion && !dryRun ? { resourceVersion } : {}) });
       } else {
         if (step.ifLabels) {
-          const { getObject } = await import('./apply');
           const cur = await getObject<{ metadata?: { labels?: Record<string, string> } }>(client, step.ref, opts.timeoutMs);
           if (!cur) {
             verdicts.push({ ...base, outcome: 'absent' });
@@ -138,7 +168,7 @@ export async function applyPlan(client: KubeClient, steps: PlanStep[], opts: App
     } catch (e) {
       const cls = classifyKubeError(e);
       const r = refusalOf(e);
-      const v: StepVerdict = { ...base, outcome: cls, message: r.message, ...(r.fields.length ? { fields: r.fields } : {}) };
+      const v: StepVerdict = { ...base, outcome: cls, message: r.message, ...(isKubeError(e) ? { reason: e.reason } : {}), ...(r.fields.length ? { fields: r.fields } : {}) };
       verdicts.push(v);
       failed ??= v;
       if (cls === 'unreachable') failed = v;
@@ -151,6 +181,20 @@ export async function applyPlan(client: KubeClient, steps: PlanStep[], opts: App
     verdicts,
     ...(first ? { message: `${first.object}: ${first.message}` } : {}),
   };
+}
+
+/**
+ * The first failure of a plan as the error its call raised (reason kept, a refusal naming its object), for
+ * callers that report one failure the way they report any failed cluster call; undefined when the plan passed.
+ */
+export function planError(r: PlanResult): KubeError | undefined {
+  const v = r.verdicts.find((x) => x.outcome === 'refused' || x.outcome === 'unreachable');
+  return v && new KubeError(v.reason ?? (v.outcome === 'refused' ? 'invalid' : 'unknown'), failureMessage(v));
+}
+
+/** "the API server refused ConfigMap azureml/x: <its message>", or why the API server could not be asked. */
+export function failureMessage(v: StepVerdict): string {
+  return v.outcome === 'refused' ? `the API server refused ${v.object}: ${v.message}` : (v.message ?? v.outcome);
 }
 
 /** The refusals of a plan as field errors ("kubernetes.Job/name" or the field the API server named). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectExtension, summarizePools, versionInfo } from './probe';
+import { summarizePools } from './probe';
+import { detectExtension, versionInfo } from './cluster-facts';
 import { leanNode, type LeanNode } from './cache';
 
 describe('supported Kubernetes versions', () => {

@@ -2,37 +2,17 @@ import 'server-only';
 import { GPU_RESOURCE } from '@/lib/instance-types/resources';
 import { nodePool } from '@/lib/instance-types/fit';
 import { parseQuantity } from '@/lib/quantity';
-import { EXTENSION_NAMESPACE, PART_OF } from './manifests/extension-common';
-import { INSTANCE_TYPE_CRD_NAME } from './manifests/instance-type-crd';
+import { EXTENSION_NAMESPACE } from './manifests/extension-common';
 import type { KubeClient } from './client';
-import { getObject, listAll } from './apply';
+import { listAll } from './apply';
 import { isKubeError, KubeError, type KubeErrorReason } from './errors';
-import { leanNode, leanPod, leanWorkload, type LeanNode, type LeanPod, type LeanWorkload } from './cache';
+import { leanNode, leanPod, type LeanNode, type LeanPod } from './cache';
+import { ClusterFacts, podCidrs, type AccessAnswer, type ExtensionDetection, type VersionInfo } from './cluster-facts';
 
 // What Harbormaster checks when a cluster is registered and on demand: can we reach it, which Kubernetes
 // version it runs, what the credentials may do (SelfSubjectAccessReview for every permission Harbormaster
 // needs), its nodes and pools with allocatable vs requested capacity, and which ML extension is installed.
-
-/** The three newest Kubernetes minor versions are supported (1.35–1.37 today). */
-export const SUPPORTED_MINORS = [35, 36, 37] as const;
-
-export interface VersionInfo {
-  gitVersion: string;
-  major: number;
-  minor: number;
-  supported: boolean;
-}
-
-export function versionInfo(gitVersion: string, major?: string, minor?: string): VersionInfo {
-  const m = /^v?(\d+)\.(\d+)/.exec(gitVersion);
-  const maj = Number(m?.[1] ?? major ?? 0);
-  const min = Number(m?.[2] ?? String(minor ?? '0').replace(/\D.*$/, ''));
-  return { gitVersion, major: maj, minor: min, supported: maj === 1 && (SUPPORTED_MINORS as readonly number[]).includes(min) };
-}
-
-export function supportedWindowText(): string {
-  return `1.${SUPPORTED_MINORS[0]}–1.${SUPPORTED_MINORS[SUPPORTED_MINORS.length - 1]}`;
-}
+// The facts come from the one reader of them (cluster-facts.ts); this composes them into the stored probe.
 
 export type PermissionNeed = 'read' | 'install' | 'workloads';
 
@@ -69,11 +49,7 @@ export const NEEDED_PERMISSIONS: PermissionSpec[] = [
   { verb: 'patch', group: '', resource: 'resourcequotas', need: 'workloads', purpose: 'apply compute target quotas' },
 ];
 
-export interface PermissionResult extends PermissionSpec {
-  allowed: boolean;
-  /** The authorizer's reason or evaluation error, when denied. */
-  detail?: string;
-}
+export type PermissionResult = AccessAnswer<PermissionSpec>;
 
 export interface PoolSummary {
   name: string;
@@ -88,19 +64,6 @@ export interface PoolSummary {
   zones: string[];
   architectures: string[];
   taints: string[];
-}
-
-export type ExtensionFlavor = 'harbormaster' | 'azureml' | 'none' | 'foreign';
-
-export interface ExtensionDetection {
-  flavor: ExtensionFlavor;
-  /** Harbormaster's extension version label, when ours. */
-  version?: string;
-  namespaceExists: boolean;
-  crdInstalled: boolean;
-  /** Deployments and DaemonSets found in azureml. */
-  components: string[];
-  detail: string;
 }
 
 export interface ClusterProbe {
@@ -118,19 +81,6 @@ export interface ClusterProbe {
   /** Parts of the check that could not run (a 403 on nodes, …). */
   warnings: string[];
 }
-
-/** Azure ML's own Deployments (reference §1 "Components"): their presence means the Azure ML extension. */
-export const AZUREML_COMPONENTS = [
-  'aml-operator',
-  'amlarc-identity-controller',
-  'amlarc-identity-proxy',
-  'azureml-fe-v2',
-  'gateway',
-  'inference-operator-controller-manager',
-  'metrics-controller-manager',
-  'relayserver',
-];
-export const AZUREML_JOB_CRD = 'amljobs.amlarc.azureml.com';
 
 const GPU_MODEL_LABELS = ['nvidia.com/gpu.product', 'accelerator-model', 'kubernetes.azure.com/gpu-model'];
 
@@ -181,54 +131,6 @@ export function summarizePools(nodes: LeanNode[], pods: Pick<LeanPod, 'nodeName'
   return [...pools.values()].sort((x, y) => x.name.localeCompare(y.name));
 }
 
-/** Which ML extension the cluster runs, from the namespace, the CRDs and the Deployments in azureml. */
-export function detectExtension(input: {
-  namespace?: { metadata?: { labels?: Record<string, string> } };
-  instanceTypeCrd?: { metadata?: { labels?: Record<string, string> } };
-  amlJobCrd?: unknown;
-  workloads: Pick<LeanWorkload, 'name' | 'labels' | 'kind'>[];
-}): ExtensionDetection {
-  const nsLabels = input.namespace?.metadata?.labels ?? {};
-  const components = input.workloads.map((w) => w.name).sort();
-  const azureComponents = components.filter((c) => AZUREML_COMPONENTS.includes(c));
-  const base = { namespaceExists: !!input.namespace, crdInstalled: !!input.instanceTypeCrd, components };
-  if (input.amlJobCrd || azureComponents.length) {
-    return {
-      ...base,
-      flavor: 'azureml',
-      detail: `the Azure ML extension (Microsoft.AzureML.Kubernetes) is installed: ${[input.amlJobCrd ? `CRD ${AZUREML_JOB_CRD}` : '', ...azureComponents].filter(Boolean).join(', ')}`,
-    };
-  }
-  const ours = nsLabels['app.kubernetes.io/part-of'] === PART_OF || input.workloads.some((w) => w.labels['app.kubernetes.io/part-of'] === PART_OF);
-  if (ours) {
-    const version = nsLabels['harbormaster.io/extension-version'] ?? input.workloads.map((w) => w.labels['harbormaster.io/extension-version']).find(Boolean);
-    return { ...base, flavor: 'harbormaster', ...(version ? { version } : {}), detail: `Harbormaster's ML extension${version ? ` ${version}` : ''} is installed` };
-  }
-  if (input.namespace || input.instanceTypeCrd) {
-    return {
-      ...base,
-      flavor: 'foreign',
-      detail: `${[input.namespace ? `namespace ${EXTENSION_NAMESPACE}` : '', input.instanceTypeCrd ? `CRD ${INSTANCE_TYPE_CRD_NAME}` : ''].filter(Boolean).join(' and ')} exist${input.namespace && input.instanceTypeCrd ? '' : 's'} but belong to no known extension`,
-    };
-  }
-  return { ...base, flavor: 'none', detail: 'no ML extension is installed' };
-}
-
-async function accessReview(client: KubeClient, p: PermissionSpec, timeoutMs: number): Promise<PermissionResult> {
-  const body = {
-    apiVersion: 'authorization.k8s.io/v1',
-    kind: 'SelfSubjectAccessReview',
-    spec: { resourceAttributes: { verb: p.verb, group: p.group, resource: p.resource, ...(p.namespace ? { namespace: p.namespace } : {}) } },
-  };
-  const r = await client.request<{ status?: { allowed?: boolean; reason?: string; evaluationError?: string } }>('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
-    body,
-    timeoutMs,
-    what: 'review permissions',
-  });
-  const allowed = !!r?.status?.allowed;
-  return { ...p, allowed, ...(!allowed && (r?.status?.reason || r?.status?.evaluationError) ? { detail: r?.status?.reason || r?.status?.evaluationError } : {}) };
-}
-
 export interface ProbeOptions {
   timeoutMs?: number;
   /** Skip listing pods (requested capacity) — e.g. when the live cache provides it. */
@@ -239,16 +141,10 @@ export interface ProbeOptions {
 export async function probeCluster(client: KubeClient, opts: ProbeOptions = {}): Promise<ClusterProbe> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const out: ClusterProbe = { checkedAt: new Date().toISOString(), reachable: false, server: client.server, warnings: [] };
+  const facts = new ClusterFacts(client, { timeoutMs });
   try {
-    const v = await client.get<{ gitVersion?: string; major?: string; minor?: string }>('/version', { timeoutMs, what: 'read the server version' });
-    out.version = versionInfo(v?.gitVersion ?? '', v?.major, v?.minor);
-    // /version is public on most clusters: prove the credentials with an authenticated call.
-    const review = await client.request<{ status?: { userInfo?: { username?: string; groups?: string[] } } }>('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
-      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
-      timeoutMs,
-      what: 'identify the credentials',
-    });
-    out.identity = { username: review?.status?.userInfo?.username ?? '(unknown)', groups: review?.status?.userInfo?.groups ?? [] };
+    out.version = (await facts.version()).version;
+    out.identity = await facts.identity();
     out.reachable = true;
   } catch (e) {
     const err = isKubeError(e) ? e : new KubeError('unknown', String(e));
@@ -258,7 +154,7 @@ export async function probeCluster(client: KubeClient, opts: ProbeOptions = {}):
     else return out;
   }
 
-  out.permissions = await Promise.all(NEEDED_PERMISSIONS.map((p) => accessReview(client, p, timeoutMs).catch((e) => ({ ...p, allowed: false, detail: (e as Error).message }))));
+  out.permissions = await facts.accessReviews(NEEDED_PERMISSIONS);
   const canDo = (verb: string, resource: string) => out.permissions!.some((p) => p.verb === verb && p.resource === resource && p.allowed);
 
   let nodes: LeanNode[] = [];
@@ -281,29 +177,12 @@ export async function probeCluster(client: KubeClient, opts: ProbeOptions = {}):
   }
   if (nodes.length) out.pools = summarizePools(nodes, pods);
 
-  const serviceCidrs: string[] = [];
-  try {
-    const list = await client.get<{ items?: Array<{ spec?: { cidrs?: string[] } }> }>('/apis/networking.k8s.io/v1/servicecidrs', { timeoutMs, what: 'read service CIDRs' });
-    for (const item of list?.items ?? []) serviceCidrs.push(...(item.spec?.cidrs ?? []));
-  } catch {
-    /* ServiceCIDR is GA since 1.33; older clusters or missing rights: unknown */
-  }
-  out.network = { serviceCidrs, podCidrs: [...new Set(nodes.flatMap((n) => n.podCIDRs))] };
+  // ServiceCIDR is GA since 1.33; older clusters or missing rights: unknown.
+  const serviceCidrs = await facts.serviceCidrs().catch(() => []);
+  out.network = { serviceCidrs, podCidrs: podCidrs(nodes) };
 
   try {
-    const [namespace, instanceTypeCrd, amlJobCrd, deployments, daemonSets] = await Promise.all([
-      getObject<{ metadata?: { labels?: Record<string, string> } }>(client, { apiVersion: 'v1', kind: 'Namespace', name: EXTENSION_NAMESPACE }, timeoutMs),
-      getObject<{ metadata?: { labels?: Record<string, string> } }>(client, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: INSTANCE_TYPE_CRD_NAME }, timeoutMs),
-      getObject(client, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: AZUREML_JOB_CRD }, timeoutMs),
-      listAll(client, `/apis/apps/v1/namespaces/${EXTENSION_NAMESPACE}/deployments`).catch(() => []),
-      listAll(client, `/apis/apps/v1/namespaces/${EXTENSION_NAMESPACE}/daemonsets`).catch(() => []),
-    ]);
-    out.extension = detectExtension({
-      namespace,
-      instanceTypeCrd,
-      amlJobCrd,
-      workloads: [...deployments.map(leanWorkload('Deployment')), ...daemonSets.map(leanWorkload('DaemonSet'))],
-    });
+    out.extension = (await facts.extension()).detection;
   } catch (e) {
     out.warnings.push(`extension detection: ${(e as Error).message}`);
   }

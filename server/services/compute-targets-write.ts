@@ -9,10 +9,9 @@ import type { Tx } from '../db';
 import { computeTargets } from '../db/schema';
 import { AppError, type FieldError } from '../errors';
 import { getObject, listAll } from '../kube/apply';
-import { applyPlan, type KubeObject, type PlanStep } from '../kube/plan';
+import { applyPlan, applySteps, type KubeObject, type ObjectRef, type PlanStep } from '../kube/plan';
 import type { KubeClient } from '../kube/client';
 import { clusterAppError, KubeError } from '../kube/errors';
-import type { K8sObject, ObjectRef } from '../kube/manifests/extension-common';
 import { WORKLOAD_EGRESS_POLICY } from '../kube/manifests/extension-network';
 import {
   computeNamespace,
@@ -99,14 +98,12 @@ async function checkInstanceTypes(tx: Tx, row: ClusterRow, defaultName: string, 
   return snap;
 }
 
-async function dryRunAll(client: KubeClient, cluster: string, objects: K8sObject[]) {
-  const r = await applyPlan(client, objects.map((object) => ({ op: 'apply' as const, object: object as KubeObject })), { dryRun: true, timeoutMs: 8000 });
+async function dryRunAll(client: KubeClient, cluster: string, objects: KubeObject[]) {
+  const r = await applyPlan(client, applySteps(objects), { dryRun: true, timeoutMs: 8000 });
   if (r.unreachable) throw clusterAppError(new KubeError('timeout', r.message ?? 'unreachable'), cluster);
   const refused: FieldError[] = r.verdicts.filter((v) => v.outcome === 'refused').map((v) => ({ path: '(cluster)', message: `${v.object}: ${v.message}` }));
   if (refused.length) throw new AppError('bad_request', `the API server of ${cluster} refused: ${refused.map((x) => x.message).join('; ')}`, { fieldErrors: refused });
 }
-
-const applySteps = (objects: K8sObject[]): PlanStep[] => objects.map((object) => ({ op: 'apply' as const, object: object as KubeObject }));
 
 function sharingMessage(namespace: string, others: ComputeTargetRecord[]) {
   return `namespace ${namespace} is already used by compute target${others.length > 1 ? 's' : ''} ${others.map((o) => `${o.workspace}/${o.row.name}`).join(', ')}: send confirmSharedNamespace: true to share it (their workloads can then reach each other, and every quota in the namespace applies to all its pods)`;
@@ -151,7 +148,7 @@ export async function attachComputeTarget(tx: Tx, input: AttachInput, opts: { dr
   const ref: ComputeTargetRef = { workspace: ws.name, name: input.name, cluster: row.name, namespace, serviceAccountName: serviceAccountNameFor(ws.name, input.name) };
   const quota = input.quota ?? null;
   const objects = computeTargetObjects({ ref, quota, namespaceCreated, sharedNamespace: others.length > 0 });
-  const egress = await workloadEgressFor(tx, row, namespace).catch(() => ({ policies: [] as K8sObject[], warnings: [] as string[] }));
+  const egress = await workloadEgressFor(tx, row, namespace).catch(() => ({ policies: [] as KubeObject[], warnings: [] as string[] }));
   objects.push(...egress.policies);
 
   const warnings: string[] = [...egress.warnings];
@@ -206,7 +203,7 @@ export async function updateComputeTarget(tx: Tx, input: UpdateInput, opts: { dr
   const steps: PlanStep[] = [];
   if (quotaChanged) {
     if (quota) await dryRunAll(client, row.name, [computeResourceQuota(ref, quota)]);
-    steps.push(quota ? { op: 'apply', object: computeResourceQuota(ref, quota) as KubeObject } : { op: 'delete', ref: { apiVersion: 'v1', kind: 'ResourceQuota', name: quotaNameFor(t.workspace, t.row.name), namespace: ref.namespace } });
+    steps.push(quota ? { op: 'apply', object: computeResourceQuota(ref, quota) } : { op: 'delete', ref: { apiVersion: 'v1', kind: 'ResourceQuota', name: quotaNameFor(t.workspace, t.row.name), namespace: ref.namespace } });
   }
   const settle = async () => {
     if (quotaChanged) await quotaInCache(row, ref.namespace, quotaNameFor(t.workspace, t.row.name), !!quota, quota ? quotaToHard(quota) : undefined);
@@ -335,7 +332,7 @@ export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dr
   } else {
     kept.push(`Namespace/${namespace} (shared with ${others.map((o) => `${o.workspace}/${o.row.name}`).join(', ')})`);
     // The namespace's labels named this target: hand them to one that stays.
-    steps.push({ op: 'apply', object: computeNamespace(others[0].ref, { created: others[0].row.namespaceCreated }) as KubeObject });
+    steps.push({ op: 'apply', object: computeNamespace(others[0].ref, { created: others[0].row.namespaceCreated }) });
   }
   // What would be deleted, as the API server sees it (dry run); a real detach learns it after commit.
   const deleted: string[] = [];

@@ -6,10 +6,11 @@ import { clusterExtensions, clusters } from '../db/schema';
 import { logger } from '../logger';
 import { publish } from '../live/bus';
 import type { KubeClient } from '../kube/client';
-import { deleteObject, describeRef, getObject, serverSideApply } from '../kube/apply';
+import { getObject } from '../kube/apply';
+import { applyPlan, deleteSteps, planError, refOf, type ObjectRef, type PlanStep, type StepVerdict } from '../kube/plan';
 import { isKubeError } from '../kube/errors';
 import { podProblem } from '../kube/cache';
-import { extensionComponents, EXTENSION_NAMESPACE, type ExtensionBundle, type ObjectRef } from '../kube/manifests/extension';
+import { extensionComponents, EXTENSION_NAMESPACE, type ExtensionBundle } from '../kube/manifests/extension';
 import { INSTANCE_TYPE_CRD_NAME } from '../kube/manifests/instance-type-crd';
 import { clusterClient, liveCache, type ClusterRow, type ExtensionRow } from './clusters';
 import {
@@ -29,8 +30,9 @@ import {
   type ExtensionStep,
 } from './extension';
 
-// Runs an install/upgrade recorded by prepareInstall, after the request's transaction committed: server-side
-// apply of the bundle object by object, then the waits, saving each step's progress so people watch it live.
+// Runs an install/upgrade recorded by prepareInstall, after the request's transaction committed: the bundle
+// through the plan layer (applyPlan, server-side apply) one object per step, then the waits and the prune,
+// saving each step's progress so people watch it live.
 // Every step is idempotent, so an interrupted install completes when run again, and re-running a finished
 // install changes nothing (server-side apply of identical content does not move resourceVersion).
 
@@ -150,12 +152,13 @@ export async function runExtensionOperation(db: Db, clusterId: string, operation
 
     let applies = 0;
     for (const o of bundle.objects) {
-      const key = `apply:${objectKey({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace })}`;
+      const ref = refOf(o);
+      const key = `apply:${objectKey(ref)}`;
       current = key;
       await begin(key);
-      const before = await getObject<{ metadata?: { resourceVersion?: string } }>(client, { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace });
-      const after = await serverSideApply<{ metadata?: { resourceVersion?: string } }>(client, o);
-      const changed = before?.metadata?.resourceVersion !== after?.metadata?.resourceVersion;
+      const before = await getObject<{ metadata?: { resourceVersion?: string } }>(client, ref);
+      const [applied] = await carryOut(client, [{ op: 'apply', object: o }]);
+      const changed = before?.metadata?.resourceVersion !== applied.resourceVersion;
       await finish(key, 'done', !before ? 'created' : changed ? 'updated' : 'unchanged');
       applies++;
       if (opts.interruptAfterApplies !== undefined && applies >= opts.interruptAfterApplies) throw new Interrupted('interrupted by test hook');
@@ -181,8 +184,7 @@ export async function runExtensionOperation(db: Db, clusterId: string, operation
 
     current = 'prune';
     await begin('prune');
-    const removed: string[] = [];
-    for (const ref of prune) if (await deleteObject(client, ref)) removed.push(describeRef(ref));
+    const removed = (await carryOut(client, deleteSteps(prune))).filter((v) => v.outcome === 'deleted').map((v) => v.object);
     await finish('prune', prune.length ? 'done' : 'skipped', prune.length ? `removed ${removed.length ? removed.join(', ') : 'nothing (already gone)'}` : 'nothing to remove');
 
     for (const c of extensionComponents(bundle)) {
@@ -204,7 +206,7 @@ export async function runExtensionOperation(db: Db, clusterId: string, operation
     await save({
       status: 'installed',
       version: EXTENSION_VERSION,
-      applied: bundle.objects.map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) })),
+      applied: bundle.objects.map(refOf),
       message: null,
       finishedAt: now,
     });
@@ -217,7 +219,7 @@ export async function runExtensionOperation(db: Db, clusterId: string, operation
     if (e instanceof Superseded) return;
     if (e instanceof Interrupted) return;
     const s = current ? step(current) : undefined;
-    const message = isKubeError(e) ? e.message : (e as Error).message;
+    const message = (e as Error).message;
     if (s) {
       s.status = 'failed';
       s.finishedAt = new Date().toISOString();
@@ -228,6 +230,14 @@ export async function runExtensionOperation(db: Db, clusterId: string, operation
   } finally {
     client?.close();
   }
+}
+
+/** Carries out steps of the install; the first failure fails it with the API server's words (or why it could not be asked). */
+async function carryOut(client: KubeClient, steps: PlanStep[]): Promise<StepVerdict[]> {
+  const r = await applyPlan(client, steps);
+  const failed = planError(r);
+  if (failed) throw failed;
+  return r.verdicts;
 }
 
 interface WorkloadStatus {

@@ -17,7 +17,7 @@ import { clusterClient, extensionRow, getClusterRow } from './clusters';
 import { getExtensionView, prepareInstall, type ExtensionStep } from './extension';
 import { runExtensionOperation } from './extension-installer';
 import { getObject } from '../kube/apply';
-import type { ObjectRef } from '../kube/manifests/extension';
+import type { ObjectRef } from '../kube/plan';
 import { installAndWait, registerTestCluster, rejection, uninstall, purgeAndWait } from './clusters.k8s-support';
 
 const CNAME = 'ml.test.harbormaster.local';

@@ -11,11 +11,11 @@ import { clusterExtensions } from '../db/schema';
 import { AppError } from '../errors';
 import { decryptSecret, encryptSecret } from '../secrets';
 import type { KubeClient } from '../kube/client';
-import { deleteObject, describeRef, getObject, serverSideApply } from '../kube/apply';
-import { applyPlan, type PlanStep } from '../kube/plan';
-import { clusterAppError, isKubeError } from '../kube/errors';
-import { detectExtension, type ExtensionDetection } from '../kube/probe';
-import { leanWorkload, type LeanInstanceType, type LeanWorkload } from '../kube/cache';
+import { describeRef, getObject } from '../kube/apply';
+import { applyPlan, applySteps, deleteSteps, failureMessage, planError, refOf, type KubeObject, type ObjectRef, type PlanStep } from '../kube/plan';
+import { clusterAppError } from '../kube/errors';
+import { ClusterFacts, detectExtension, type ExtensionDetection } from '../kube/cluster-facts';
+import type { LeanInstanceType, LeanWorkload } from '../kube/cache';
 import { validateTls, tlsFromSecret, type TlsValidation } from '../kube/tls';
 import {
   EXTENSION_NAMESPACE,
@@ -24,8 +24,6 @@ import {
   redactSecrets,
   uninstallPlan,
   type ExtensionBundle,
-  type K8sObject,
-  type ObjectRef,
 } from '../kube/manifests/extension';
 import { instanceTypeCrd, INSTANCE_TYPE_CRD_NAME } from '../kube/manifests/instance-type-crd';
 import { workloadEgressPolicy } from '../kube/manifests/extension-network';
@@ -157,7 +155,6 @@ export function maximalBundle(): ExtensionBundle {
 }
 
 export const objectKey = (r: ObjectRef) => `${r.kind}:${r.namespace ?? ''}:${r.name}`;
-const refOf = (o: K8sObject): ObjectRef => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) });
 
 /** The steps of an install, in order (keys are stable so the installer can resume them). */
 export function planSteps(bundle: ExtensionBundle, prune: ObjectRef[]): ExtensionStep[] {
@@ -181,22 +178,11 @@ export function objectsToPrune(previous: ObjectRef[], bundle: ExtensionBundle): 
   return previous.filter((r) => !keep.has(objectKey(r)) && r.kind !== 'CustomResourceDefinition' && r.kind !== 'Namespace');
 }
 
-/** Live detection with a few GETs (namespace, the two CRDs, workloads in azureml). */
+/** Live detection (cluster-facts.ts: the namespace, the two CRDs, the workloads in azureml); throws when any of them cannot be read. */
 export async function detectLive(client: KubeClient): Promise<ExtensionDetection & { namespaceTerminating: boolean }> {
-  const [namespace, instanceTypeCrd, amlJobCrd, deps, dss] = await Promise.all([
-    getObject<{ metadata?: { labels?: Record<string, string>; deletionTimestamp?: string } }>(client, { apiVersion: 'v1', kind: 'Namespace', name: EXTENSION_NAMESPACE }),
-    getObject<{ metadata?: { labels?: Record<string, string> } }>(client, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: INSTANCE_TYPE_CRD_NAME }),
-    getObject(client, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'amljobs.amlarc.azureml.com' }),
-    client.get<{ items?: Record<string, unknown>[] }>(`/apis/apps/v1/namespaces/${EXTENSION_NAMESPACE}/deployments`, { what: 'list extension Deployments' }),
-    client.get<{ items?: Record<string, unknown>[] }>(`/apis/apps/v1/namespaces/${EXTENSION_NAMESPACE}/daemonsets`, { what: 'list extension DaemonSets' }),
-  ]);
-  const d = detectExtension({
-    namespace,
-    instanceTypeCrd,
-    amlJobCrd,
-    workloads: [...(deps?.items ?? []).map(leanWorkload('Deployment')), ...(dss?.items ?? []).map(leanWorkload('DaemonSet'))],
-  });
-  return { ...d, namespaceTerminating: !!namespace?.metadata?.deletionTimestamp };
+  const presence = await new ClusterFacts(client).extension();
+  if (presence.workloadsError) throw presence.workloadsError;
+  return { ...presence.detection, namespaceTerminating: presence.namespaceTerminating };
 }
 
 export const TERMINATING_MESSAGE = `namespace ${EXTENSION_NAMESPACE} is being deleted (an uninstall with purge is finishing): wait until it is gone, then install again`;
@@ -332,7 +318,7 @@ export interface PreparedInstall {
   guardedChanges: GuardedChange[];
   warnings: string[];
   /** Dry run: the objects that would be applied (Secret values redacted) and the API server's verdict on each. */
-  objects?: K8sObject[];
+  objects?: KubeObject[];
   dryRunResults?: Array<{ object: string; ok: boolean; message?: string }>;
   /** Set when the installer must run (not in dry run). */
   operationId?: string;
@@ -465,20 +451,17 @@ export async function prepareInstall(tx: DbOrTx, row: ClusterRow, input: Prepare
     const egress = input.egress ?? (ext?.egress as EgressSettings | null) ?? null;
 
     if (opts.dryRun) {
-      const dryRunResults: PreparedInstall['dryRunResults'] = [];
-      for (const o of bundle.objects) {
-        if (o.metadata.namespace && !detection.namespaceExists) {
-          dryRunResults.push({ object: describeRef(o), ok: true, message: `not checked: namespace ${o.metadata.namespace} is created by the install` });
-          continue;
-        }
-        try {
-          await serverSideApply(client, o, { dryRun: true });
-          dryRunResults.push({ object: describeRef(o), ok: true });
-        } catch (e) {
-          if (isKubeError(e) && e.unreachable) throw clusterAppError(e, row.name);
-          dryRunResults.push({ object: describeRef(o), ok: false, message: (e as Error).message });
-        }
-      }
+      // The API server's verdict on every object it can judge now (objects in a namespace the install creates
+      // cannot be checked before it exists).
+      const checkable = bundle.objects.filter((o) => !o.metadata.namespace || detection.namespaceExists);
+      const r = await applyPlan(client, applySteps(checkable), { dryRun: true });
+      if (r.unreachable) throw clusterAppError(planError(r), row.name);
+      const verdicts = new Map(checkable.map((o, i) => [o, r.verdicts[i]]));
+      const dryRunResults: PreparedInstall['dryRunResults'] = bundle.objects.map((o) => {
+        const v = verdicts.get(o);
+        if (!v) return { object: describeRef(o), ok: true, message: `not checked: namespace ${o.metadata.namespace} is created by the install` };
+        return v.outcome === 'refused' ? { object: v.object, ok: false, message: failureMessage(v) } : { object: v.object, ok: true };
+      });
       const preview = extensionDto(row, ext, 'harbormaster', { settings, tls: tlsInfo, egress, steps, status: ext ? effectiveStatus(ext).status : 'notInstalled', operation, warnings });
       return { extension: preview, guardedChanges: changes, warnings, objects: redactSecrets(bundle.objects), dryRunResults, audit: { before, after: null } };
     }
@@ -562,7 +545,7 @@ export async function uninstallExtension(tx: DbOrTx, row: ClusterRow, opts: { pu
     const stub: ExtensionBundle = { version: EXTENSION_VERSION, warnings: [], objects: [...refs.values()].map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } })) };
     const plan = uninstallPlan(stub, { purge: opts.purge });
     // The deletes are carried out after commit (the action declares them); a dry run asks the API server.
-    const steps: PlanStep[] = plan.delete.map((ref) => ({ op: 'delete' as const, ref }));
+    const steps = deleteSteps(plan.delete);
     const deleted: string[] = [];
     const alreadyGone: string[] = [];
     if (opts.dryRun) {
@@ -614,7 +597,7 @@ export async function uninstallExtension(tx: DbOrTx, row: ClusterRow, opts: { pu
 }
 
 /** What Harbormaster applies with the stored settings (the YAML tab): Secret values redacted. */
-export async function appliedObjects(db: DbOrTx, row: ClusterRow): Promise<K8sObject[]> {
+export async function appliedObjects(db: DbOrTx, row: ClusterRow): Promise<KubeObject[]> {
   const ext = await extensionRow(db, row.id);
   if (!ext?.settings || ext.status === 'notInstalled') return [];
   const settings = ext.settings as ExtensionSettings;
@@ -639,7 +622,7 @@ export async function appliedObjects(db: DbOrTx, row: ClusterRow): Promise<K8sOb
 export async function workloadEgressFor(db: DbOrTx, row: ClusterRow, namespace: string, apiServer?: string) {
   const ext = await extensionRow(db, row.id);
   const egress = ext?.egress as EgressSettings | null;
-  if (!egress?.enabled || !ext?.settings) return { policies: [] as K8sObject[], warnings: [] as string[] };
+  if (!egress?.enabled || !ext?.settings) return { policies: [] as KubeObject[], warnings: [] as string[] };
   const settings = ext.settings as ExtensionSettings;
   return workloadEgressPolicy({ namespace, allowCidrs: egress.allowCidrs, allowHosts: egress.allowHosts, proxy: settings.proxy, registry: settings.imageRegistry, apiServer });
 }

@@ -3,7 +3,8 @@ import { HEALTH_CHECK_CODES, type HealthCheckCode } from '@/lib/clusters/schemas
 import { parseExtensionSettings } from '@/lib/extension/settings';
 import type { ExtensionSettings } from '@/lib/domain';
 import { leanNode, type LeanEvent, type LeanPod, type LeanWorkload } from '../kube/cache';
-import { versionInfo, type ClusterProbe } from '../kube/probe';
+import type { ClusterProbe } from '../kube/probe';
+import { versionInfo } from '../kube/cluster-facts';
 import { runHealthChecks, statusFromChecks, type HealthInput } from './health';
 
 const NOW = new Date('2026-11-28T12:00:00Z');

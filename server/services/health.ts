@@ -12,18 +12,19 @@ import type { DbOrTx } from '../db';
 import { computeTargets } from '../db/schema';
 import { AUTH_REASONS, isKubeError, REASON_LABELS, UNREACHABLE_REASONS, type KubeErrorReason } from '../kube/errors';
 import type { LeanEvent, LeanInstanceType, LeanNode, LeanPod, LeanWorkload } from '../kube/cache';
-import { describePermission, missingPermissions, supportedWindowText, versionInfo, type ClusterProbe, type ExtensionDetection, type VersionInfo } from '../kube/probe';
+import { describePermission, missingPermissions, type ClusterProbe } from '../kube/probe';
+import { ClusterFacts, podCidrs, supportedWindowText, type ExtensionDetection, type VersionInfo } from '../kube/cluster-facts';
 import { extensionComponents, EXTENSION_NAMESPACE } from '../kube/manifests/extension';
 import { GPU_NODE_LABELS } from '../kube/manifests/extension-gpu';
 import { INSTANCE_TYPE_CRD_NAME } from '../kube/manifests/instance-type-crd';
-import { getObject } from '../kube/apply';
+import type { KubeClient } from '../kube/client';
 import { EXPIRY_WARNING_DAYS, validateTls } from '../kube/tls';
 import { extensionRow, lastProbe, liveCache, type ClusterRow, type ExtensionRow } from './clusters';
 import { buildBundle, detectFromWorkloads, effectiveStatus, readSslSecret, storedTls, usesTls, type TlsInfo } from './extension';
 
 // Troubleshooting (the per-cluster health page): every check, passing ones too, each with a stable code, a
 // plain explanation and the fix. The checks themselves are a pure function of a snapshot (unit-tested); the
-// snapshot comes from one quick call to the API server and the live cache.
+// snapshot comes from the live cache and, on demand, a few quick reads of cluster facts (cluster-facts.ts).
 
 export type ClusterStatus = 'Healthy' | 'Degraded' | 'Unreachable' | 'Unknown';
 
@@ -355,11 +356,12 @@ export async function clusterHealth(db: DbOrTx, row: ClusterRow, opts: { ping?: 
     reachability = { ok: false, reason: 'bad_config', message: (e as Error).message };
   }
 
-  if (cache && opts.ping) {
-    const t0 = Date.now();
+  // One reader for this check: each fact is read once, as the cluster is now.
+  const facts = cache && opts.ping ? new ClusterFacts(cache.client, { timeoutMs: 5000 }) : undefined;
+  if (facts) {
     try {
-      const v = await cache.client.get<{ gitVersion?: string; major?: string; minor?: string }>('/version', { timeoutMs: 5000, what: 'read the server version' });
-      reachability = { ok: true, version: versionInfo(v?.gitVersion ?? '', v?.major, v?.minor), latencyMs: Date.now() - t0 };
+      const { version, latencyMs } = await facts.version();
+      reachability = { ok: true, version, latencyMs };
     } catch (e) {
       reachability = isKubeError(e) ? { ok: false, reason: e.reason, message: e.message } : { ok: false, reason: 'unknown', message: String(e) };
     }
@@ -389,9 +391,9 @@ export async function clusterHealth(db: DbOrTx, row: ClusterRow, opts: { ping?: 
       crdInstalled = true;
       instanceTypes = it.items();
     } else if (it.state.lastError?.reason === 'not_found') crdInstalled = false;
-    if (opts.ping && reachability?.ok) {
+    if (facts && reachability?.ok) {
       try {
-        crdInstalled = !!(await getObject(cache.client, { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: INSTANCE_TYPE_CRD_NAME }, 5000));
+        crdInstalled = !!(await facts.instanceTypeCrd());
         if (crdInstalled && !it.state.synced) it.resync();
       } catch {
         /* keep the cache's view */
@@ -402,12 +404,11 @@ export async function clusterHealth(db: DbOrTx, row: ClusterRow, opts: { ping?: 
   const flavor = detectFromWorkloads(workloads ?? [], ext, probe?.extension);
   const eff = effectiveStatus(ext);
   const settings = ext && ext.status !== 'notInstalled' ? ((ext.settings as ExtensionSettings | null) ?? undefined) : undefined;
-  const tls = await tlsState(row, ext, settings, cache && opts.ping && reachability?.ok ? cache.client : undefined, now);
+  const tls = await tlsState(row, ext, settings, facts && reachability?.ok ? facts.client : undefined, now);
   let network = probe?.network;
-  if (cache && opts.ping && reachability?.ok) {
+  if (facts && reachability?.ok) {
     try {
-      const list = await cache.client.get<{ items?: Array<{ spec?: { cidrs?: string[] } }> }>('/apis/networking.k8s.io/v1/servicecidrs', { timeoutMs: 5000 });
-      network = { serviceCidrs: (list?.items ?? []).flatMap((i) => i.spec?.cidrs ?? []), podCidrs: [...new Set((nodes ?? []).flatMap((n) => n.podCIDRs))] };
+      network = { serviceCidrs: await facts.serviceCidrs(), podCidrs: podCidrs(nodes ?? []) };
     } catch {
       /* keep the stored network */
     }
@@ -431,7 +432,7 @@ export async function clusterHealth(db: DbOrTx, row: ClusterRow, opts: { ping?: 
   return { cluster: row.name, status: s.status, ...(s.reason ? { reason: s.reason } : {}), checkedAt: now.toISOString(), checks };
 }
 
-async function tlsState(row: ClusterRow, ext: ExtensionRow | undefined, settings: ExtensionSettings | undefined, client: import('../kube/client').KubeClient | undefined, now: Date): Promise<HealthInput['tls']> {
+async function tlsState(row: ClusterRow, ext: ExtensionRow | undefined, settings: ExtensionSettings | undefined, client: KubeClient | undefined, now: Date): Promise<HealthInput['tls']> {
   if (!settings || !usesTls(settings)) return undefined;
   if (settings.sslSecret) {
     if (!client) return { info: (ext?.tlsInfo as TlsInfo | null) ?? null };

@@ -20,7 +20,7 @@ import { LABELS, MANAGED_BY } from '@/lib/domain';
 import type { DbOrTx } from '../db';
 import { AppError, type FieldError } from '../errors';
 import { getObject } from '../kube/apply';
-import { applyPlan, type KubeObject, type PlanStep } from '../kube/plan';
+import { applyPlan, applySteps, kubeObject, type PlanStep } from '../kube/plan';
 import type { LeanInstanceType, LeanNode, LeanPod } from '../kube/cache';
 import { clusterAppError, isKubeError, KubeError, REASON_LABELS } from '../kube/errors';
 import { INSTANCE_TYPE_CRD_NAME } from '../kube/manifests/instance-type-crd';
@@ -298,7 +298,7 @@ export async function applyInstanceTypes(db: DbOrTx, row: ClusterRow, items: Par
 
   // The API server's verdict on every item (server-side dry run), nothing persisted. The real apply is the
   // action's effect, carried out after commit (and only when every item passed).
-  const steps: PlanStep[] = crs.map((cr) => ({ op: 'apply' as const, object: cr as unknown as KubeObject }));
+  const steps = applySteps(crs.map(kubeObject));
   const verdict = await applyPlan(client, steps, { dryRun: true, timeoutMs: 8000 });
   if (verdict.unreachable) throw clusterAppError(new KubeError('timeout', verdict.message ?? 'unreachable'), row.name);
   const refused: string[] = [];

@@ -15,8 +15,8 @@ import { jobManifests, ManifestError, type JobManifestInput, type ResolvedInput 
 import { sweepPlan, sweepTrialManifests } from '../kube/manifests/sweep.job';
 import { generateMpiSshKeys, mpiSshSecret, mpiSshSecretName } from '../kube/manifests/mpi-ssh.job';
 import { jobObjectName, labelValue, trialObjectName } from '../kube/manifests/names.job';
-import type { ComputeBackend, JobPlan, KubeObject } from '../compute/backend';
-import type { PlanStep } from '../kube/plan';
+import type { ComputeBackend, JobPlan } from '../compute/backend';
+import { kubeObject, type KubeObject, type PlanStep } from '../kube/plan';
 import { KubernetesBackend } from '../compute/kubernetes-backend';
 import { allowsInstanceType, getComputeTarget, listComputeTargets, type ComputeTargetRecord } from './compute-targets';
 import { environmentLookup, listEnvironments } from './environments';
@@ -377,8 +377,8 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
       inputs,
       mpiSshSecretName: mpiMulti ? mpiSshSecretName(jobName) : undefined,
     });
-    if (needsFetch) objs.push(tokenSecret(objectName, target, token) as KubeObject);
-    if (keys) objs.push(mpiSshSecret(jobName, target.ref, keys) as unknown as KubeObject);
+    if (needsFetch) objs.push(kubeObject(tokenSecret(objectName, target, token)));
+    if (keys) objs.push(kubeObject(mpiSshSecret(jobName, target.ref, keys)));
     return objs;
   };
   // A dry run with an environment that did not resolve (a warning says so) shows its objects with a
@@ -390,12 +390,12 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
   try {
     if (renderSpec.type === 'command') {
       const s = renderSpec;
-      objects = objectsFor(name, jobObjectName(name), (extra) => jobManifests({ ...common, ...extra, spec: s, jobName: name }) as KubeObject[]);
+      objects = objectsFor(name, jobObjectName(name), (extra) => jobManifests({ ...common, ...extra, spec: s, jobName: name }).map(kubeObject));
     } else {
       const s = renderSpec;
       for (let i = 0; i < concurrent; i++) {
         const trialName = trialObjectName(name, i);
-        objects.push(...objectsFor(trialName, trialName, (extra) => sweepTrialManifests({ ...common, ...extra, spec: s, sweepName: name, trialIndex: i }).objects as KubeObject[]));
+        objects.push(...objectsFor(trialName, trialName, (extra) => sweepTrialManifests({ ...common, ...extra, spec: s, sweepName: name, trialIndex: i }).objects.map(kubeObject)));
       }
     }
   } catch (e) {

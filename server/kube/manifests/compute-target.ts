@@ -12,7 +12,7 @@ import type { V1Namespace, V1NetworkPolicy, V1ResourceQuota, V1ServiceAccount } 
 import { LABELS, MANAGED_BY, type ComputeTargetRef } from '@/lib/domain';
 import { COMPUTE_NAMESPACE_LABEL, quotaToHard, type ComputeQuota } from '@/lib/compute/schemas';
 import { workloadRoleBinding } from './extension-rbac';
-import type { K8sObject, ObjectRef } from './extension-common';
+import { kubeObject, type KubeObject, type ObjectRef } from '../plan';
 
 export const ISOLATION_POLICY = 'harbormaster-compute-isolation';
 
@@ -38,7 +38,7 @@ export function targetLabels(ref: Pick<ComputeTargetRef, 'workspace' | 'name'>):
  * The Namespace as Harbormaster applies it: only labels (server-side apply owns just those fields). A
  * namespace someone else created is not labelled managed-by harbormaster.
  */
-export function computeNamespace(ref: ComputeTargetRef, opts: { created: boolean }): K8sObject {
+export function computeNamespace(ref: ComputeTargetRef, opts: { created: boolean }): KubeObject {
   const labels: Record<string, string> = {
     [COMPUTE_NAMESPACE_LABEL]: 'true',
     [LABELS.workspace]: ref.workspace,
@@ -46,24 +46,24 @@ export function computeNamespace(ref: ComputeTargetRef, opts: { created: boolean
   };
   if (opts.created) labels[LABELS.managedBy] = MANAGED_BY;
   const ns: V1Namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ref.namespace, labels } };
-  return ns as K8sObject;
+  return kubeObject(ns);
 }
 
-export function computeResourceQuota(ref: ComputeTargetRef, quota: ComputeQuota): K8sObject {
+export function computeResourceQuota(ref: ComputeTargetRef, quota: ComputeQuota): KubeObject {
   const rq: V1ResourceQuota = {
     apiVersion: 'v1',
     kind: 'ResourceQuota',
     metadata: { name: quotaNameFor(ref.workspace, ref.name), namespace: ref.namespace, labels: targetLabels(ref) },
     spec: { hard: quotaToHard(quota) },
   };
-  return rq as K8sObject;
+  return kubeObject(rq);
 }
 
 /**
  * Ingress into Harbormaster's pods of this namespace only from the same namespace or from namespaces that are
  * not compute namespaces. One per namespace (identical for targets sharing it).
  */
-export function isolationPolicy(namespace: string): K8sObject {
+export function isolationPolicy(namespace: string): KubeObject {
   // Wire form: client-node's model spells the ingress `from` as `_from`, which the API server would not read.
   const np = {
     apiVersion: 'networking.k8s.io/v1',
@@ -79,16 +79,16 @@ export function isolationPolicy(namespace: string): K8sObject {
       ],
     },
   } satisfies Omit<V1NetworkPolicy, 'spec'> & { spec: Record<string, unknown> };
-  return np as K8sObject;
+  return kubeObject(np);
 }
 
-export function workloadServiceAccount(ref: ComputeTargetRef): K8sObject {
+export function workloadServiceAccount(ref: ComputeTargetRef): KubeObject {
   const sa: V1ServiceAccount = {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     metadata: { name: ref.serviceAccountName, namespace: ref.namespace, labels: targetLabels(ref) },
   };
-  return sa as K8sObject;
+  return kubeObject(sa);
 }
 
 export interface ComputeObjectsInput {
@@ -101,9 +101,9 @@ export interface ComputeObjectsInput {
 }
 
 /** Every object of a target, namespace first (apply in this order). */
-export function computeTargetObjects(input: ComputeObjectsInput): K8sObject[] {
+export function computeTargetObjects(input: ComputeObjectsInput): KubeObject[] {
   const { ref } = input;
-  const out: K8sObject[] = [];
+  const out: KubeObject[] = [];
   if (!input.sharedNamespace) out.push(computeNamespace(ref, { created: input.namespaceCreated }));
   out.push(workloadServiceAccount(ref), workloadRoleBinding(ref), isolationPolicy(ref.namespace));
   if (input.quota) out.push(computeResourceQuota(ref, input.quota));

@@ -1,6 +1,5 @@
 import 'server-only';
-// Shared pieces of the ML extension's manifests: the namespace, labels and the plain object type the bundle is
-// made of (wire form: what server-side apply sends).
+// Shared pieces of the ML extension's manifests: the namespace and labels. The objects are plan.ts's KubeObject.
 import { LABELS, MANAGED_BY } from '@/lib/domain';
 import { labelValueProblem } from '@/lib/extension/k8s-names';
 
@@ -8,31 +7,6 @@ import { labelValueProblem } from '@/lib/extension/k8s-names';
 export const EXTENSION_NAMESPACE = 'azureml';
 export const EXTENSION_VERSION_LABEL = 'harbormaster.io/extension-version';
 export const PART_OF = 'harbormaster-ml-extension';
-
-/** A Kubernetes object in wire form. */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [k: string]: unknown;
-  };
-  [k: string]: unknown;
-}
-
-export interface ObjectRef {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  namespace?: string;
-}
-
-export function refOf(o: K8sObject): ObjectRef {
-  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) };
-}
 
 /** Labels every extension object carries; `component` names the part (inference-router, gpu, rbac, …). */
 export function extensionLabels(version: string, component?: string): Record<string, string> {

@@ -6,7 +6,8 @@ import 'server-only';
 import type { V1DaemonSet, V1Toleration } from '@kubernetes/client-node';
 import type { ExtensionSettings } from '@/lib/domain';
 import { rewriteImage } from '@/lib/extension/images';
-import { EXTENSION_NAMESPACE, extensionLabels, selectorLabels, type K8sObject } from './extension-common';
+import { kubeObject, type KubeObject } from '../plan';
+import { EXTENSION_NAMESPACE, extensionLabels, selectorLabels } from './extension-common';
 
 export const DEVICE_PLUGIN_NAME = 'nvidia-device-plugin-daemonset';
 export const DEVICE_PLUGIN_IMAGE = 'nvcr.io/nvidia/k8s-device-plugin:v0.17.1';
@@ -29,7 +30,7 @@ export const GPU_TOLERATIONS: V1Toleration[] = [
   { key: 'CriticalAddonsOnly', operator: 'Exists' },
 ];
 
-export function nvidiaDevicePlugin(settings: ExtensionSettings, version: string): K8sObject {
+export function nvidiaDevicePlugin(settings: ExtensionSettings, version: string): KubeObject {
   const selector = selectorLabels(DEVICE_PLUGIN_NAME);
   const ds: V1DaemonSet = {
     apiVersion: 'apps/v1',
@@ -70,5 +71,5 @@ export function nvidiaDevicePlugin(settings: ExtensionSettings, version: string)
       },
     },
   };
-  return ds as K8sObject;
+  return kubeObject(ds);
 }

@@ -4,14 +4,15 @@ import 'server-only';
 import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyPort } from '@kubernetes/client-node';
 import { LABELS, MANAGED_BY, type ExtensionSettings, type ProxySettings } from '@/lib/domain';
 import { parseCidr, parseIp } from '@/lib/extension/cidr';
-import { EXTENSION_NAMESPACE, extensionLabels, selectorLabels, type K8sObject } from './extension-common';
+import { kubeObject, type KubeObject } from '../plan';
+import { EXTENSION_NAMESPACE, extensionLabels, selectorLabels } from './extension-common';
 import { ROUTER_NAME, ROUTER_PORTS, routerUsesTls } from './extension-router';
 
 /**
  * Baseline in `azureml`: no inbound traffic except to the router's scoring and health ports. Egress stays open:
  * the router must reach model Services in every compute namespace.
  */
-export function baselineNetworkPolicies(settings: ExtensionSettings, version: string): K8sObject[] {
+export function baselineNetworkPolicies(settings: ExtensionSettings, version: string): KubeObject[] {
   const labels = extensionLabels(version, 'network');
   const denyAll: V1NetworkPolicy = {
     apiVersion: 'networking.k8s.io/v1',
@@ -19,7 +20,7 @@ export function baselineNetworkPolicies(settings: ExtensionSettings, version: st
     metadata: { name: 'harbormaster-default-deny-ingress', namespace: EXTENSION_NAMESPACE, labels },
     spec: { podSelector: {}, policyTypes: ['Ingress'] },
   };
-  const out: K8sObject[] = [denyAll as K8sObject];
+  const out: KubeObject[] = [kubeObject(denyAll)];
   if (settings.enableInference) {
     const scoringPort = routerUsesTls(settings) ? ROUTER_PORTS.https : ROUTER_PORTS.http;
     const router: V1NetworkPolicy = {
@@ -33,7 +34,7 @@ export function baselineNetworkPolicies(settings: ExtensionSettings, version: st
         ingress: [{ ports: [{ protocol: 'TCP', port: scoringPort }, { protocol: 'TCP', port: ROUTER_PORTS.health }] }],
       },
     };
-    out.push(router as K8sObject);
+    out.push(kubeObject(router));
   }
   return out;
 }
@@ -79,7 +80,7 @@ function ipBlockRule(ip: string, port: number | undefined): V1NetworkPolicyEgres
  * (ranks of a distributed job), the proxy, the registry and `allowCidrs`. Throws on malformed CIDRs.
  * Host names cannot be allowed by NetworkPolicy (it matches IP addresses): each one becomes a warning.
  */
-export function workloadEgressPolicy(input: WorkloadEgressInput): { policies: K8sObject[]; warnings: string[] } {
+export function workloadEgressPolicy(input: WorkloadEgressInput): { policies: KubeObject[]; warnings: string[] } {
   const warnings: string[] = [];
   const dnsPorts: V1NetworkPolicyPort[] = [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }];
   const egress: V1NetworkPolicyEgressRule[] = [
@@ -135,5 +136,5 @@ export function workloadEgressPolicy(input: WorkloadEgressInput): { policies: K8
       egress,
     },
   };
-  return { policies: [policy as K8sObject], warnings };
+  return { policies: [kubeObject(policy)], warnings };
 }

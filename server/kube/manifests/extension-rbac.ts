@@ -5,11 +5,12 @@ import 'server-only';
 // Service and its EndpointSlices (PyTorch elastic, MPI host files, Ray). Nothing else: no Secrets, no writes.
 import type { V1ClusterRole, V1RoleBinding } from '@kubernetes/client-node';
 import { LABELS, MANAGED_BY, type ComputeTargetRef } from '@/lib/domain';
-import { extensionLabels, type K8sObject } from './extension-common';
+import { kubeObject, type KubeObject } from '../plan';
+import { extensionLabels } from './extension-common';
 
 export const WORKLOAD_CLUSTER_ROLE = 'harbormaster-workload';
 
-export function workloadClusterRole(version: string): K8sObject {
+export function workloadClusterRole(version: string): KubeObject {
   const role: V1ClusterRole = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
@@ -19,11 +20,11 @@ export function workloadClusterRole(version: string): K8sObject {
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
     ],
   };
-  return role as K8sObject;
+  return kubeObject(role);
 }
 
 /** The RoleBinding a compute target creates in its namespace (for the attach flow). */
-export function workloadRoleBinding(target: ComputeTargetRef): K8sObject {
+export function workloadRoleBinding(target: ComputeTargetRef): KubeObject {
   const binding: V1RoleBinding = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
@@ -35,5 +36,5 @@ export function workloadRoleBinding(target: ComputeTargetRef): K8sObject {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: WORKLOAD_CLUSTER_ROLE },
     subjects: [{ kind: 'ServiceAccount', name: target.serviceAccountName, namespace: target.namespace }],
   };
-  return binding as unknown as K8sObject;
+  return kubeObject(binding);
 }

@@ -15,7 +15,8 @@ import type { ExtensionSettings } from '@/lib/domain';
 import { rewriteImage } from '@/lib/extension/images';
 import { routerReplicas } from '@/lib/extension/placement';
 import { renderRouterConfig, type RouterEndpoint } from '../router/nginx-config';
-import { EXTENSION_NAMESPACE, extensionLabels, selectorLabels, type K8sObject } from './extension-common';
+import { kubeObject, type KubeObject } from '../plan';
+import { EXTENSION_NAMESPACE, extensionLabels, selectorLabels } from './extension-common';
 
 export const ROUTER_NAME = 'azureml-fe';
 export const ROUTER_CONFIG_MAP = 'azureml-fe-config';
@@ -53,7 +54,7 @@ export function routerUsesTls(settings: ExtensionSettings): boolean {
 const SERVICE_TYPES = { loadBalancer: 'LoadBalancer', nodePort: 'NodePort', clusterIP: 'ClusterIP' } as const;
 
 /** ConfigMap (nginx.conf), key Secret and the checksum for the pod template: what changes when endpoints change. */
-export function routerConfigObjects(input: RouterInput): { configMap: K8sObject; keysSecret: K8sObject; checksum: string; warnings: string[] } {
+export function routerConfigObjects(input: RouterInput): { configMap: KubeObject; keysSecret: KubeObject; checksum: string; warnings: string[] } {
   const { settings, version } = input;
   const tls = routerUsesTls(settings);
   const rendered = renderRouterConfig({
@@ -81,18 +82,18 @@ export function routerConfigObjects(input: RouterInput): { configMap: K8sObject;
   for (const [k, v] of Object.entries(rendered.secretFiles).sort()) hash.update(`\0${k}\0${v}`);
   if (tls && input.tls) hash.update(`\0tls\0${input.tls.certPem}\0${input.tls.keyPem}`);
   if (tls && input.tlsRevision) hash.update(`\0tlsRevision\0${input.tlsRevision}`);
-  return { configMap: configMap as K8sObject, keysSecret: keysSecret as K8sObject, checksum: hash.digest('hex'), warnings: rendered.warnings };
+  return { configMap: kubeObject(configMap), keysSecret: kubeObject(keysSecret), checksum: hash.digest('hex'), warnings: rendered.warnings };
 }
 
 /** Every object of the router, in apply order. Empty when inference is off. */
-export function routerObjects(input: RouterInput): { objects: K8sObject[]; warnings: string[] } {
+export function routerObjects(input: RouterInput): { objects: KubeObject[]; warnings: string[] } {
   const { settings, version } = input;
   if (!settings.enableInference) return { objects: [], warnings: [] };
   const tls = routerUsesTls(settings);
   const labels = extensionLabels(version, COMPONENT);
   const selector = selectorLabels(ROUTER_NAME);
   const { configMap, keysSecret, checksum, warnings } = routerConfigObjects(input);
-  const objects: K8sObject[] = [];
+  const objects: KubeObject[] = [];
 
   // nginx reads files only: the router needs no Kubernetes API access, so its account gets no token and no role.
   const serviceAccount: V1ServiceAccount = {
@@ -101,7 +102,7 @@ export function routerObjects(input: RouterInput): { objects: K8sObject[]; warni
     metadata: { name: ROUTER_SERVICE_ACCOUNT, namespace: EXTENSION_NAMESPACE, labels },
     automountServiceAccountToken: false,
   };
-  objects.push(serviceAccount as K8sObject);
+  objects.push(kubeObject(serviceAccount));
 
   let tlsSecretName: string | undefined;
   let tlsItems = [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }];
@@ -114,7 +115,7 @@ export function routerObjects(input: RouterInput): { objects: K8sObject[]; warni
         type: 'kubernetes.io/tls',
         stringData: { 'tls.crt': input.tls.certPem, 'tls.key': input.tls.keyPem },
       };
-      objects.push(secret as K8sObject);
+      objects.push(kubeObject(secret));
       tlsSecretName = ROUTER_TLS_SECRET;
     } else if (settings.sslSecret) {
       tlsSecretName = settings.sslSecret;
@@ -207,7 +208,7 @@ export function routerObjects(input: RouterInput): { objects: K8sObject[]; warni
       },
     },
   };
-  objects.push(deployment as K8sObject);
+  objects.push(kubeObject(deployment));
 
   const service: V1Service = {
     apiVersion: 'v1',
@@ -228,7 +229,7 @@ export function routerObjects(input: RouterInput): { objects: K8sObject[]; warni
         : [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
     },
   };
-  objects.push(service as K8sObject);
+  objects.push(kubeObject(service));
 
   if (ha) {
     const pdb: V1PodDisruptionBudget = {
@@ -237,7 +238,7 @@ export function routerObjects(input: RouterInput): { objects: K8sObject[]; warni
       metadata: { name: ROUTER_NAME, namespace: EXTENSION_NAMESPACE, labels },
       spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
     };
-    objects.push(pdb as K8sObject);
+    objects.push(kubeObject(pdb));
   }
   return { objects, warnings };
 }

@@ -6,7 +6,8 @@ import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { FIELD_MANAGER } from '@/lib/domain';
 import { parseExtensionSettings } from '@/lib/extension/settings';
 import { k8sSkipReason, kubeConfig, testNamespace } from '@/testbed/test-helpers';
-import { extensionBundle, type K8sObject } from './extension';
+import { kubeObject, type KubeObject } from '../plan';
+import { extensionBundle } from './extension';
 import { instanceTypeCrd, instanceTypeCrdModel } from './instance-type-crd';
 import { workloadEgressPolicy } from './extension-network';
 import { workloadRoleBinding } from './extension-rbac';
@@ -14,14 +15,14 @@ import { workloadRoleBinding } from './extension-rbac';
 describe.skipIf(k8sSkipReason)('extension bundle against the API server (server-side apply, dry run)', () => {
   const ns = testNamespace('ext-bundle');
 
-  async function dryRunApply(objects: K8sObject[]): Promise<string[]> {
+  async function dryRunApply(objects: KubeObject[]): Promise<string[]> {
     const api = KubernetesObjectApi.makeApiClient(kubeConfig());
     const failures: string[] = [];
     for (const o of objects) {
       let body = o.metadata.namespace ? { ...o, metadata: { ...o.metadata, namespace: ns.name } } : o;
       // client-node's serializer drops wire-only schema keys (x-kubernetes-int-or-string) of the wire-form CRD;
       // its model form serializes back to the same wire object (see instance-type-crd.ts).
-      if (o.kind === 'CustomResourceDefinition') body = { ...(instanceTypeCrdModel() as unknown as K8sObject), metadata: o.metadata };
+      if (o.kind === 'CustomResourceDefinition') body = { ...kubeObject(instanceTypeCrdModel()), metadata: o.metadata };
       try {
         await api.patch(body, undefined, 'All', FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
       } catch (e) {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExtensionSettings } from '@/lib/domain';
 import { parseExtensionSettings } from '@/lib/extension/settings';
-import { extensionBundle, extensionComponents, redactSecrets, uninstallPlan, type ExtensionBundleInput, type K8sObject } from './extension';
+import { extensionBundle, extensionComponents, redactSecrets, uninstallPlan, type ExtensionBundleInput } from './extension';
+import type { KubeObject } from '../plan';
 import { instanceTypeCrd } from './instance-type-crd';
 import { CONFIG_CHECKSUM_ANNOTATION } from './extension-router';
 import { workloadEgressPolicy } from './extension-network';
@@ -21,12 +22,12 @@ const secureInference = { enableInference: true, inferenceRouterServiceType: 'lo
 function bundle(s: ExtensionSettings, extra: Partial<ExtensionBundleInput> = {}) {
   return extensionBundle({ settings: s, version: '0.3.1', crd: instanceTypeCrd(), ...extra });
 }
-const find = (objects: K8sObject[], kind: string, name?: string) => {
+const find = (objects: KubeObject[], kind: string, name?: string) => {
   const o = objects.find((x) => x.kind === kind && (name === undefined || x.metadata.name === name));
   if (!o) throw new Error(`no ${kind} ${name ?? ''} in ${objects.map((x) => `${x.kind}/${x.metadata.name}`).join(', ')}`);
-  return o as K8sObject & { spec: any; data?: any; stringData?: any; type?: string };
+  return o as KubeObject & { spec: any; data?: any; stringData?: any; type?: string };
 };
-const kinds = (objects: K8sObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
+const kinds = (objects: KubeObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`);
 
 describe('extensionBundle', () => {
   it('training only: namespace, InstanceType CRD, workload RBAC and the network baseline; no router', () => {
@@ -210,7 +211,7 @@ describe('workloadEgressPolicy', () => {
       apiServer: '10.0.0.1:6443',
     });
     expect(warnings).toEqual([]);
-    const p = policies[0] as K8sObject & { spec: any };
+    const p = policies[0] as KubeObject & { spec: any };
     expect(p.metadata).toMatchObject({ name: 'harbormaster-workload-egress', namespace: 'team-a' });
     expect(p.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/managed-by': 'harbormaster' } });
     expect(p.spec.policyTypes).toEqual(['Egress']);
@@ -252,7 +253,7 @@ describe('helpers', () => {
   });
 
   it('workloadRoleBinding binds a target ServiceAccount to the workload ClusterRole in its namespace', () => {
-    const rb = workloadRoleBinding({ workspace: 'vision', name: 'gpu-west', cluster: 'aks', namespace: 'vision-train', serviceAccountName: 'hm-gpu-west' }) as K8sObject & { roleRef: unknown; subjects: unknown };
+    const rb = workloadRoleBinding({ workspace: 'vision', name: 'gpu-west', cluster: 'aks', namespace: 'vision-train', serviceAccountName: 'hm-gpu-west' }) as KubeObject & { roleRef: unknown; subjects: unknown };
     expect(rb.metadata.namespace).toBe('vision-train');
     expect(rb.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'harbormaster-workload' });
     expect(rb.subjects).toEqual([{ kind: 'ServiceAccount', name: 'hm-gpu-west', namespace: 'vision-train' }]);

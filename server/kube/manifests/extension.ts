@@ -6,13 +6,14 @@ import 'server-only';
 import type { V1Namespace } from '@kubernetes/client-node';
 import type { ExtensionSettings } from '@/lib/domain';
 import type { RouterEndpoint } from '../router/nginx-config';
-import { EXTENSION_NAMESPACE, extensionLabels, refOf, type K8sObject, type ObjectRef } from './extension-common';
+import { kubeObject, refOf, type KubeObject, type ObjectRef } from '../plan';
+import { EXTENSION_NAMESPACE, extensionLabels } from './extension-common';
 import { nvidiaDevicePlugin } from './extension-gpu';
 import { baselineNetworkPolicies } from './extension-network';
 import { workloadClusterRole, WORKLOAD_CLUSTER_ROLE } from './extension-rbac';
 import { routerObjects } from './extension-router';
 
-export { EXTENSION_NAMESPACE, EXTENSION_VERSION_LABEL, type K8sObject, type ObjectRef } from './extension-common';
+export { EXTENSION_NAMESPACE, EXTENSION_VERSION_LABEL } from './extension-common';
 
 export interface ExtensionBundleInput {
   settings: ExtensionSettings;
@@ -22,7 +23,7 @@ export interface ExtensionBundleInput {
    * The InstanceType CRD, wire form: `instanceTypeCrd()` from ./instance-type-crd (owned by the instance-types
    * module). Passed in so this bundle stays independent of how that module builds it.
    */
-  crd: K8sObject | { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> } };
+  crd: { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> } };
   /** An uploaded, already validated (validateTls) certificate chain and key. */
   tls?: { certPem: string; keyPem: string };
   /** Layout of an existing settings.sslSecret, from tlsFromSecret(); Azure ML's cert.pem/key.pem by default. */
@@ -36,23 +37,23 @@ export interface ExtensionBundleInput {
 export interface ExtensionBundle {
   version: string;
   /** In apply order: namespace, CRD, RBAC, router, GPU plugin, network policies. */
-  objects: K8sObject[];
+  objects: KubeObject[];
   warnings: string[];
 }
 
 export function extensionBundle(input: ExtensionBundleInput): ExtensionBundle {
   const { settings, version } = input;
   if (input.crd.kind !== 'CustomResourceDefinition') throw new Error(`crd must be a CustomResourceDefinition, got ${input.crd.kind}`);
-  const objects: K8sObject[] = [];
+  const objects: KubeObject[] = [];
 
   const namespace: V1Namespace = {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: { name: EXTENSION_NAMESPACE, labels: extensionLabels(version) },
   };
-  objects.push(namespace as K8sObject);
+  objects.push(kubeObject(namespace));
 
-  const crd = structuredClone(input.crd) as K8sObject;
+  const crd = kubeObject(structuredClone(input.crd));
   crd.metadata.labels = { ...crd.metadata.labels, ...extensionLabels(version, 'instance-types') };
   objects.push(crd);
 
@@ -129,7 +130,7 @@ export function uninstallPlan(bundle: ExtensionBundle, opts: { purge: boolean })
 }
 
 /** A copy safe to show (dry-run answers, the YAML tab): Secret values replaced. */
-export function redactSecrets(objects: K8sObject[]): K8sObject[] {
+export function redactSecrets(objects: KubeObject[]): KubeObject[] {
   return objects.map((o) => {
     if (o.kind !== 'Secret') return o;
     const copy = structuredClone(o);
