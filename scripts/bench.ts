@@ -1,9 +1,16 @@
 // `npm run bench`: speed and memory figures as ratios against a baseline measured in the same run
-// (DESIGN §6–§7: benchmarks, not timed tests). Prints a table; exits 0. Grows with each feature.
+// (DESIGN §6–§7: benchmarks, not timed tests). Prints a table; exits 0 (1 when the live part
+// was meant to run and failed). Grows with each feature.
 //
 //   audit append        one audited event (hash chain + advisory lock) vs a plain INSERT of the same row
 //   audit verify        verifying N events vs reading the same N rows
 //   audit first page    the audit log's filtered first page vs an unfiltered SELECT … LIMIT 50
+//   live: change → open page   a Job completing in a local cluster → its row shows Completed on a data
+//                        scientist's open jobs page in Chromium, vs a raw client-node watch measured in the
+//                        same run (scripts/bench-live.ts; DESIGN §7: p95 < 200 ms). BENCH_LIVE=0 skips it;
+//                        BENCH_LIVE_JOBS sets the number of jobs (default 30), BENCH_LIVE_GAP_MS an idle
+//                        pause between them (default 0: back to back). Skipped, with the reason, when the
+//                        testbed binaries or Chromium are missing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -45,6 +52,25 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+const rssMiB = (process.memoryUsage().rss / 2 ** 20).toFixed(0); // before the live part loads Playwright
+const { benchLive, liveSkipReason } = await import('./bench-live'); // loaded after the audit part: its rss stays comparable
+const notes: string[] = [];
+let failed: Error | undefined;
+const skip = process.env.BENCH_LIVE === '0' ? 'BENCH_LIVE=0' : liveSkipReason();
+if (skip) notes.push(`live: skipped (${skip})`);
+else {
+  try {
+    const live = await benchLive({ jobs: Number(process.env.BENCH_LIVE_JOBS ?? 30), gapMs: Number(process.env.BENCH_LIVE_GAP_MS ?? 0) });
+    rows.push(...live.rows);
+    notes.push(...live.lines);
+  } catch (e) {
+    failed = e as Error;
+    notes.push(`live: FAILED: ${failed.message}`);
+  }
+}
+
 console.log('benchmark'.padEnd(36), 'ms'.padStart(10), 'baseline ms'.padStart(12), 'ratio'.padStart(8));
 for (const [name, ms, base] of rows) console.log(name.padEnd(36), ms.toFixed(1).padStart(10), base.toFixed(1).padStart(12), (ms / base).toFixed(2).padStart(8));
-console.log(`rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`);
+for (const n of notes) console.log(n);
+console.log(`rss ${rssMiB} MiB (after the audit benchmarks)`);
+process.exit(failed ? 1 : 0);
