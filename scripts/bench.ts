@@ -5,6 +5,9 @@
 //   audit append        one audited event (hash chain + advisory lock) vs a plain INSERT of the same row
 //   audit verify        verifying N events vs reading the same N rows
 //   audit first page    the audit log's filtered first page vs an unfiltered SELECT … LIMIT 50
+//   jobs first page      the jobs list's filtered, sorted first page at 10,000 jobs vs the API server's own
+//                        unsorted LIST ?limit=50 and a full LIST of 10,000 Jobs in the same run
+//                        (scripts/bench-jobs.ts; BENCH_JOBS=0 skips it)
 //   live: change → open page   a Job completing in a local cluster → its row shows Completed on a data
 //                        scientist's open jobs page in Chromium, vs a raw client-node watch measured in the
 //                        same run (scripts/bench-live.ts; DESIGN §7: p95 < 200 ms). BENCH_LIVE=0 skips it;
@@ -66,6 +69,21 @@ else {
   } catch (e) {
     failed = e as Error;
     notes.push(`live: FAILED: ${failed.message}`);
+  }
+}
+
+// The jobs list at 10,000 jobs (scripts/bench-jobs.ts): BENCH_JOBS=0 skips it, BENCH_JOBS_COUNT sets the count.
+const { benchJobList, jobsSkipReason } = await import('./bench-jobs');
+const jobsSkip = process.env.BENCH_JOBS === '0' ? 'BENCH_JOBS=0' : jobsSkipReason();
+if (jobsSkip) notes.push(`jobs list: skipped (${jobsSkip})`);
+else {
+  try {
+    const r = await benchJobList({ count: Number(process.env.BENCH_JOBS_COUNT ?? 10_000) });
+    rows.push(...r.rows);
+    notes.push(...r.lines);
+  } catch (e) {
+    failed = e as Error;
+    notes.push(`jobs list: FAILED: ${failed.message}`);
   }
 }
 
