@@ -21,6 +21,12 @@ describe('a job’s status in Azure ML’s words', () => {
     const s = deriveJobState(one, [pod('a', { scheduled: true, phase: 'Succeeded' })]);
     expect(s.status).toBe('Finalizing');
   });
+  it('a failed pod is not "waiting to be created": the job finalizes until Kubernetes decides, and a retried rank runs again', () => {
+    const one = job({ parallelism: 1 });
+    expect(deriveJobState(one, [pod('a', { scheduled: true, phase: 'Failed', problem: { reason: 'Error', message: 'exit 3' } })]).status).toBe('Finalizing');
+    expect(deriveJobState(one, [pod('a', { scheduled: true, phase: 'Failed' }), pod('b', { scheduled: true, phase: 'Running' })]).status).toBe('Running');
+  });
+
   it('Completed and Failed from the Job’s conditions, with the failure’s reason and the pod’s', () => {
     expect(deriveJobState(job({ conditions: [{ type: 'Complete', status: 'True' }], completionTime: '2026-01-01T00:00:00Z' }), []).status).toBe('Completed');
     const f = deriveJobState(job({ conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' }] }), [

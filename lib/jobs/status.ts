@@ -62,18 +62,21 @@ export function deriveJobState(job: JobObjectState, pods: JobPodState[]): Derive
   const want = Math.max(1, job.parallelism);
   // The Job's counters lag its pods by a moment: a pod that Succeeded is done even before status.succeeded says so.
   const done = Math.max(job.succeeded, pods.filter((p) => p.phase === 'Succeeded').length);
-  if (unscheduled.length || live.length + done < want) {
+  // A pod that failed has run (it is not "not created yet"): the Job controller retries it or fails the Job.
+  const ended = done + pods.filter((p) => p.phase === 'Failed').length;
+  if (unscheduled.length || live.length + ended < want) {
     const p = unscheduled[0]?.problem;
-    const waiting = p ? `${p.reason}: ${p.message}` : live.length + done < want ? `waiting for ${want - live.length - done} of ${want} pod(s) to be created` : 'waiting to be scheduled';
+    const waiting = p ? `${p.reason}: ${p.message}` : live.length + ended < want ? `waiting for ${want - live.length - ended} of ${want} pod(s) to be created` : 'waiting to be scheduled';
     return { status: 'Queued', message: waiting, startedAt: started };
   }
+  // Every pod ended: Kubernetes is deciding (Complete, Failed, or a retry).
+  if (live.length === 0) return { status: 'Finalizing', message: null, startedAt: started };
   const notRunning = live.filter((p) => p.phase !== 'Running');
-  if (done > 0 && live.length > 0) return { status: 'Finalizing', message: `${done} of ${want} rank(s) finished`, startedAt: started };
+  if (done > 0) return { status: 'Finalizing', message: `${done} of ${want} rank(s) finished`, startedAt: started };
   if (notRunning.length) {
     const p = notRunning.find((x) => x.problem)?.problem;
     return { status: 'Preparing', message: p ? `${p.reason}: ${p.message}` : `starting ${notRunning.length} of ${want} pod(s)`, startedAt: started };
   }
-  if (live.length === 0 && done >= want) return { status: 'Finalizing', message: null, startedAt: started };
   const crashing = live.find((p) => p.problem && /BackOff|Error|CrashLoop/.test(p.problem.reason))?.problem;
   return { status: 'Running', message: crashing ? `${crashing.reason}: ${crashing.message}` : null, startedAt: started };
 }
