@@ -5,6 +5,7 @@ import { Providers } from '@/components/shell/providers';
 export const metadata: Metadata = {
   title: { default: 'Harbormaster', template: '%s · Harbormaster' },
   description: 'Run machine learning on any Kubernetes cluster',
+  icons: { icon: '/favicon.svg' },
 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
