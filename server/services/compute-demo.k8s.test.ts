@@ -49,13 +49,13 @@ describe.skipIf(k8sSkipReason)('demo compute seeding', () => {
     const forecasting = await listComputeTargets(cast.db.db, 'forecasting');
     expect(vision.map((t) => t.row.name)).toEqual(['aks-gpu']);
     expect(forecasting.map((t) => t.row.name)).toEqual(['aks-cpu']);
-    expect(vision[0].row.quota).toMatchObject({ gpu: '6' });
+    expect(vision[0].row.quota).toMatchObject({ gpu: '12' });
 
     const its = await targetInstanceTypes(cast.db.db, vision[0]);
     expect(its.items.map((i) => i.name)).toEqual(expect.arrayContaining(['defaultinstancetype', 'cpu-small', 'cpu-large', 'gpu-1', 'gpu-4']));
     const gpu1 = its.items.find((i) => i.name === 'gpu-1')!;
-    // 2 GPU nodes × 4 GPUs; the quota allows 6 GPUs.
-    expect(gpu1).toMatchObject({ isDefault: true, canStartNow: 6, quotaAllows: 6, limitedBy: 'quota', fit: { availableNow: 8, maxReplicas: 8 } });
+    // 2 GPU nodes × 4 GPUs; the quota would allow 12 (room for the demo's 2 × 4-GPU job and a 1-GPU one): the nodes bound it.
+    expect(gpu1).toMatchObject({ isDefault: true, canStartNow: 8, quotaAllows: 12, limitedBy: 'nodes', fit: { availableNow: 8, maxReplicas: 8 } });
     const fc = await targetInstanceTypes(cast.db.db, forecasting[0]);
     expect(fc.items.map((i) => i.name)).toEqual(['cpu-small', 'cpu-large', 'gpu-1']);
   });
