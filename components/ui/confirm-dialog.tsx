@@ -17,6 +17,8 @@ export interface ConfirmDialogProps {
   /** Ask the user to type the object's name before the button enables (for the big ones). */
   requireTypedName?: boolean;
   confirmLabel?: string;
+  /** The button that closes the dialog without acting (default "Cancel"; say "Keep running" where Cancel is the action). */
+  dismissLabel?: string;
   /** "danger" (default) for destructive actions, "primary" otherwise. */
   tone?: 'danger' | 'primary';
   /**
@@ -32,7 +34,7 @@ export interface ConfirmDialogProps {
 
 /** Confirmation for destructive actions: names the object and the consequence; optionally "type the name". */
 export function ConfirmDialog({
-  action, objectName, consequence, requireTypedName = false, confirmLabel, tone = 'danger', onConfirm, trigger,
+  action, objectName, consequence, requireTypedName = false, confirmLabel, dismissLabel = 'Cancel', tone = 'danger', onConfirm, trigger,
   open: openProp, onOpenChange,
 }: ConfirmDialogProps) {
   const [openState, setOpenState] = React.useState(false);
@@ -98,7 +100,7 @@ export function ConfirmDialog({
           )}
           {error && <p role="alert" className="text-sm font-medium text-danger-text">{error}</p>}
           <DialogFooter>
-            <Button variant="secondary" onClick={() => setOpen(false)} disabled={pending}>Cancel</Button>
+            <Button variant="secondary" onClick={() => setOpen(false)} disabled={pending}>{dismissLabel}</Button>
             <Button type="submit" variant={tone} pending={pending} disabled={!canConfirm}>
               {confirmLabel ?? action}
             </Button>

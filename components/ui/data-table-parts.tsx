@@ -36,18 +36,16 @@ export function ariaSort(dir: false | 'asc' | 'desc'): 'ascending' | 'descending
 }
 
 /**
- * The filter box. With `debounceMs` (server-side filtering) it reports after typing pauses, so a
- * request is not made per keystroke.
+ * The text of a box that reports to `onChange` after typing pauses for `debounceMs` (so a server-side filter
+ * is not asked per keystroke), and adopts outside changes of `value` (e.g. the URL's ?q= after navigation).
  */
-export function FilterInput({
-  value, onChange, placeholder = 'Filter…', label = 'Filter rows', debounceMs = 0,
-}: { value: string; onChange: (v: string) => void; placeholder?: string; label?: string; debounceMs?: number }) {
+export function useDebouncedText(value: string, onChange: (v: string) => void, debounceMs: number): [string, (text: string) => void] {
   const [text, setText] = React.useState(value);
-  // Adopt outside changes (e.g. the URL's ?q= after navigation) during render, not in an effect.
+  // Adopt outside changes during render, not in an effect (but not the echo of what was typed, trimmed).
   const [outside, setOutside] = React.useState(value);
   if (value !== outside) {
     setOutside(value);
-    setText(value);
+    if (value !== text.trim()) setText(value);
   }
   const report = React.useEffectEvent((v: string) => onChange(v));
   React.useEffect(() => {
@@ -55,6 +53,17 @@ export function FilterInput({
     const t = setTimeout(() => report(text), Math.max(0, debounceMs));
     return () => clearTimeout(t);
   }, [text, outside, debounceMs]);
+  return [text, setText];
+}
+
+/**
+ * The filter box. With `debounceMs` (server-side filtering) it reports after typing pauses, so a
+ * request is not made per keystroke.
+ */
+export function FilterInput({
+  value, onChange, placeholder = 'Filter…', label = 'Filter rows', debounceMs = 0,
+}: { value: string; onChange: (v: string) => void; placeholder?: string; label?: string; debounceMs?: number }) {
+  const [text, setText] = useDebouncedText(value, onChange, debounceMs);
   return (
     <div className="relative w-full max-w-xs">
       <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted-foreground" />

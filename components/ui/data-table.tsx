@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import {
   flexRender, getCoreRowModel, getFilteredRowModel, getPaginationRowModel, getSortedRowModel, useReactTable,
-  type ColumnDef, type RowData, type SortingState,
+  type ColumnDef, type Row, type RowData, type SortingState,
 } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { SearchX } from 'lucide-react';
@@ -63,6 +63,12 @@ export interface DataTableProps<TData> {
   virtualizeAbove?: number;
   /** Height of the scroll area when virtualized, in px. */
   maxHeight?: number;
+  /** Height of a virtual row in px (rows must not grow beyond it: clamp multi-line cells). */
+  rowHeight?: number;
+  /** Called when the virtual window comes within a screenful of the last row (infinite lists: load the next page). */
+  onEndReached?: () => void;
+  /** Below the rows, inside the table's frame (e.g. "Load more"). */
+  footer?: React.ReactNode;
   className?: string;
 }
 
@@ -76,7 +82,7 @@ export function DataTable<TData>(props: DataTableProps<TData>) {
   const {
     columns, data, label, getRowId, rowHref, linkColumnId, loading = false, skeletonRows = 5, empty, filterable = false,
     filterPlaceholder, filterValue, onFilterChange, sorting: sortingProp, onSortingChange, defaultSorting, pagination, clientPageSize,
-    highlightedRowIds, toolbar, virtualizeAbove = 100, maxHeight = 640, className,
+    highlightedRowIds, toolbar, virtualizeAbove = 100, maxHeight = 640, rowHeight = ROW_HEIGHT, onEndReached, footer, className,
   } = props;
   const router = useRouter();
   const serverSort = onSortingChange != null;
@@ -123,7 +129,7 @@ export function DataTable<TData>(props: DataTableProps<TData>) {
   const virtualizer = useVirtualizer({
     count: virtual ? rows.length : 0,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 12,
     initialRect: { width: 0, height: maxHeight },
   });
@@ -131,14 +137,23 @@ export function DataTable<TData>(props: DataTableProps<TData>) {
   const padTop = items.length > 0 ? items[0].start : 0;
   const padBottom = items.length > 0 ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
   const shownRows = loading ? [] : virtual ? items.map((v) => rows[v.index]) : rows;
+  const lastShown = items.length > 0 ? items[items.length - 1].index : -1;
+  const endReached = React.useEffectEvent(() => onEndReached?.());
+  React.useEffect(() => {
+    if (virtual && lastShown >= rows.length - Math.ceil(maxHeight / rowHeight)) endReached();
+  }, [virtual, lastShown, rows.length, maxHeight, rowHeight]);
 
-  function onRowClick(event: React.MouseEvent<HTMLTableRowElement>, href: string | undefined) {
-    if (!href || event.defaultPrevented) return;
-    const target = event.target as HTMLElement;
-    if (target.closest(INTERACTIVE) || window.getSelection()?.toString()) return;
-    if (event.metaKey || event.ctrlKey) window.open(href, '_blank', 'noopener');
-    else router.push(href);
-  }
+  const onRowClick = React.useCallback(
+    (event: React.MouseEvent<HTMLTableRowElement>, href: string | undefined) => {
+      if (!href || event.defaultPrevented) return;
+      const target = event.target as HTMLElement;
+      if (target.closest(INTERACTIVE) || window.getSelection()?.toString()) return;
+      if (event.metaKey || event.ctrlKey) window.open(href, '_blank', 'noopener');
+      else router.push(href);
+    },
+    [router],
+  );
+  const cellsKey = visibleColumns.map((c) => c.id).join(' ');
 
   const filterActive = globalFilter.trim() !== '';
   const clearFilter = () => (serverFilter ? onFilterChange('') : setLocalFilter(''));
@@ -215,42 +230,25 @@ export function DataTable<TData>(props: DataTableProps<TData>) {
                 </tr>
               )}
               {padTop > 0 && <tr aria-hidden style={{ height: padTop }} />}
-              {shownRows.map((row, i) => {
-                const href = rowHref?.(row.original);
-                return (
-                  <tr
-                    key={row.id}
-                    aria-rowindex={virtual ? (items[i]?.index ?? 0) + 2 : undefined}
-                    onClick={href ? (e) => onRowClick(e, href) : undefined}
-                    className={cn(
-                      'border-b border-border last:border-0 hover:bg-muted/50',
-                      href && 'cursor-pointer',
-                      highlightedRowIds?.has(row.id) && 'animate-row-flash',
-                    )}
-                    style={virtual ? { height: ROW_HEIGHT } : undefined}
-                  >
-                    {row.getVisibleCells().map((cell) => {
-                      const content = flexRender(cell.column.columnDef.cell, cell.getContext());
-                      return (
-                        <td
-                          key={cell.id}
-                          className={cn('px-3 py-2 align-middle', alignClass(cell.column.columnDef.meta?.align), cell.column.columnDef.meta?.className)}
-                        >
-                          {href && cell.column.id === linkColumn ? (
-                            <Link href={href} className="font-medium text-foreground hover:text-accent-text hover:underline underline-offset-4">
-                              {content}
-                            </Link>
-                          ) : content}
-                        </td>
-                      );
-                    })}
-                  </tr>
-                );
-              })}
+              {shownRows.map((row, i) => (
+                <DataTableRow
+                  key={row.id}
+                  row={row}
+                  href={rowHref?.(row.original)}
+                  rowIndex={virtual ? (items[i]?.index ?? 0) + 2 : undefined}
+                  height={virtual ? rowHeight : undefined}
+                  highlighted={!!highlightedRowIds?.has(row.id)}
+                  linkColumn={linkColumn}
+                  cellsKey={cellsKey}
+                  columns={columns}
+                  onRowClick={onRowClick}
+                />
+              ))}
               {padBottom > 0 && <tr aria-hidden style={{ height: padBottom }} />}
             </tbody>
           </table>
         </div>
+        {footer && <div className="border-t border-border">{footer}</div>}
         {pagination && <div className="border-t border-border"><Pagination {...pagination} /></div>}
         {!pagination && clientPageSize && table.getPageCount() > 1 && (
           <div className="border-t border-border">
@@ -266,3 +264,46 @@ export function DataTable<TData>(props: DataTableProps<TData>) {
     </div>
   );
 }
+
+interface DataTableRowProps<TData> {
+  row: Row<TData>;
+  href: string | undefined;
+  rowIndex: number | undefined;
+  height: number | undefined;
+  highlighted: boolean;
+  linkColumn: string | undefined;
+  /** The visible columns, and the column definitions (cells may close over the caller's state): a row re-renders when they change. */
+  cellsKey: string;
+  columns: unknown;
+  onRowClick: (event: React.MouseEvent<HTMLTableRowElement>, href: string | undefined) => void;
+}
+
+/**
+ * One row, memoized: while scrolling a virtual table only the rows that come into view render (a row's object
+ * changes when its data does, so live updates still show).
+ */
+const DataTableRow = React.memo(function DataTableRow<TData>({ row, href, rowIndex, height, highlighted, linkColumn, onRowClick }: DataTableRowProps<TData>) {
+  return (
+    <tr
+      aria-rowindex={rowIndex}
+      onClick={href ? (e) => onRowClick(e, href) : undefined}
+      className={cn('border-b border-border last:border-0 hover:bg-muted/50', href && 'cursor-pointer', highlighted && 'animate-row-flash')}
+      style={height ? { height } : undefined}
+    >
+      {row.getVisibleCells().map((cell) => {
+        const content = flexRender(cell.column.columnDef.cell, cell.getContext());
+        return (
+          <td key={cell.id} className={cn('px-3 py-2 align-middle', alignClass(cell.column.columnDef.meta?.align), cell.column.columnDef.meta?.className)}>
+            {href && cell.column.id === linkColumn ? (
+              <Link href={href} className="font-medium text-foreground hover:text-accent-text hover:underline underline-offset-4">
+                {content}
+              </Link>
+            ) : (
+              content
+            )}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}) as <TData>(props: DataTableRowProps<TData>) => React.ReactElement;
