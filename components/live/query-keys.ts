@@ -1,4 +1,5 @@
 import type { QueryKey } from '@tanstack/react-query';
+import { filtersToParams, jobsApiUrl, NO_FILTERS, type JobListFilters } from '@/lib/jobs/list-query';
 
 // The react-query keys and REST URLs of the live pages, shared by the server pages (which prefetch into a
 // QueryClient and hand it over with <HydrationBoundary>) and the client components that read them with
@@ -10,13 +11,19 @@ export interface LiveQuery {
   url: string;
 }
 
-/** How many jobs the jobs page shows (and the stream re-syncs). */
-export const JOBS_PAGE_SIZE = 200;
+/** How many jobs a page of the jobs list holds (the first page is the one the stream keeps current). */
+export const JOBS_PAGE_SIZE = 100;
 
 export const liveQueries = {
-  jobs: (workspace: string): LiveQuery => ({
-    queryKey: ['workspace-jobs', workspace],
-    url: `/api/v1/workspaces/${encodeURIComponent(workspace)}/jobs?limit=${JOBS_PAGE_SIZE}`,
+  /** The first page of a workspace's jobs for these filters and order (the page URL's query string). */
+  jobs: (workspace: string, filters: JobListFilters = NO_FILTERS): LiveQuery => ({
+    queryKey: ['workspace-jobs', workspace, filtersToParams(filters).toString()],
+    url: jobsApiUrl(workspace, filters, { limit: JOBS_PAGE_SIZE }),
+  }),
+  /** One job with its live detail (ranks, events, why pending); ?watch=true streams it whole. */
+  job: (workspace: string, name: string): LiveQuery => ({
+    queryKey: ['workspace-job', workspace, name],
+    url: `/api/v1/workspaces/${encodeURIComponent(workspace)}/jobs/${encodeURIComponent(name)}`,
   }),
   clusters: (): LiveQuery => ({ queryKey: ['cluster-list'], url: '/api/v1/clusters' }),
   extension: (cluster: string): LiveQuery => ({
