@@ -31,6 +31,8 @@ export interface JobEditorProps {
   targets: TargetOption[];
   environments: EnvironmentOption[];
   canSubmit: boolean;
+  /** Clone: start from another job's document (YAML); shown in the form when the form can hold it. */
+  initial?: { yaml: string };
 }
 
 type Mode = 'form' | 'yaml';
@@ -39,12 +41,21 @@ function keyFor(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
 }
 
-export function JobEditor({ workspace, targets: initialTargets, environments, canSubmit }: JobEditorProps) {
+/** The editor's first state: empty, or a cloned document in the form (or in YAML when the form cannot hold it). */
+function startFrom(initial: JobEditorProps['initial'], firstTarget: string): { mode: Mode; view: FormView; yaml: string; formDirty: boolean } {
+  const empty = { form: { ...EMPTY_FORM, compute: firstTarget }, extra: emptyExtra() };
+  if (!initial) return { mode: 'form', view: empty, yaml: '', formDirty: true };
+  const v = documentToForm(safeParse(initial.yaml) ?? {});
+  return v.ok ? { mode: 'form', view: v.view, yaml: initial.yaml, formDirty: false } : { mode: 'yaml', view: empty, yaml: initial.yaml, formDirty: false };
+}
+
+export function JobEditor({ workspace, targets: initialTargets, environments, canSubmit, initial }: JobEditorProps) {
   const router = useRouter();
-  const [mode, setMode] = React.useState<Mode>('form');
-  const [view, setView] = React.useState<FormView>({ form: { ...EMPTY_FORM, compute: initialTargets[0]?.name ?? '' }, extra: emptyExtra() });
-  const [yamlText, setYamlText] = React.useState('');
-  const [formDirty, setFormDirty] = React.useState(true);
+  const [start] = React.useState(() => startFrom(initial, initialTargets[0]?.name ?? ''));
+  const [mode, setMode] = React.useState<Mode>(start.mode);
+  const [view, setView] = React.useState<FormView>(start.view);
+  const [yamlText, setYamlText] = React.useState(start.yaml);
+  const [formDirty, setFormDirty] = React.useState(start.formDirty);
   const [code, setCode] = React.useState<CodeUpload>({ files: [] });
   const [result, setResult] = React.useState<DryRunAnswer | null>(null);
   const [problem, setProblem] = React.useState<Problem | null>(null);

@@ -1,13 +1,14 @@
 import type { Metadata } from 'next';
-import { PageHeader } from '@/components/ui/page-header';
-import { StatusBadge } from '@/components/ui/status-badge';
-import { JobOverview } from '@/components/jobs/job-overview';
+import { notFound } from 'next/navigation';
+import { dehydrate, HydrationBoundary, QueryClient } from '@tanstack/react-query';
+import { JobView } from '@/components/jobs/job-view';
+import { liveQueries } from '@/components/live/query-keys';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
-import { getJob } from '@/server/services/jobs-read';
+import { jobDetail } from '@/server/services/job-detail';
 import { getWorkspace } from '@/server/services/workspaces';
 import { isAppError } from '@/server/errors';
-import { notFound } from 'next/navigation';
+import { can } from '@/lib/rbac/permissions';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,22 +22,17 @@ export default async function JobPage({ params }: { params: Promise<{ workspace:
   const { principal } = await requirePermission('jobs.read', workspace);
   const db = await getDb();
   const w = await getWorkspace(db, principal, workspace);
-  let job;
+  // Rendered here, then handed to react-query in the browser, where the job's stream keeps it current.
+  const queryClient = new QueryClient();
   try {
-    job = await getJob(db, workspace, name);
+    await queryClient.fetchQuery({ queryKey: liveQueries.job(workspace, name).queryKey, queryFn: () => jobDetail(db, workspace, name), retry: false });
   } catch (e) {
     if (isAppError(e) && e.code === 'not_found') notFound();
     throw e;
   }
   return (
-    <div className="space-y-6">
-      <PageHeader
-        title={job.displayName || job.name}
-        status={<StatusBadge kind="job" status={job.status as never} detail={job.statusMessage ?? undefined} />}
-        breadcrumb={[{ label: w.displayName || w.name, href: `/w/${workspace}` }, { label: 'Jobs', href: `/w/${workspace}/jobs` }, { label: job.name }]}
-        description={job.experimentName ? `Experiment ${job.experimentName}` : undefined}
-      />
-      <JobOverview job={job} />
-    </div>
+    <HydrationBoundary state={dehydrate(queryClient)}>
+      <JobView workspace={workspace} workspaceLabel={w.displayName || w.name} name={name} canSubmit={can(principal, 'jobs.submit', workspace)} />
+    </HydrationBoundary>
   );
 }
