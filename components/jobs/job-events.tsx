@@ -22,11 +22,13 @@ export function JobEvents({ events, clusterState, live }: { events: JobEventDto[
     [],
   );
   const description =
-    clusterState !== 'live'
-      ? 'The cluster cannot be read now: its events come back with it.'
-      : live
-        ? 'Kubernetes has not reported anything about this job’s Job or pods yet; events appear here as they happen.'
-        : 'Kubernetes keeps events for about an hour: this job’s have expired (its status timeline is kept).';
+    clusterState === 'gone'
+      ? 'Its cluster is no longer registered: there are no events to read.'
+      : clusterState === 'unreachable'
+        ? 'The cluster cannot be read now: its events come back with it.'
+        : live
+          ? 'Kubernetes has not reported anything about this job’s Job or pods yet; events appear here as they happen.'
+          : 'Kubernetes keeps events for about an hour: this job’s have expired (its status timeline is kept).';
   return (
     <DataTable
       label="Events"

@@ -6,7 +6,7 @@ import { ArrowDownToLine, Download, Pause, Play, RotateCw, Search } from 'lucide
 import { Button } from '@/components/ui/button';
 import { Input } from '@/components/ui/input';
 import { Switch } from '@/components/ui/switch';
-import { formatCount } from '@/lib/format';
+import { formatCount, pluralize } from '@/lib/format';
 import { cn } from '@/lib/utils';
 import type { JobDetailDto, JobRankDto } from '@/server/services/job-detail';
 import { appendCapped, LineSplitter, parseAnsi, stripAnsi } from './log-text';
@@ -184,9 +184,11 @@ export function JobLogs({ workspace, job }: { workspace: string; job: JobDetailD
           Colours
         </label>
         <div className="ml-auto flex flex-wrap items-center gap-2">
-          <Button variant="secondary" size="sm" onClick={() => setMode(stick ? 'paused' : 'follow')}>
-            {stick ? <Pause aria-hidden /> : <Play aria-hidden />} {stick ? 'Pause auto-scroll' : 'Follow the tail'}
-          </Button>
+          {follow && (
+            <Button variant="secondary" size="sm" onClick={() => setMode(stick ? 'paused' : 'follow')}>
+              {stick ? <Pause aria-hidden /> : <Play aria-hidden />} {stick ? 'Pause auto-scroll' : 'Follow the tail'}
+            </Button>
+          )}
           <Button variant="secondary" size="sm" asChild>
             <a href={`${base}&download=true`} download>
               <Download aria-hidden /> Download
@@ -202,7 +204,7 @@ export function JobLogs({ workspace, job }: { workspace: string; job: JobDetailD
           </span>
           {pod && <span>pod <span className="font-mono">{pod.pod}</span></span>}
           <span className="tabular-nums">
-            {shown ? `${formatCount(shown.length)} of ${formatCount(log.lines.length)} lines match` : `${formatCount(log.lines.length + log.dropped)} lines`}
+            {shown ? `${formatCount(shown.length)} of ${pluralize(log.lines.length, 'line')} match` : pluralize(log.lines.length + log.dropped, 'line')}
           </span>
           {log.dropped > 0 && <span>the first {formatCount(log.dropped)} are not kept here — download the whole log</span>}
           {(log.status === 'error' || (log.status === 'ended' && job.live)) && (

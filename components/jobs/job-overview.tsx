@@ -187,11 +187,13 @@ function RanksCard({ job }: { job: JobDetailDto }) {
     [sweep],
   );
   const empty =
-    job.clusterState !== 'live'
-      ? 'The cluster cannot be read now, so its pods are not shown.'
-      : job.live
-        ? 'No pods yet: the Kubernetes Job has not created them.'
-        : 'Its pods are gone from the cluster (Kubernetes removes them after the job ends); the record keeps the status and the timeline.';
+    job.clusterState === 'gone'
+      ? `Cluster ${job.cluster} is no longer registered, so its pods cannot be shown.`
+      : job.clusterState === 'unreachable'
+        ? 'The cluster cannot be read now, so its pods are not shown.'
+        : job.live
+          ? 'No pods yet: the Kubernetes Job has not created them.'
+          : 'Its pods are gone from the cluster (Kubernetes removes them after the job ends); the record keeps the status and the timeline.';
   return (
     <Card>
       <CardHeader>

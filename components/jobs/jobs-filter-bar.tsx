@@ -64,7 +64,7 @@ export function JobsFilterBar({ filters, onChange, computeTargets, me, trailing 
   return (
     <div role="search" aria-label="Filter jobs" className="grid gap-3">
       <div className="flex flex-wrap items-end gap-3">
-        <div className="grid w-80 gap-1">
+        <div className="grid w-56 gap-1 xl:w-80">
           <span className="text-xs text-muted-foreground">Name</span>
           <FilterInput value={filters.q} onChange={(q) => set({ q: q.trim() })} placeholder="Name or display name…" label="Search jobs by name" debounceMs={300} />
         </div>
@@ -72,7 +72,7 @@ export function JobsFilterBar({ filters, onChange, computeTargets, me, trailing 
           <span className="text-xs text-muted-foreground" id="jobs-status-label">Status</span>
           <DropdownMenu>
             <DropdownMenuTrigger asChild>
-              <Button variant="secondary" className="w-44 justify-between font-normal" aria-labelledby="jobs-status-label jobs-status-value">
+              <Button variant="secondary" className="w-36 justify-between font-normal xl:w-44" aria-labelledby="jobs-status-label jobs-status-value">
                 <span id="jobs-status-value" className="truncate">{statusLabel}</span>
                 <ChevronDown aria-hidden className="opacity-60" />
               </Button>
@@ -93,7 +93,7 @@ export function JobsFilterBar({ filters, onChange, computeTargets, me, trailing 
         </div>
         <label className="grid gap-1">
           <span className="text-xs text-muted-foreground">Compute target</span>
-          <select className={cn(selectClass, 'w-44')} value={filters.compute} onChange={(e) => set({ compute: e.target.value })}>
+          <select className={cn(selectClass, 'w-36 xl:w-44')} value={filters.compute} onChange={(e) => set({ compute: e.target.value })}>
             <option value="">All</option>
             {[...new Set([...computeTargets, ...(filters.compute ? [filters.compute] : [])])].map((c) => (
               <option key={c} value={c}>{c}</option>
@@ -103,7 +103,7 @@ export function JobsFilterBar({ filters, onChange, computeTargets, me, trailing 
         <label className="grid gap-1">
           <span className="text-xs text-muted-foreground">Sort</span>
           <select
-            className={cn(selectClass, 'w-44')}
+            className={cn(selectClass, 'w-36 xl:w-44')}
             value={order}
             onChange={(e) => {
               const [field, dir] = e.target.value.split(':') as [JobOrder['field'], JobOrder['dir']];
