@@ -11,6 +11,14 @@ import { logger } from '@/server/logger';
 
 export type ActionResult<T = unknown> = { ok: true; data: T } | { ok: false; error: { status: number; detail: string; fieldErrors?: FieldError[]; requestId: string } };
 
+/** The console's address as the browser reached it (a proxy's X-Forwarded-Host/Proto first). */
+function originOf(h: Headers): string | undefined {
+  const host = h.get('x-forwarded-host')?.split(',')[0].trim() || h.get('host');
+  if (!host) return undefined;
+  const proto = h.get('x-forwarded-proto')?.split(',')[0].trim() || 'http';
+  return `${proto}://${host}`;
+}
+
 /**
  * The console's one server action: every form calls a registered action by name. Authorization, validation,
  * the transaction and the audit event all happen in runAction on the server, exactly as for the REST API.
@@ -27,6 +35,7 @@ export async function invokeAction<T = unknown>(name: string, input: unknown, re
       requestId,
       ip: h.get('x-forwarded-for')?.split(',')[0].trim() ?? null,
       via: 'ui',
+      origin: originOf(h),
     });
     revalidatePath(revalidate ?? '/', 'layout');
     return { ok: true, data };

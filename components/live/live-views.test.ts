@@ -30,7 +30,7 @@ describe('live status', () => {
 describe('JobsTable', () => {
   const base: JobSummaryDto = {
     uid: '6f1c', name: 'train-abc', displayName: 'train', experimentName: 'exp', type: 'command', status: 'Queued', statusMessage: null,
-    computeTarget: 'gpu', cluster: 'lab', instanceType: 'gpu-1', instanceCount: 1, createdAt: '2025-01-01T00:00:00Z', createdBy: 'dana@example.com',
+    computeTarget: 'gpu', cluster: 'lab', instanceType: 'gpu-1', instanceCount: 1, createdAt: '2025-01-01T00:00:00Z', startedAt: null, finishedAt: null, createdBy: 'dana@example.com',
   };
   it('shows the status message under the status when there is one', () => {
     const html = renderToStaticMarkup(

@@ -14,5 +14,8 @@ export interface JobSummaryDto {
   instanceType: string;
   instanceCount: number;
   createdAt: string;
+  /** When its first rank started running / when it ended (null until then). */
+  startedAt: string | null;
+  finishedAt: string | null;
   createdBy: string | null;
 }

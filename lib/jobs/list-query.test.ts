@@ -15,6 +15,8 @@ const job = (uid: string, over: Partial<JobSummaryDto> = {}): JobSummaryDto => (
   instanceType: 'gpu-1',
   instanceCount: 1,
   createdAt: `2026-01-01T00:00:${uid.padStart(2, '0')}.000Z`,
+  startedAt: null,
+  finishedAt: null,
   createdBy: null,
   ...over,
 });

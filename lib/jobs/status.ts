@@ -29,6 +29,8 @@ export interface JobPodState {
   phase: string;
   scheduled: boolean;
   ready: boolean;
+  /** When its container started running. */
+  startedAt?: string;
   /** Why it is not running (the scheduler's or kubelet's words). */
   problem?: { reason: string; message: string };
 }
@@ -44,7 +46,8 @@ const cond = (j: JobObjectState, type: string) => j.conditions.find((c) => c.typ
 
 /** One Kubernetes Job (one rank set) and its pods. */
 export function deriveJobState(job: JobObjectState, pods: JobPodState[]): DerivedJobState {
-  const started = job.startTime;
+  // The job started when its first rank started running (the Job's startTime is set while pods still queue).
+  const started = pods.map((p) => p.startedAt).filter((t): t is string => !!t).sort()[0];
   const failed = cond(job, 'Failed');
   if (failed) {
     const why = [failed.reason, failed.message].filter(Boolean).join(': ');
@@ -53,7 +56,7 @@ export function deriveJobState(job: JobObjectState, pods: JobPodState[]): Derive
     return { status: 'Failed', message: podWhy ? `${podWhy.reason}: ${podWhy.message} (${failed.reason ?? 'Failed'})` : why || 'the Job failed', startedAt: started, finishedAt: failed.lastTransitionTime ?? job.completionTime };
   }
   const complete = cond(job, 'Complete');
-  if (complete) return { status: 'Completed', message: null, startedAt: started, finishedAt: job.completionTime ?? complete.lastTransitionTime };
+  if (complete) return { status: 'Completed', message: null, startedAt: started ?? job.startTime, finishedAt: job.completionTime ?? complete.lastTransitionTime };
   if (cond(job, 'FailureTarget') || cond(job, 'SuccessCriteriaMet')) return { status: 'Finalizing', message: null, startedAt: started };
   if (job.suspend) return { status: 'Queued', message: 'suspended', startedAt: started };
 
@@ -66,7 +69,8 @@ export function deriveJobState(job: JobObjectState, pods: JobPodState[]): Derive
   const ended = done + pods.filter((p) => p.phase === 'Failed').length;
   if (unscheduled.length || live.length + ended < want) {
     const p = unscheduled[0]?.problem;
-    const waiting = p ? `${p.reason}: ${p.message}` : live.length + ended < want ? `waiting for ${want - live.length - ended} of ${want} pod(s) to be created` : 'waiting to be scheduled';
+    // The scheduler's verdict without its preemption post-script (the job page explains it in full).
+    const waiting = p ? `${p.reason}: ${p.message.replace(/\s*preemption:.*$/s, '')}` : live.length + ended < want ? `waiting for ${want - live.length - ended} of ${want} pod(s) to be created` : 'waiting to be scheduled';
     return { status: 'Queued', message: waiting, startedAt: started };
   }
   // Every pod ended: Kubernetes is deciding (Complete, Failed, or a retry).

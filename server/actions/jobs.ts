@@ -74,7 +74,7 @@ type SubmitCtx = Parameters<Parameters<typeof defineAction>[0]['run']>[0];
 
 /** Submit (jobs.submit) and re-run (jobs.rerun) share this: prepare, dry-run, record, declare the Job's creation. */
 async function submitSource(ctx: SubmitCtx, input: { workspace: string; origin?: string }, source: JobSource, upload: Upload) {
-    const prepared = await prepareJob(ctx.tx, { workspace: input.workspace, source, upload, origin: input.origin }, { dryRun: ctx.dryRun });
+    const prepared = await prepareJob(ctx.tx, { workspace: input.workspace, source, upload, origin: input.origin ?? ctx.origin }, { dryRun: ctx.dryRun });
     const base = { name: prepared.name, spec: prepared.spec, objects: redactObjects(prepared.objects), placement: prepared.placement };
     // The API server's verdict first (a real submit too): a refused job is not recorded.
     const warnings = [...prepared.warnings, ...(await dryRunJob(prepared))];

@@ -19,6 +19,8 @@ export interface ActionContext {
   requestId: string;
   ip: string | null;
   via: 'ui' | 'api' | 'cli' | 'system';
+  /** The console's address as the request reached it (see Caller.origin). */
+  origin?: string;
   /** Validate and show what would change; the transaction is rolled back and external systems get dry-run calls. */
   dryRun: boolean;
   /**

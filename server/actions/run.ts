@@ -19,6 +19,8 @@ export interface Caller {
   requestId: string;
   ip: string | null;
   via: 'ui' | 'api' | 'cli' | 'system';
+  /** The console's address as this request reached it (job pods fetch uploaded code from it unless HARBORMASTER_PUBLIC_URL is set). */
+  origin?: string;
   /** Why authentication failed (expired token, …), for the 401 message. */
   authFailure?: string;
 }
@@ -74,7 +76,7 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
   try {
     committed = await caller.db.transaction(async (tx) => {
       const out = await def.run(
-        { db: caller.db, tx, user: caller.user!, principal: caller.principal!, requestId: caller.requestId, ip: caller.ip, via: caller.via, dryRun, effects },
+        { db: caller.db, tx, user: caller.user!, principal: caller.principal!, requestId: caller.requestId, ip: caller.ip, via: caller.via, origin: caller.origin, dryRun, effects },
         parsed.data,
       );
       // A dry run validated everything and computed the result: undo every write, audit nothing, and

@@ -83,7 +83,10 @@ export function apiHandler(fn: (ctx: ApiContext) => Promise<Response | unknown>,
           throw new AppError('forbidden', 'cross-origin request refused');
         }
       }
-      const caller: Caller = { db, user: a.user, principal: a.principal, requestId, ip: ipOf(req), via: 'api', authFailure: a.failure };
+      const url = new URL(req.url);
+      const fwdHost = req.headers.get('x-forwarded-host')?.split(',')[0].trim();
+      const origin = fwdHost ? `${req.headers.get('x-forwarded-proto')?.split(',')[0].trim() || url.protocol.replace(':', '')}://${fwdHost}` : url.origin;
+      const caller: Caller = { db, user: a.user, principal: a.principal, requestId, ip: ipOf(req), via: 'api', origin, authFailure: a.failure };
       if ((opts.auth ?? 'required') === 'required' && !a.user) {
         throw new AppError('unauthorized', a.failure ? `${a.failure}: send a valid API token (Authorization: Bearer <token>)` : 'send a valid API token (Authorization: Bearer <token>)');
       }

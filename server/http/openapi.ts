@@ -172,7 +172,7 @@ const PATHS: Record<string, Record<string, Op>> = {
       summary: 'A rank\'s log as text/plain, streamed: rank (default 0), trial (sweeps), follow=true (until the container ends), tailLines, download=true (as an attachment). A finished job whose pods are gone answers 200 with a sentence saying so',
       permission: 'jobs.read',
       params: ['workspace', 'name'],
-      query: ['rank', 'trial', 'follow', 'tailLines', 'download'],
+      query: ['rank', 'trial', 'follow', 'tailLines', 'timestamps', 'download'],
     },
   },
   '/api/v1/workspaces/{workspace}/jobs/{name}/cancel': { post: { summary: 'Cancel a job: its Kubernetes Jobs (and pods) are deleted, the record is kept as Canceled; dryRun=true answers what would be deleted and changes nothing', permission: 'jobs.submit', params: ['workspace', 'name'] } },

@@ -71,6 +71,7 @@ const toPodState = (p: LeanPod): JobPodState => ({
   phase: p.phase,
   scheduled: !!p.nodeName,
   ready: p.ready,
+  ...(p.startedAt ? { startedAt: p.startedAt } : {}),
   ...(p.problem ? { problem: { reason: p.problem.reason, message: p.problem.message } } : {}),
 });
 

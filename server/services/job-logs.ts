@@ -16,6 +16,8 @@ export interface LogRequest {
   trial?: number;
   follow: boolean;
   tailLines?: number;
+  /** Prefix each line with its RFC 3339 time (the API server's). */
+  timestamps?: boolean;
   signal?: AbortSignal;
 }
 
@@ -38,7 +40,7 @@ export async function jobLogs(db: DbOrTx, workspace: string, name: string, req: 
   if (!pod.startedAt && !pod.finishedAt) return { stream: `Pod ${pod.pod} (${what(pod.rank)}) has not started its container yet (${pod.problem ? `${pod.problem.reason}: ${pod.problem.message}` : pod.phase}).\n`, pod: pod.pod };
   const cluster = await findClusterRow(db, job.cluster);
   try {
-    const stream = await backendFor(cluster!).streamLogs(job.namespace, pod.pod, { follow: req.follow, tailLines: req.tailLines, signal: req.signal });
+    const stream = await backendFor(cluster!).streamLogs(job.namespace, pod.pod, { follow: req.follow, tailLines: req.tailLines, timestamps: req.timestamps, signal: req.signal });
     return { stream, pod: pod.pod };
   } catch (e) {
     throw clusterAppError(e, job.cluster);

@@ -65,8 +65,6 @@ export async function readJobBody(req: Request, opts: { requireDocument?: boolea
 }
 
 /** The console's address as the client reached it (behind a proxy: the forwarded host and scheme). */
-export function requestOrigin(ctx: Pick<ApiContext, 'req' | 'url'>): string {
-  const host = ctx.req.headers.get('x-forwarded-host')?.split(',')[0].trim();
-  const proto = ctx.req.headers.get('x-forwarded-proto')?.split(',')[0].trim();
-  return host ? `${proto || ctx.url.protocol.replace(':', '')}://${host}` : ctx.url.origin;
+export function requestOrigin(ctx: Pick<ApiContext, 'caller' | 'url'>): string {
+  return ctx.caller.origin ?? ctx.url.origin;
 }

@@ -52,6 +52,8 @@ export function jobSummaryDto(r: JobRow, createdBy?: string | null): JobSummaryD
     instanceType: r.instanceType,
     instanceCount: r.instanceCount,
     createdAt: r.createdAt.toISOString(),
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
     createdBy: createdBy ?? null,
   };
 }
@@ -67,8 +69,6 @@ export function jobDto(r: JobRow, createdBy: string | null, live: boolean): JobD
     codeSha256: r.codeSha256,
     objects: r.objects,
     warnings: r.warnings,
-    startedAt: r.startedAt?.toISOString() ?? null,
-    finishedAt: r.finishedAt?.toISOString() ?? null,
     live,
   };
 }

@@ -13,18 +13,23 @@ const int = (v: string | null, field: string, min: number, max: number): number 
 
 /**
  * A rank's log as text/plain, streamed: ?rank= (default 0), ?trial= (sweeps), ?follow=true (until the container
- * ends), ?tailLines=. A finished job whose pods are gone answers 200 with a sentence saying so.
+ * ends), ?tailLines=, ?timestamps=true (each line prefixed with its time). A finished job whose pods are gone answers 200 with a sentence saying so.
  */
 export const GET = apiHandler(async (ctx) => {
   requireApiPermission(ctx, 'jobs.read', ctx.params.workspace);
   const p = ctx.url.searchParams;
-  const follow = p.get('follow');
-  if (follow !== null && follow !== 'true' && follow !== 'false') throw new AppError('bad_request', 'follow: must be true or false', { fieldErrors: [{ path: 'follow', message: 'true or false' }] });
+  const bool = (k: string) => {
+    const v = p.get(k);
+    if (v !== null && v !== 'true' && v !== 'false') throw new AppError('bad_request', `${k}: must be true or false`, { fieldErrors: [{ path: k, message: 'true or false' }] });
+    return v === 'true';
+  };
+  const follow = bool('follow');
   const r = await jobLogs(ctx.db, ctx.params.workspace, ctx.params.name, {
     rank: int(p.get('rank'), 'rank', 0, 10_000) ?? 0,
     trial: int(p.get('trial'), 'trial', 0, 100_000),
     tailLines: int(p.get('tailLines'), 'tailLines', 1, 1_000_000),
-    follow: follow === 'true',
+    follow,
+    timestamps: bool('timestamps'),
     signal: ctx.req.signal,
   });
   const headers: Record<string, string> = {
