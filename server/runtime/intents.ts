@@ -309,11 +309,16 @@ export function ensureLoop(db: Db): void {
   if (s.loop) clearInterval(s.loop); // another database (tests open one per file)
   s.loopDb = db;
   let busy = false;
+  let lastPrune = 0;
   const tick = async () => {
     if (busy) return;
     busy = true;
     try {
       await reconcileIntents(db);
+      if (Date.now() - lastPrune > 3600_000) {
+        lastPrune = Date.now();
+        await pruneIntents(db);
+      }
     } catch (e) {
       logger.warn({ err: { message: (e as Error).message } }, 'intent loop pass failed');
     } finally {
@@ -332,6 +337,18 @@ export function stopLoop(): void {
   s.loop = undefined;
   s.loopDb = undefined;
   s.wake = undefined;
+}
+
+/** How long finished intents (done, failed, canceled) are kept: the audit log is the lasting record. */
+export const INTENT_RETENTION_MS = 7 * 24 * 3600_000;
+
+/** Deletes finished intents older than the retention; pending ones are never touched. */
+export async function pruneIntents(db: Db, now = Date.now()): Promise<number> {
+  const rows = await db
+    .delete(intents)
+    .where(and(inArray(intents.status, ['done', 'failed', 'canceled']), lt(intents.finishedAt, new Date(now - INTENT_RETENTION_MS))))
+    .returning({ id: intents.id });
+  return rows.length;
 }
 
 /** Intents by id (tests, diagnostics). */
