@@ -6,6 +6,8 @@
 //     (3000 unless PORT is set) with HARBORMASTER_DEMO=true, which seeds workspaces, users, clusters, …
 //   - prints the URL and, on the first run, the accounts; runs until Ctrl-C / SIGTERM, then stops
 //     everything it started. A second run reuses the data directory (.data) and the clusters' state.
+import fs from 'node:fs';
+import path from 'node:path';
 import { ROOT, ensureBuild, ensureDeps, log, startConsole, stopChild } from './lib.mjs';
 
 const CLUSTERS = [
@@ -37,9 +39,14 @@ try {
   const { up, ensureBinaries } = await import('../testbed/cluster.mjs');
   await ensureBinaries({ log: (m) => log('testbed', m) });
   // Clusters start in the background while the console builds.
+  // The clusters' state belongs with the data directory: a demo that starts without .data (first run, or after
+  // it was deleted to start over) starts its clusters empty too, so no Job from an earlier demo blocks a name.
+  const dataDir = path.resolve(ROOT, process.env.HARBORMASTER_DATA_DIR ?? '.data');
+  const fresh = !fs.existsSync(path.join(dataDir, 'pglite'));
+  if (fresh) log('demo', `no data in ${path.relative(ROOT, dataDir) || dataDir}: starting the demo clusters empty as well`);
   const clustersReady = Promise.all(
     CLUSTERS.map(async (c) => {
-      const info = await up({ profile: c.profile, quiet: true });
+      const info = await up({ profile: c.profile, quiet: true, fresh });
       started.push(c.profile);
       log('demo', `cluster ${c.name} is up (${info.apiServerUrl})`);
       return { ...c, kubeconfigPath: info.kubeconfigPath };

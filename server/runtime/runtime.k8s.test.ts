@@ -84,6 +84,19 @@ describe.skipIf(k8sSkipReason)('runtime core on the local API server', () => {
     expect(row.finishedAt).not.toBeNull();
   });
 
+  it('refuses a name a Kubernetes Job already has in the namespace (no take-over), naming the field', async () => {
+    const name = uniqueName('rt-taken');
+    await batch().createNamespacedJob({
+      namespace: ns.name,
+      body: { metadata: { name }, spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'x', image: 'busybox' }] } } } },
+    });
+    const r = await submit(name);
+    expect(r.status, r.text).toBe(409);
+    expect(r.json.detail).toMatch(new RegExp(`^name: a Kubernetes Job named ${name} already exists in namespace ${ns.name}`));
+    const [row] = await cast.db.db.select().from(jobs).where(eq(jobs.name, name));
+    expect(row).toBeUndefined();
+  });
+
   it('cancel with ?dryRun=true deletes nothing and changes no record; cancel deletes the Job and keeps the record', async () => {
     const name = uniqueName('rt-cancel');
     expect((await submit(name, 'tags: {harbormaster.io/sim-duration: 10m}\n')).status).toBe(201);

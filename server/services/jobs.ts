@@ -10,7 +10,7 @@ import { DEFAULT_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE_NAME, type ListedInstanceT
 import type { DbOrTx } from '../db';
 import { jobs, jobTransitions, workspaces } from '../db/schema';
 import { env } from '../env';
-import { AppError, type FieldError } from '../errors';
+import { AppError, isAppError, type FieldError } from '../errors';
 import { jobManifests, ManifestError, type JobManifestInput, type ResolvedInput } from '../kube/manifests/job';
 import { sweepPlan, sweepTrialManifests } from '../kube/manifests/sweep.job';
 import { generateMpiSshKeys, mpiSshSecret, mpiSshSecretName } from '../kube/manifests/mpi-ssh.job';
@@ -24,6 +24,7 @@ import { codeFilesFor, getCodeAsset, hasFolder, inputFileFor, issueFetchToken, s
 import { sha256Hex } from './code-assets-archive';
 import { jobCapacity, jobPlacement, jobTaints, mlPvcs } from './jobs-placement';
 import { liveCache, type ClusterRow } from './clusters';
+import { getObject } from '../kube/apply';
 import { clusterAppError } from '../kube/errors';
 
 // Job submission (DESIGN §3 submitJob): one spec from three doors (Azure ML YAML, the JSON the form and the
@@ -430,6 +431,21 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
 /** The server-side dry run of the objects (or a warning when the cluster cannot be reached). */
 export async function dryRunJob(prepared: PreparedJob): Promise<JobIssue[]> {
   const plan: JobPlan = { jobName: prepared.name, spec: prepared.spec, target: prepared.target.ref, objects: prepared.objects };
+  // A Kubernetes Job of that name may already be there (left by another console's database, or made by hand):
+  // Harbormaster never takes it over — say so plainly instead of the API server's "field is immutable".
+  try {
+    const client = liveCache(prepared.cluster).client;
+    for (const o of prepared.objects.filter((x) => x.kind === 'Job')) {
+      const existing = await getObject<{ metadata?: { creationTimestamp?: string; annotations?: Record<string, string> } }>(client, { apiVersion: 'batch/v1', kind: 'Job', name: o.metadata.name, namespace: o.metadata.namespace }, 8000);
+      if (existing) {
+        const msg = `a Kubernetes Job named ${o.metadata.name} already exists in namespace ${o.metadata.namespace} on cluster ${prepared.cluster.name} (created ${existing.metadata?.creationTimestamp ?? 'earlier'}), and no job of this workspace owns it: choose another job name, or have it deleted`;
+        throw new AppError('conflict', `name: ${msg}`, { fieldErrors: [{ path: 'name', message: msg }] });
+      }
+    }
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    // Unreachable: the dry run below says so.
+  }
   let outcome;
   try {
     outcome = await backendFor(prepared.cluster).dryRun(plan);
