@@ -27,10 +27,22 @@ describe('why a job is pending', () => {
     });
     expect(e.reasons[0]).toMatchObject({ code: 'insufficient', resource: 'nvidia.com/gpu', requested: '8', freeMax: '4', pool: 'gpupool', nodes: 2 });
     expect(e.reasons[0].message).toBe('needs 8 nvidia.com/gpu per instance; the most free on one node of pool gpupool is 4 (2 nodes short of nvidia.com/gpu)');
-    expect(e.reasons[1]).toMatchObject({ code: 'node_selector', nodes: 5 });
+    // The 5 nodes outside the pool are out by design: not listed beside the real reason.
+    expect(e.reasons.map((r) => r.code)).toEqual(['insufficient']);
     const text = pendingSentences(e).join(' ');
     expect(text).toContain('Would start now instead: gpu-4 on gpu-cluster (1 instance).');
     expect(text).not.toMatch(/0\.00/);
+  });
+
+  it('says the selector leaves no node only when that is the whole story', () => {
+    const e = explainPending({
+      pods: [unscheduled("0/5 nodes are available: 5 node(s) didn't match Pod's node affinity/selector.")],
+      events: [],
+      instanceType: { name: 'edge-arm', requests: { cpu: 1 } },
+      nodes: [],
+      totalNodes: 5,
+    });
+    expect(e.reasons).toEqual([expect.objectContaining({ code: 'node_selector', nodes: 5 })]);
   });
 
   it('reads a quota refusal from the Job’s FailedCreate event', () => {

@@ -193,7 +193,9 @@ export function explainPending(input: PendingInput): PendingExplanation {
     else if (/Volume|Mount|ContainerCreating/.test(reason) && /volume|mount|claim/i.test(message)) add({ code: 'pvc', message: `pod ${pod.name}: ${message}` });
   }
 
-  return { reasons, alternatives: input.alternatives ?? [] };
+  // Nodes outside the pool the instance type selects are out by design: worth saying only when nothing else is.
+  const useful = reasons.some((r) => r.code !== 'node_selector') ? reasons.filter((r) => r.code !== 'node_selector') : reasons;
+  return { reasons: useful, alternatives: input.alternatives ?? [] };
 }
 
 /** The explanation as sentences for the page. */
