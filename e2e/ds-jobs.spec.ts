@@ -4,11 +4,12 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { expectAccessible, snap } from './helpers';
 import { ensureComputeScenario, noCluster, VISION_TARGET } from './compute-fixture';
+import { conformanceDir } from '../test/conformance';
 
 // A data scientist of vision brings an Azure ML job file: pastes it, validates it (normalized spec, the
 // Kubernetes objects, a warning that its local code folder must come with the job), uploads the folder,
 // validates again without that warning, and submits.
-const CONFORMANCE = process.env.HM_AML_EXAMPLES ?? path.resolve(process.cwd(), '..', 'shared', 'conformance', 'aml-examples');
+const CONFORMANCE = conformanceDir();
 const JOB_FILE = 'cli__jobs__single-step__pytorch__iris__job.yml';
 
 test.skip(!!noCluster, noCluster);

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobSpecSchema, normalizeJob, parseJobYaml, shmSizeToQuantity, type JobParseResult, type JobSpec } from './job-spec';
+import { conformanceDir } from '@/test/conformance';
 
-const CONFORMANCE = process.env.HM_AML_EXAMPLES ?? resolve(process.cwd(), '..', 'shared', 'conformance', 'aml-examples');
+const CONFORMANCE = conformanceDir();
 const jobFiles = readdirSync(CONFORMANCE).filter((f) => f.includes('__jobs__'));
 const read = (f: string) => readFileSync(join(CONFORMANCE, f), 'utf8');
 

@@ -12,8 +12,9 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJobYaml, type JobParseResult } from './job-spec';
 import { ensureSdkVenv, sdkVerdicts, type SdkVerdict } from '@/test/aml-sdk/sdk-venv';
+import { conformanceDir } from '@/test/conformance';
 
-const CONFORMANCE = process.env.HM_AML_EXAMPLES ?? resolve(process.cwd(), '..', 'shared', 'conformance', 'aml-examples');
+const CONFORMANCE = conformanceDir();
 
 type Doc = Record<string, unknown>;
 interface Case {

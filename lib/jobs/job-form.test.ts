@@ -8,8 +8,9 @@ import { parse } from 'yaml';
 import { normalizeJob, parseJobYaml } from '@/lib/aml/job-spec';
 import { documentToForm, EMPTY_FORM, formFieldOf, formToDocument, localCodePath } from './job-form';
 import { markersForErrors, toYaml, yamlPathPosition, yamlSyntaxMarkers } from './yaml-positions';
+import { conformanceDir } from '@/test/conformance';
 
-const CONFORMANCE = process.env.HM_AML_EXAMPLES ?? path.resolve(process.cwd(), '..', 'shared', 'conformance', 'aml-examples');
+const CONFORMANCE = conformanceDir();
 const jobFiles = fs.existsSync(CONFORMANCE) ? fs.readdirSync(CONFORMANCE).filter((f) => f.includes('__jobs__')) : [];
 
 describe('document → form → document', () => {

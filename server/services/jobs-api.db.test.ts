@@ -22,8 +22,9 @@ import * as envsRoute from '@/app/api/v1/workspaces/[workspace]/environments/rou
 import * as envRoute from '@/app/api/v1/workspaces/[workspace]/environments/[name]/versions/[version]/route';
 import * as blobRoute from '@/app/api/v1/code/[sha256]/[[...name]]/route';
 import * as clustersRoute from '@/app/api/v1/clusters/route';
+import { conformanceDir } from '@/test/conformance';
 
-const CONFORMANCE = process.env.HM_AML_EXAMPLES ?? path.resolve(process.cwd(), '..', 'shared', 'conformance', 'aml-examples');
+const CONFORMANCE = conformanceDir();
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-jobs-api-'));
 process.env.HARBORMASTER_SECRET_KEY = Buffer.alloc(32, 5).toString('base64');
 process.env.HARBORMASTER_DATA_DIR = dataDir;

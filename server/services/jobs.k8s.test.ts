@@ -25,8 +25,9 @@ import * as jobsRoute from '@/app/api/v1/workspaces/[workspace]/jobs/route';
 import * as jobRoute from '@/app/api/v1/workspaces/[workspace]/jobs/[name]/route';
 import * as cancelRoute from '@/app/api/v1/workspaces/[workspace]/jobs/[name]/cancel/route';
 import * as blobRoute from '@/app/api/v1/code/[sha256]/[[...name]]/route';
+import { conformanceDir } from '@/test/conformance';
 
-const CONFORMANCE = process.env.HM_AML_EXAMPLES ?? path.resolve(process.cwd(), '..', 'shared', 'conformance', 'aml-examples');
+const CONFORMANCE = conformanceDir();
 const CLUSTER = 'tb-jobs';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-jobs-k8s-'));
 

@@ -12,8 +12,9 @@ import { LAUNCHER_SCRIPT } from './launcher.job';
 import { generateMpiSshKeys, mpiSshSecret } from './mpi-ssh.job';
 import { jobObjectName, trialObjectName } from './names.job';
 import { sweepPlan, sweepTrialManifests, TRIAL_PARAMETERS_ANNOTATION } from './sweep.job';
+import { conformanceDir } from '@/test/conformance';
 
-const CONFORMANCE = process.env.HM_AML_EXAMPLES ?? resolve(process.cwd(), '..', 'shared', 'conformance', 'aml-examples');
+const CONFORMANCE = conformanceDir();
 
 const cpu: InstanceTypeSpec = {
   name: 'cpu-small',
