@@ -2,6 +2,7 @@
 // workspaces vision and forecasting) and helpers to call route handlers like a client would.
 import { randomUUID } from 'node:crypto';
 import { NextRequest } from 'next/server';
+import YAML from 'yaml';
 import { createTestDb, type TestDb } from '@/server/db/test-db';
 import { useDatabaseForTests } from '@/server/db';
 import { createLocalUser, principalFor, type UserRow } from '@/server/auth/users';
@@ -52,6 +53,18 @@ export async function createCast(): Promise<Cast> {
       await db.cleanup();
     },
   };
+}
+
+/** A kubeconfig for a cluster nobody answers for (port 1 on loopback): register it with allowUnreachable. */
+export function unreachableKubeconfig(): string {
+  return YAML.stringify({
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
+    users: [{ name: 'u', user: { token: 'not-a-real-token-0123456789' } }],
+    contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+    'current-context': 'c',
+  });
 }
 
 type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;

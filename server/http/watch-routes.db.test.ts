@@ -6,8 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import YAML from 'yaml';
-import { call, createCast, type Cast } from '@/test/fixtures';
+import { call, createCast, unreachableKubeconfig, type Cast } from '@/test/fixtures';
 import { openWatch } from '@/test/watch-stream';
 import { clusterExtensions, clusters, jobs, workspaces } from '../db/schema';
 import { resetEnvCache } from '../env';
@@ -26,14 +25,7 @@ let cast: Cast;
 let visionId: string;
 beforeAll(async () => {
   cast = await createCast();
-  const kubeconfig = YAML.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-    users: [{ name: 'u', user: { token: 'not-a-real-token-0123456789' } }],
-    contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-    'current-context': 'c',
-  });
+  const kubeconfig = unreachableKubeconfig();
   const r = await call(clustersRoute.POST, {
     token: cast.users.admin.token,
     body: { name: 'lab', kind: 'kubernetes', location: 'on-prem', connection: { mode: 'kubeconfig', kubeconfig }, allowUnreachable: true },

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc, eq } from 'drizzle-orm';
 import YAML from 'yaml';
 import { NextRequest } from 'next/server';
-import { call, createCast, type Cast } from '@/test/fixtures';
+import { call, createCast, unreachableKubeconfig, type Cast } from '@/test/fixtures';
 import { makeZip } from '@/test/zip-writer';
 import { auditEvents, clusters, computeTargets, jobs, workspaces } from '../db/schema';
 import { resetEnvCache } from '../env';
@@ -34,14 +34,7 @@ resetEnvCache();
 let cast: Cast;
 beforeAll(async () => {
   cast = await createCast();
-  const kubeconfig = YAML.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1' } }],
-    users: [{ name: 'u', user: { token: 'not-a-real-token-0123456789' } }],
-    contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
-    'current-context': 'c',
-  });
+  const kubeconfig = unreachableKubeconfig();
   const r = await call(clustersRoute.POST, {
     token: cast.users.admin.token,
     body: { name: 'aks-test', kind: 'aks', location: 'cloud', region: 'westeurope', connection: { mode: 'kubeconfig', kubeconfig }, allowUnreachable: true },
