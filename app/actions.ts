@@ -8,16 +8,9 @@ import { getDb } from '@/server/db';
 import { runAction } from '@/server/actions/run';
 import { isAppError, type FieldError } from '@/server/errors';
 import { logger } from '@/server/logger';
+import { requestOriginOf } from '@/server/http/origin';
 
 export type ActionResult<T = unknown> = { ok: true; data: T } | { ok: false; error: { status: number; detail: string; fieldErrors?: FieldError[]; requestId: string } };
-
-/** The console's address as the browser reached it (a proxy's X-Forwarded-Host/Proto first). */
-function originOf(h: Headers): string | undefined {
-  const host = h.get('x-forwarded-host')?.split(',')[0].trim() || h.get('host');
-  if (!host) return undefined;
-  const proto = h.get('x-forwarded-proto')?.split(',')[0].trim() || 'http';
-  return `${proto}://${host}`;
-}
 
 /**
  * The console's one server action: every form calls a registered action by name. Authorization, validation,
@@ -35,7 +28,7 @@ export async function invokeAction<T = unknown>(name: string, input: unknown, re
       requestId,
       ip: h.get('x-forwarded-for')?.split(',')[0].trim() ?? null,
       via: 'ui',
-      origin: originOf(h),
+      origin: requestOriginOf(h),
     });
     revalidatePath(revalidate ?? '/', 'layout');
     return { ok: true, data };

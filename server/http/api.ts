@@ -13,6 +13,7 @@ import { runAction, type Caller } from '../actions/run';
 import { problemResponse } from './problem';
 import { readBody, readBodyText } from './body';
 import { idempotentReplay, storeIdempotent } from './idempotency';
+import { requestOriginOf } from './origin';
 
 // REST plumbing for /api/v1 (DESIGN §4): authentication (bearer token or the console's session cookie),
 // problem+json errors, request ids, body caps, Idempotency-Key and ?dryRun=true for mutations.
@@ -83,9 +84,7 @@ export function apiHandler(fn: (ctx: ApiContext) => Promise<Response | unknown>,
           throw new AppError('forbidden', 'cross-origin request refused');
         }
       }
-      const url = new URL(req.url);
-      const fwdHost = req.headers.get('x-forwarded-host')?.split(',')[0].trim();
-      const origin = fwdHost ? `${req.headers.get('x-forwarded-proto')?.split(',')[0].trim() || url.protocol.replace(':', '')}://${fwdHost}` : url.origin;
+      const origin = requestOriginOf(req.headers, new URL(req.url));
       const caller: Caller = { db, user: a.user, principal: a.principal, requestId, ip: ipOf(req), via: 'api', origin, authFailure: a.failure };
       if ((opts.auth ?? 'required') === 'required' && !a.user) {
         throw new AppError('unauthorized', a.failure ? `${a.failure}: send a valid API token (Authorization: Bearer <token>)` : 'send a valid API token (Authorization: Bearer <token>)');

@@ -73,8 +73,8 @@ function rankOf(p: LeanPod, trialOf: Map<string, number>): JobRankDto {
 
 const eventDto = (e: LeanEvent): JobEventDto => ({ type: e.type, reason: e.reason, message: e.message, object: `${e.object.kind}/${e.object.name}`, count: e.count, at: new Date(e.last || Date.now()).toISOString() });
 
-/** The job with its live detail. */
-export async function jobDetail(db: DbOrTx, workspace: string, name: string): Promise<JobDetailDto> {
+/** The job with its live detail; `explain: false` skips the pending explanation (callers that need only ranks). */
+export async function jobDetail(db: DbOrTx, workspace: string, name: string, opts: { explain?: boolean } = {}): Promise<JobDetailDto> {
   const job = await getJob(db, workspace, name);
   const cluster = await findClusterRow(db, job.cluster);
   if (!cluster) return { ...job, ranks: [], events: [], pending: null, clusterState: 'gone' };
@@ -109,7 +109,7 @@ export async function jobDetail(db: DbOrTx, workspace: string, name: string): Pr
   let pending: PendingExplanation | null = null;
   const stuck = myPods.some((p) => !p.nodeName && p.phase === 'Pending') || myPods.some((p) => p.problem && p.phase === 'Pending');
   const quotaRefused = myEvents.some((e) => e.reason === 'FailedCreate');
-  if (PENDING_STATUSES.has(job.status) && (stuck || quotaRefused)) pending = await explain(db, workspace, job, myPods, myEvents);
+  if (opts.explain !== false && PENDING_STATUSES.has(job.status) && (stuck || quotaRefused)) pending = await explain(db, workspace, job, myPods, myEvents);
   return { ...job, ranks, events: myEvents.slice(0, 200).map(eventDto), pending, clusterState: 'live' };
 }
 

@@ -22,7 +22,8 @@ export interface LogRequest {
 }
 
 export async function jobLogs(db: DbOrTx, workspace: string, name: string, req: LogRequest): Promise<{ stream: ReadableStream<Uint8Array> | string; pod: string | null }> {
-  const job = await jobDetail(db, workspace, name);
+  // Only the ranks are needed here, not the pending explanation.
+  const job = await jobDetail(db, workspace, name, { explain: false });
   if (job.instanceCount <= req.rank && job.type !== 'sweep') {
     throw new AppError('bad_request', `rank: job ${name} has ${job.instanceCount} instance(s) (ranks 0–${job.instanceCount - 1})`, { fieldErrors: [{ path: 'rank', message: 'out of range' }] });
   }
@@ -35,9 +36,9 @@ export async function jobLogs(db: DbOrTx, workspace: string, name: string, req: 
   if (!pod) {
     const what = job.type === 'sweep' ? `trial ${req.trial ?? 0}, rank ${req.rank}` : `rank ${req.rank}`;
     if (job.finishedAt) return { stream: `Job ${name} ended (${job.status}) and the pod of ${what} is gone from cluster ${job.cluster}: Kubernetes no longer has its logs.\n`, pod: null };
-    return { stream: `Job ${name} is ${job.status}: the pod of ${what} has not started yet, so there are no logs.${job.pending ? ' See why it is pending on the job page.' : ''}\n`, pod: null };
+    return { stream: `Job ${name} is ${job.status}: the pod of ${what} has not started yet, so there are no logs. The job page says why it waits.\n`, pod: null };
   }
-  if (!pod.startedAt && !pod.finishedAt) return { stream: `Pod ${pod.pod} (${what(pod.rank)}) has not started its container yet (${pod.problem ? `${pod.problem.reason}: ${pod.problem.message}` : pod.phase}).\n`, pod: pod.pod };
+  if (!pod.startedAt && !pod.finishedAt) return { stream: `Pod ${pod.pod} (rank ${pod.rank}) has not started its container yet (${pod.problem ? `${pod.problem.reason}: ${pod.problem.message}` : pod.phase}).\n`, pod: pod.pod };
   const cluster = await findClusterRow(db, job.cluster);
   try {
     const stream = await backendFor(cluster!).streamLogs(job.namespace, pod.pod, { follow: req.follow, tailLines: req.tailLines, timestamps: req.timestamps, signal: req.signal });
@@ -47,4 +48,3 @@ export async function jobLogs(db: DbOrTx, workspace: string, name: string, req: 
   }
 }
 
-const what = (rank: number) => `rank ${rank}`;
