@@ -11,7 +11,7 @@ import { passwordProblem, randomToken } from './auth/crypto';
 import { writeAuditAlone } from './audit/audit';
 import { startAdminEndpoint } from './admin/endpoint';
 import { setBootstrapState } from './bootstrap-state';
-import { startRuntime } from './runtime/start';
+import { startRuntime, stopRuntime } from './runtime/start';
 import { isAppError } from './errors';
 
 // Runs once per server start (instrumentation.ts): open + migrate the database (taking the data-directory
@@ -30,7 +30,10 @@ export async function bootstrap(): Promise<void> {
   }
   const db = handle.db;
   secretKey();
-  installShutdown(handle.close);
+  installShutdown(async () => {
+    await stopRuntime().catch(() => undefined);
+    await handle.close();
+  });
   // Effects after commit, status from informers, live notices (server/runtime/start.ts).
   startRuntime(db);
   await ensureAdmin(db);

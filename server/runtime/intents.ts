@@ -115,17 +115,6 @@ export async function cancelPendingIntents(tx: DbOrTx, owner: IntentOwner, actio
   return rows.length;
 }
 
-/** The newest intent of an owner (what the record shows about its cluster effects). */
-export async function latestIntent(db: DbOrTx, owner: IntentOwner): Promise<IntentRow | undefined> {
-  const [r] = await db
-    .select()
-    .from(intents)
-    .where(and(eq(intents.ownerType, owner.type), eq(intents.ownerId, owner.id)))
-    .orderBy(sql`${intents.seq} DESC`)
-    .limit(1);
-  return r;
-}
-
 async function claim(db: Db, id: string): Promise<IntentRow | undefined> {
   const s = rt();
   const [row] = await db
@@ -349,10 +338,4 @@ export async function pruneIntents(db: Db, now = Date.now()): Promise<number> {
     .where(and(inArray(intents.status, ['done', 'failed', 'canceled']), lt(intents.finishedAt, new Date(now - INTENT_RETENTION_MS))))
     .returning({ id: intents.id });
   return rows.length;
-}
-
-/** Intents by id (tests, diagnostics). */
-export async function intentRows(db: DbOrTx, ids: string[]): Promise<IntentRow[]> {
-  if (!ids.length) return [];
-  return db.select().from(intents).where(inArray(intents.id, ids));
 }

@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { LABELS } from '@/lib/domain';
-import { deriveJobState, deriveSweepState, TERMINAL, type DerivedJobState, type JobObjectState, type JobPodState } from '@/lib/jobs/status';
+import { deriveJobState, deriveSweepState, TERMINAL, type DerivedJobState, type JobPodState } from '@/lib/jobs/status';
 import type { Db, DbOrTx } from '../db';
 import { clusters, jobs, jobTransitions, workspaces } from '../db/schema';
 import { logger } from '../logger';
@@ -53,19 +53,6 @@ export async function jobTransitionsOf(db: DbOrTx, jobId: string) {
   return db.select().from(jobTransitions).where(eq(jobTransitions.jobId, jobId)).orderBy(jobTransitions.id);
 }
 
-const toObjectState = (j: LeanJob): JobObjectState => ({
-  name: j.name,
-  parallelism: j.parallelism,
-  suspend: j.suspend,
-  active: j.active,
-  ready: j.ready,
-  succeeded: j.succeeded,
-  failed: j.failed,
-  startTime: j.startTime,
-  completionTime: j.completionTime,
-  conditions: j.conditions,
-});
-
 const toPodState = (p: LeanPod): JobPodState => ({
   name: p.name,
   phase: p.phase,
@@ -105,10 +92,10 @@ export function deriveFromCache(rows: JobRow[], jobList: LeanJob[], podList: Lea
     const key = `${r.namespace}/${jobObjectName(r.name)}`;
     if (r.type === 'sweep') {
       const trials = bySweepLabel.get(key) ?? [];
-      out.set(r.id, trials.length ? deriveSweepState(trials.map((t) => ({ job: toObjectState(t), pods: podsOf(t) }))) : undefined);
+      out.set(r.id, trials.length ? deriveSweepState(trials.map((t) => ({ job: t, pods: podsOf(t) }))) : undefined);
     } else {
       const j = byJobLabel.get(key)?.[0];
-      out.set(r.id, j ? deriveJobState(toObjectState(j), podsOf(j)) : undefined);
+      out.set(r.id, j ? deriveJobState(j, podsOf(j)) : undefined);
     }
   }
   return out;
@@ -248,10 +235,4 @@ export function startJobStatusReconciler(db: Db, opts: { tickMs?: number; deboun
     for (const w of watched.values()) w.unsubscribe();
     watched.clear();
   };
-}
-
-/** Jobs still active (diagnostics). */
-export async function countActiveJobs(db: DbOrTx): Promise<number> {
-  const [r] = await db.select({ n: sql<number>`count(*)` }).from(jobs).where(notInArray(jobs.status, [...TERMINAL]));
-  return Number(r?.n ?? 0);
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { Db } from '../db';
 import { logger } from '../logger';
-import { ensureListening } from '../live/bus';
+import { ensureListening, stopBus } from '../live/bus';
 import { ensureLoop, stopLoop } from './intents';
 import { startJobStatusReconciler } from './job-status';
 import { startLeaderElection, type Leadership } from './leader';
@@ -22,12 +22,10 @@ export function startRuntime(db: Db): void {
   g.__hmRuntime = { leadership };
 }
 
+/** On shutdown: stop the loops, give up leadership (another process takes over at once) and close LISTEN. */
 export async function stopRuntime(): Promise<void> {
   stopLoop();
   await g.__hmRuntime?.leadership.stop();
   g.__hmRuntime = undefined;
-}
-
-export function isLeader(): boolean {
-  return g.__hmRuntime?.leadership.isLeader() ?? false;
+  await stopBus();
 }
