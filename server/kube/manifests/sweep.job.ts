@@ -2,7 +2,7 @@ import 'server-only';
 // Sweep jobs on Kubernetes: one Job per trial. A sweep controller (server side) keeps up to
 // limits.max_concurrent_trials trial Jobs running until limits.max_total_trials have run (or a grid is
 // exhausted, or limits.timeout passes), and cancels trials the early-termination policy picks
-// (lib/aml/sweep.ts trialsToTerminate). This module is the pure part: which parameters trial i gets — the same
+// (lib/aml/sweep.ts earlyTerminationDecisions). This module is the pure part: which parameters trial i gets — the same
 // on every call, every replica and after restarts, because sampling is seeded — and the objects that run it,
 // with `${{search_space.x}}` replaced by the sampled value in the trial's command.
 
