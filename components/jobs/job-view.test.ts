@@ -18,7 +18,7 @@ const queued: JobDetailDto = {
   uid: 'u1', id: 'u1', name: 'train-1', displayName: 'Train', experimentName: 'exp', type: 'command', status: 'Queued',
   statusMessage: 'Unschedulable: 0/6 nodes are available: 2 Insufficient nvidia.com/gpu, 4 node(s) didn\'t match Pod\'s node affinity/selector.',
   computeTarget: 'big', cluster: 'lab', namespace: 'hm-vision-big', instanceType: 'gpu-8', instanceCount: 1, createdAt: at(0), createdBy: 'dana@example.com',
-  spec: {} as never, source: 'command: x\n', sourceFormat: 'yaml', codeSha256: null, objects: [], warnings: [], startedAt: at(1), finishedAt: null, live: true,
+  spec: {} as never, source: 'command: x\n', sourceFormat: 'yaml', codeSha256: null, objects: [], warnings: [], startedAt: at(1), finishedAt: null, live: true, objectName: 'train-1',
   transitions: [{ status: 'Queued', message: 'waiting', at: at(0) }],
   ranks: [{ rank: 0, pod: 'train-1-0-abc', phase: 'Pending', node: null, ready: false, restarts: 0, problem: { reason: 'Unschedulable', message: '0/6 nodes are available' } }],
   events: [{ type: 'Warning', reason: 'FailedScheduling', message: '0/6 nodes are available', object: 'Pod/train-1-0-abc', count: 3, at: at(5) }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveJobState, deriveSweepState, type JobObjectState, type JobPodState } from './status';
+import { deriveJobState, type JobObjectState, type JobPodState } from './status';
 
 const job = (over: Partial<JobObjectState> = {}): JobObjectState => ({ name: 'j', parallelism: 2, suspend: false, active: 0, ready: 0, succeeded: 0, failed: 0, conditions: [], ...over });
 const pod = (name: string, over: Partial<JobPodState> = {}): JobPodState => ({ name, phase: 'Pending', scheduled: false, ready: false, ...over });
@@ -34,11 +34,5 @@ describe('a job’s status in Azure ML’s words', () => {
     ]);
     expect(f.status).toBe('Failed');
     expect(f.message).toBe('OOMKilled: container main exited with code 137 (BackoffLimitExceeded)');
-  });
-  it('a sweep is Completed when no trial is active and one completed', () => {
-    const done = { job: job({ conditions: [{ type: 'Complete', status: 'True' }] }), pods: [] };
-    const failed = { job: job({ conditions: [{ type: 'Failed', status: 'True' }] }), pods: [] };
-    expect(deriveSweepState([done, failed]).status).toBe('Completed');
-    expect(deriveSweepState([failed]).status).toBe('Failed');
   });
 });

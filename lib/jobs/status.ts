@@ -84,19 +84,3 @@ export function deriveJobState(job: JobObjectState, pods: JobPodState[]): Derive
   const crashing = live.find((p) => p.problem && /BackOff|Error|CrashLoop/.test(p.problem.reason))?.problem;
   return { status: 'Running', message: crashing ? `${crashing.reason}: ${crashing.message}` : null, startedAt: started };
 }
-
-/** A sweep from its trial Jobs (the sweep controller of a later issue refines this). */
-export function deriveSweepState(trials: Array<{ job: JobObjectState; pods: JobPodState[] }>): DerivedJobState {
-  const states = trials.map((t) => deriveJobState(t.job, t.pods));
-  const n = (s: JobStatus) => states.filter((x) => x.status === s).length;
-  const startedAt = states.map((s) => s.startedAt).filter(Boolean).sort()[0];
-  const active = states.length - n('Completed') - n('Failed');
-  const message = `${states.length} trial(s): ${n('Completed')} completed, ${n('Failed')} failed, ${active} active`;
-  if (active === 0 && states.length > 0) {
-    const finishedAt = states.map((s) => s.finishedAt).filter(Boolean).sort().pop();
-    return { status: n('Completed') > 0 ? 'Completed' : 'Failed', message, startedAt, finishedAt };
-  }
-  if (n('Running') || n('Finalizing')) return { status: 'Running', message, startedAt };
-  if (n('Preparing')) return { status: 'Preparing', message, startedAt };
-  return { status: 'Queued', message, startedAt };
-}

@@ -8,3 +8,4 @@ import './instance-types';
 import './compute';
 import './environments';
 import './jobs';
+import './sweeps';

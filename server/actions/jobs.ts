@@ -16,6 +16,7 @@ import { normalizeRelativePath } from '../services/code-assets-archive';
 import { codeFilesFor, snapshotOf, storeBlob, type ArchiveFile, type Upload } from '../services/code-assets';
 import { dryRunJob, prepareJob, recordJob, redactObjects, type JobSource, type Placement } from '../services/jobs';
 import { cancelJob, getJobRow, type JobRow } from '../services/jobs-read';
+import { refreshSweepByTrial } from '../services/sweeps';
 import { applyPlan, planFieldErrors, type StepVerdict } from '../kube/plan';
 import { liveCache } from '../services/clusters';
 import { clusterAppError } from '../kube/errors';
@@ -48,6 +49,8 @@ export const submitJobInput = z
 
 export interface JobSubmitResult {
   dryRun: boolean;
+  /** The record's id (absent on a dry run). */
+  uid?: string;
   name: string;
   status: string;
   /** Why (NotStarted: "waiting for cluster x: …" when the cluster could not take it yet). */
@@ -82,10 +85,11 @@ async function submitSource(ctx: SubmitCtx, input: { workspace: string; origin?:
       const result: JobSubmitResult = { dryRun: true, status: 'NotStarted', warnings, ...base };
       return { result, audit: { targetType: 'job', targetName: prepared.name, workspace: input.workspace } };
     }
-    const { row, steps } = await recordJob(ctx.tx, prepared, ctx.user.id);
-    ctx.effects.kube(prepared.cluster, { type: 'job', id: row.id }, steps, { ownByJobs: true });
+    const { row, created } = await recordJob(ctx.tx, prepared, ctx.user.id);
+    // One intent per Job (a sweep's first trials each have their own record and intent).
+    for (const c of created) ctx.effects.kube(prepared.cluster, { type: 'job', id: c.row.id }, c.steps, { ownByJobs: true });
     ctx.effects.afterCommit(() => publish(`jobs:${input.workspace}`, row.name));
-    const result: JobSubmitResult = { dryRun: false, status: row.status, statusMessage: row.statusMessage, created: false, warnings, ...base };
+    const result: JobSubmitResult = { dryRun: false, uid: row.id, status: row.status, statusMessage: row.statusMessage, created: false, warnings, ...base };
     const trial = prepared.spec.type === 'sweep' ? prepared.spec.trial : prepared.spec;
     return {
       result,
@@ -111,14 +115,17 @@ async function submitSource(ctx: SubmitCtx, input: { workspace: string; origin?:
 // After commit: 201 once the Job exists; 202 while its cluster cannot be reached (the intent retries);
 // a problem when the API server refused it at apply time (the record shows Failed with its message).
 async function settleSubmit(outcomes: IntentOutcome[], result: JobSubmitResult, { db }: { db: Db }): Promise<JobSubmitResult> {
-    const o = outcomes[0];
-    const [row] = o ? await db.select({ status: jobs.status, statusMessage: jobs.statusMessage }).from(jobs).where(eq(jobs.id, o.owner.id)).limit(1) : [];
-    if (o?.status === 'failed') {
-      throw new AppError('bad_request', `cluster ${result.placement.cluster} refused job ${result.name} when it was created: ${o.message}`, {
-        fieldErrors: fieldErrorsOf(o.verdicts),
+    const failed = outcomes.find((o) => o.status === 'failed');
+    if (failed) {
+      throw new AppError('bad_request', `cluster ${result.placement.cluster} refused job ${result.name} when it was created: ${failed.message}`, {
+        fieldErrors: fieldErrorsOf(failed.verdicts),
       });
     }
-    return { ...result, status: row?.status ?? result.status, statusMessage: row?.statusMessage ?? o?.message ?? null, created: o?.status === 'done' };
+    // A sweep's status follows its first trials at once (its controller keeps it current afterwards).
+    if (result.spec.type === 'sweep' && outcomes.length) await refreshSweepByTrial(db, outcomes[0].owner.id);
+    const [row] = outcomes.length ? await db.select({ status: jobs.status, statusMessage: jobs.statusMessage }).from(jobs).where(eq(jobs.id, result.uid!)).limit(1) : [];
+    const waiting = outcomes.find((o) => o.status !== 'done');
+    return { ...result, status: row?.status ?? result.status, statusMessage: row?.statusMessage ?? waiting?.message ?? null, created: outcomes.length > 0 && !waiting };
   }
 
 defineAction({
@@ -144,6 +151,10 @@ defineAction({
   example: { workspace: 'vision', name: 'rbac-example-job' },
   async run(ctx, input) {
     const { row } = await getJobRow(ctx.tx, input.workspace, input.name);
+    if (row.parentJobId) {
+      const [sweep] = await ctx.tx.select({ name: jobs.name }).from(jobs).where(eq(jobs.id, row.parentJobId)).limit(1);
+      throw new AppError('conflict', `job ${row.name} is a trial of sweep ${sweep?.name ?? '(gone)'}: trials run only as part of their sweep; re-run the sweep`);
+    }
     const doc = rerunDocument(row, input.newName);
     return submitSource(ctx, input, { format: 'json', document: doc }, { files: [], skipped: [] });
   },
@@ -172,15 +183,31 @@ function fieldErrorsOf(verdicts: StepVerdict[]) {
   return fe.length ? fe : [{ path: 'compute', message: 'the API server refused the job' }];
 }
 
+const termination = z.strictObject({
+  policy: z.enum(['bandit', 'median_stopping', 'truncation_selection', 'sweep_timeout']),
+  reason: z.string().min(1).max(1000),
+  interval: z.number().int().min(1).optional(),
+  value: z.number().optional(),
+  numbers: z.record(z.string(), z.number()).optional(),
+});
+
 defineAction({
   name: 'jobs.cancel',
   clusterEffects: true,
   permission: 'jobs.submit',
-  description: 'Cancel a job: its Kubernetes Jobs (and their pods) are deleted and it is recorded as Canceled; with dryRun, shows what would be deleted',
-  input: z.strictObject({ workspace: workspaceName, name: z.string().min(1).max(255) }),
+  description: 'Cancel a job (a sweep takes its active trials with it): its Kubernetes Jobs (and their pods) are deleted and it is recorded as Canceled; with dryRun, shows what would be deleted',
+  input: z.strictObject({
+    workspace: workspaceName,
+    name: z.string().min(1).max(255),
+    /** Set by a sweep's controller when it stops a trial (early termination, limits.timeout); not by people. */
+    termination: termination.optional(),
+  }),
   example: { workspace: 'vision', name: 'rbac-example-job' },
-  async run({ tx, dryRun, effects }, input) {
-    const { before, row, steps, cluster } = await cancelJob(tx, input.workspace, input.name, { dryRun });
+  async run({ tx, dryRun, effects, via }, input) {
+    if (input.termination && via !== 'system') {
+      throw new AppError('bad_request', 'termination: only a sweep’s controller records why it stopped a trial', { fieldErrors: [{ path: 'termination', message: 'not allowed' }] });
+    }
+    const { before, row, steps, perJob, cluster, trials } = await cancelJob(tx, input.workspace, input.name, { dryRun, termination: input.termination });
     let wouldDelete: StepVerdict[] | undefined;
     if (dryRun && cluster && steps.length) {
       // The API server's dry run of the deletes: nothing is deleted, nothing is written.
@@ -190,17 +217,21 @@ defineAction({
         throw clusterAppError(e, cluster.name);
       }
     }
-    if (cluster) effects.kube(cluster, { type: 'job', id: row.id }, steps);
+    if (cluster) for (const p of perJob) effects.kube(cluster, { type: 'job', id: p.id }, p.steps);
     effects.afterCommit(() => publish(`jobs:${input.workspace}`, row.name));
     return {
-      result: { name: row.name, status: row.status, statusMessage: row.statusMessage, ...(wouldDelete ? { wouldDelete } : {}) },
-      audit: { targetType: 'job', targetName: row.name, workspace: input.workspace, before: { status: before }, after: { status: row.status } },
+      result: { uid: row.id, name: row.name, status: row.status, statusMessage: row.statusMessage, ...(trials.length ? { trials } : {}), ...(wouldDelete ? { wouldDelete } : {}) },
+      audit: {
+        targetType: 'job',
+        targetName: row.name,
+        workspace: input.workspace,
+        before: { status: before },
+        after: { status: row.status, ...(trials.length ? { trialsCanceled: trials } : {}), ...(input.termination ? { termination: input.termination } : {}) },
+      },
     };
   },
-  async settle(outcomes, result, { db }) {
-    const o = outcomes[0];
-    if (!o) return result;
-    const [j] = await db.select({ status: jobs.status, statusMessage: jobs.statusMessage }).from(jobs).where(eq(jobs.id, o.owner.id)).limit(1);
+  async settle(_outcomes, result, { db }) {
+    const [j] = await db.select({ status: jobs.status, statusMessage: jobs.statusMessage }).from(jobs).where(eq(jobs.id, result.uid)).limit(1);
     return { ...result, status: j?.status ?? result.status, statusMessage: j?.statusMessage ?? result.statusMessage };
   },
 });

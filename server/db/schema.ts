@@ -1,5 +1,5 @@
 import 'server-only';
-import { bigint, boolean, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, bigserial } from 'drizzle-orm/pg-core';
+import { bigint, boolean, doublePrecision, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid, bigserial } from 'drizzle-orm/pg-core';
 
 // Drizzle's view of the tables created by server/db/migrations/*.sql (the SQL files are the source of truth).
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -237,7 +237,49 @@ export const jobs = pgTable('jobs', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
+  // Sweeps and their trials (0008_sweeps.sql).
+  parentJobId: uuid('parent_job_id'),
+  trialIndex: integer('trial_index'),
+  objectName: text('object_name'),
+  parameters: jsonb('parameters').$type<Record<string, string | number | boolean>>(),
+  primaryMetric: doublePrecision('primary_metric'),
+  termination: jsonb('termination').$type<TrialTermination>(),
+  runContext: jsonb('run_context'),
+  bestTrial: jsonb('best_trial').$type<BestTrial>(),
+  metricLinesIgnored: integer('metric_lines_ignored').notNull().default(0),
+  metricsPod: text('metrics_pod'),
 });
+
+/** Why a trial was stopped before it ended by itself (early termination, limits), with the deciding numbers. */
+export interface TrialTermination {
+  /** bandit | median_stopping | truncation_selection | sweep_timeout | sweep_canceled */
+  policy: string;
+  reason: string;
+  interval?: number;
+  value?: number;
+  numbers?: Record<string, number>;
+  at: string;
+}
+
+export interface BestTrial {
+  name: string;
+  index: number;
+  primaryMetric: number;
+  parameters: Record<string, string | number | boolean>;
+}
+
+export const jobMetrics = pgTable(
+  'job_metrics',
+  {
+    jobId: uuid('job_id').notNull(),
+    name: text('name').notNull(),
+    seq: integer('seq').notNull(),
+    step: bigint('step', { mode: 'number' }).notNull(),
+    value: doublePrecision('value').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.name, t.seq] })],
+);
 
 // Runtime core (0006_runtime.sql): the outbox of cluster effects, and job status transitions.
 export const intents = pgTable('intents', {

@@ -175,7 +175,27 @@ const PATHS: Record<string, Record<string, Op>> = {
       query: ['rank', 'trial', 'follow', 'tailLines', 'timestamps', 'download'],
     },
   },
-  '/api/v1/workspaces/{workspace}/jobs/{name}/cancel': { post: { summary: 'Cancel a job: its Kubernetes Jobs (and pods) are deleted, the record is kept as Canceled; dryRun=true answers what would be deleted and changes nothing', permission: 'jobs.submit', params: ['workspace', 'name'] } },
+  '/api/v1/workspaces/{workspace}/jobs/{name}/trials': {
+    get: {
+      summary:
+        'A sweep\'s trials by index, {items, next}: {uid, name, index, status, statusMessage, parameters, primaryMetric?, startedAt?, finishedAt?, durationSeconds?, terminationReason?, termination?, ignoredMetricLines}. Trials not created yet are absent; each trial opens as a job of its own (GET …/jobs/{trial})',
+      permission: 'jobs.read',
+      params: ['workspace', 'name'],
+      list: true,
+      query: ['limit', 'cursor'],
+      watch: 'list',
+    },
+  },
+  '/api/v1/workspaces/{workspace}/jobs/{name}/metrics': {
+    get: {
+      summary:
+        'Metrics a job reported on stdout (HARBORMASTER_METRIC <name>=<number> [step=<int>]): {items: [{job, name, points: [{step, value, at}]}], ignoredLines}. A sweep: one metric (name, default its primary metric) across its trials',
+      permission: 'jobs.read',
+      params: ['workspace', 'name'],
+      query: ['name'],
+    },
+  },
+  '/api/v1/workspaces/{workspace}/jobs/{name}/cancel': { post: { summary: 'Cancel a job (a sweep: with its active trials): its Kubernetes Jobs (and pods) are deleted, the record is kept as Canceled; dryRun=true answers what would be deleted and changes nothing', permission: 'jobs.submit', params: ['workspace', 'name'] } },
   '/api/v1/workspaces/{workspace}/jobs/{name}/rerun': { post: { summary: 'Run a job again under a new name (body optional: {"newName"}): 201 when its Kubernetes Job exists, 202 while its cluster cannot be reached', permission: 'jobs.submit', params: ['workspace', 'name'], ok: 201 } },
   '/api/v1/workspaces/{workspace}/code': { post: { summary: 'Upload a code folder (multipart: files or a zip/tar.gz as code); answers {sha256, reference} for code: azureml:code-<sha256>', permission: 'jobs.submit', params: ['workspace'], ok: 201 } },
   '/api/v1/workspaces/{workspace}/environments': {

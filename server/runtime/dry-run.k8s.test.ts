@@ -87,6 +87,7 @@ async function dbSnapshot(cast: Cast): Promise<Record<string, string>> {
 describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action with cluster effects', () => {
   let cast: Cast;
   const jobName = uniqueName('dry-job');
+  const sweepName = uniqueName('dry-sweep');
   const ns = uniqueName('hm-dry');
   const fixtures: Record<string, () => Record<string, unknown>> = {
     'clusters.extension.install': () => ({ name: CLUSTER, settings: { enableTraining: true, enableInference: true, inferenceRouterServiceType: 'NodePort', allowInsecureConnections: true, inferenceRouterHA: false, installNvidiaDevicePlugin: true }, confirm: true }),
@@ -100,6 +101,8 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
     'jobs.submit': () => ({ workspace: 'vision', yaml: `name: ${uniqueName('dry-submit')}\ncommand: echo hi\nenvironment: {image: python:3.11-slim}\ncompute: azureml:dry-target\n` }),
     'jobs.cancel': () => ({ workspace: 'vision', name: jobName }),
     'jobs.rerun': () => ({ workspace: 'vision', name: jobName }),
+    // A sweep whose only trial was canceled: starting its next trial is due (nothing runs the controller here).
+    'sweeps.startTrials': () => ({ workspace: 'vision', name: sweepName }),
   };
 
   beforeAll(async () => {
@@ -117,6 +120,15 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
     await runAction('compute.attach', { workspace: 'vision', name: 'dry-target', cluster: CLUSTER, namespace: ns, createNamespace: true, defaultInstanceType: 'dry-small', allowedInstanceTypes: ['dry-small', 'defaultinstancetype'], quota: { cpu: '8', memory: '16Gi' } }, admin);
     const r = await runAction<{ status: string }>('jobs.submit', { workspace: 'vision', yaml: `name: ${jobName}\ncommand: sleep 1d\nenvironment: {image: python:3.11-slim}\ncompute: azureml:dry-target\ntags: {harbormaster.io/sim-duration: 1h}\n` }, cast.caller('dsVision'));
     expect(r.status).toBe('Queued');
+    await runAction(
+      'jobs.submit',
+      {
+        workspace: 'vision',
+        yaml: `name: ${sweepName}\ntype: sweep\ntrial: {command: sleep 1d, environment: {image: python:3.11-slim}}\ncompute: azureml:dry-target\nsearch_space: {x: {type: choice, values: [1, 2, 3]}}\nobjective: {goal: minimize, primary_metric: loss}\nlimits: {max_total_trials: 3, max_concurrent_trials: 1}\ntags: {harbormaster.io/sim-duration: 1h}\n`,
+      },
+      cast.caller('dsVision'),
+    );
+    await runAction('jobs.cancel', { workspace: 'vision', name: `${sweepName}_0` }, cast.caller('dsVision'));
     // Let the job's pod settle (scheduled, running), so only a dry run could move anything now.
     await new Promise((res) => setTimeout(res, 3000));
   }, 180_000);
@@ -139,7 +151,7 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
   });
 
   it.each(Object.keys(fixtures).sort())('%s with dryRun leaves every cluster object and every DB row as it was', async (name) => {
-    const who = name.startsWith('jobs.') ? cast.caller('dsVision') : cast.caller('admin');
+    const who = name.startsWith('jobs.') || name.startsWith('sweeps.') ? cast.caller('dsVision') : cast.caller('admin');
     const cluster0 = await clusterSnapshot();
     const terminating = new Set(cluster0['(terminating namespaces left out)'].split(',').filter(Boolean));
     const db0 = await dbSnapshot(cast);

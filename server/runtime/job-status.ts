@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { LABELS } from '@/lib/domain';
-import { deriveJobState, deriveSweepState, TERMINAL, type DerivedJobState, type JobPodState } from '@/lib/jobs/status';
+import { deriveJobState, TERMINAL, type DerivedJobState, type JobPodState } from '@/lib/jobs/status';
 import type { Db, DbOrTx } from '../db';
 import { clusters, jobs, jobTransitions, workspaces } from '../db/schema';
 import { logger } from '../logger';
@@ -62,41 +62,37 @@ const toPodState = (p: LeanPod): JobPodState => ({
   ...(p.problem ? { problem: { reason: p.problem.reason, message: p.problem.message } } : {}),
 });
 
-/** The status of each given job from a cluster's cached Jobs and pods (undefined: no Job object seen). */
-export function deriveFromCache(rows: JobRow[], jobList: LeanJob[], podList: LeanPod[]): Map<string, DerivedJobState | undefined> {
-  const byJobLabel = new Map<string, LeanJob[]>();
-  const bySweepLabel = new Map<string, LeanJob[]>();
-  for (const j of jobList) {
-    const push = (m: Map<string, LeanJob[]>, k: string | undefined) => {
-      if (!k) return;
-      const key = `${j.namespace}/${k}`;
-      const l = m.get(key);
-      if (l) l.push(j);
-      else m.set(key, [j]);
-    };
-    if (j.labels[LABELS.sweep]) push(bySweepLabel, j.labels[LABELS.sweep]);
-    else push(byJobLabel, j.labels[LABELS.job]);
-  }
-  const podsByJob = new Map<string, LeanPod[]>();
+/** The Kubernetes Job's name of a job's record (a trial's is `<sweep>-t<index>`, recorded when it was made). */
+export const objectNameOf = (row: Pick<JobRow, 'name' | 'objectName'>) => row.objectName ?? jobObjectName(row.name);
+
+/** A Job's pods from the cache, keyed `<namespace>/<job object name>`. */
+export function podsByJob(podList: LeanPod[]): Map<string, LeanPod[]> {
+  const out = new Map<string, LeanPod[]>();
   for (const p of podList) {
     const jn = p.labels['batch.kubernetes.io/job-name'] ?? p.labels['job-name'];
     if (!jn) continue;
     const key = `${p.namespace}/${jn}`;
-    const l = podsByJob.get(key);
+    const l = out.get(key);
     if (l) l.push(p);
-    else podsByJob.set(key, [p]);
+    else out.set(key, [p]);
   }
-  const podsOf = (j: LeanJob) => (podsByJob.get(`${j.namespace}/${j.name}`) ?? []).map(toPodState);
+  return out;
+}
+
+/**
+ * The status of each given job (command jobs and trials: one Kubernetes Job each) from a cluster's cached Jobs
+ * and pods; undefined: no Job object seen. Sweeps are not derived here: their controller derives them from
+ * their trials' records (server/services/sweeps.ts).
+ */
+export function deriveFromCache(rows: JobRow[], jobList: LeanJob[], podList: LeanPod[]): Map<string, DerivedJobState | undefined> {
+  const byName = new Map<string, LeanJob>();
+  for (const j of jobList) if (j.labels[LABELS.job]) byName.set(`${j.namespace}/${j.labels[LABELS.job]}`, j);
+  const pods = podsByJob(podList);
   const out = new Map<string, DerivedJobState | undefined>();
   for (const r of rows) {
-    const key = `${r.namespace}/${jobObjectName(r.name)}`;
-    if (r.type === 'sweep') {
-      const trials = bySweepLabel.get(key) ?? [];
-      out.set(r.id, trials.length ? deriveSweepState(trials.map((t) => ({ job: t, pods: podsOf(t) }))) : undefined);
-    } else {
-      const j = byJobLabel.get(key)?.[0];
-      out.set(r.id, j ? deriveJobState(j, podsOf(j)) : undefined);
-    }
+    if (r.type === 'sweep') continue;
+    const j = byName.get(`${r.namespace}/${objectNameOf(r)}`);
+    out.set(r.id, j ? deriveJobState(j, (pods.get(`${j.namespace}/${j.name}`) ?? []).map(toPodState)) : undefined);
   }
   return out;
 }
@@ -106,7 +102,7 @@ export async function syncClusterJobs(db: Db, cluster: ClusterRow, cache: Cluste
   const rows = await db
     .select()
     .from(jobs)
-    .where(and(eq(jobs.clusterName, cluster.name), eq(jobs.backend, 'kubernetes'), inArray(jobs.status, ACTIVE)));
+    .where(and(eq(jobs.clusterName, cluster.name), eq(jobs.backend, 'kubernetes'), inArray(jobs.status, ACTIVE), ne(jobs.type, 'sweep')));
   if (!rows.length) return 0;
   const ji = cache.jobs();
   const pi = cache.pods();

@@ -15,9 +15,12 @@ import type { IntentRow } from './intents';
 //                      streams hear about it
 // Refusals are audited as failed attempts of the action, by the request that caused them.
 
+/** Actions whose intents create a job's Kubernetes Job (a submit, or a sweep's controller starting trials). */
+const CREATES_JOB = new Set(['jobs.submit', 'jobs.rerun', 'sweeps.startTrials']);
+
 /** Whether an intent is no longer needed when its turn comes (its owner changed meanwhile). */
 export async function shouldSkipIntent(db: Db, row: IntentRow): Promise<boolean> {
-  if (row.ownerType === 'job' && row.action === 'jobs.submit') {
+  if (row.ownerType === 'job' && CREATES_JOB.has(row.action)) {
     const [j] = await db.select({ status: jobs.status }).from(jobs).where(eq(jobs.id, row.ownerId)).limit(1);
     return !j || j.status === 'Canceled';
   }
@@ -48,21 +51,23 @@ async function jobName(db: Db, id: string): Promise<string> {
 async function jobOutcome(db: Db, row: IntentRow) {
   const [job] = await db.select().from(jobs).where(eq(jobs.id, row.ownerId)).limit(1);
   if (!job) return;
-  if (row.action === 'jobs.submit') {
+  if (CREATES_JOB.has(row.action)) {
     if (row.status === 'done' && job.status === 'NotStarted') await recordJobStatus(db, job, { status: 'Queued', message: 'the Kubernetes Job was created; waiting for its pods' });
     else if (row.status === 'pending' && job.status === 'NotStarted') await recordJobStatus(db, job, { status: 'NotStarted', message: row.lastError });
     else if (row.status === 'failed') await recordJobStatus(db, job, { status: 'Failed', message: `the API server refused the job: ${row.lastError ?? 'refused'}` });
     return;
   }
   if (row.action === 'jobs.cancel') {
+    // Who canceled it and why stays (a user, its sweep, an early-termination policy); how deleting went follows.
+    const why = (job.statusMessage ?? 'canceled').replace(/; deleting its pods.*$|; its pods were deleted$|; deleting its Kubernetes objects failed.*$/, '');
     const message =
       row.status === 'done'
-        ? 'canceled by a user; its pods were deleted'
+        ? `${why}; its pods were deleted`
         : row.status === 'pending'
-          ? `canceled by a user; deleting its pods is ${row.lastError ?? 'waiting for the cluster'}`
+          ? `${why}; deleting its pods is ${row.lastError ?? 'waiting for the cluster'}`
           : row.status === 'failed'
-            ? `canceled by a user; deleting its Kubernetes objects failed: ${row.lastError ?? 'refused'}`
-            : 'canceled by a user';
+            ? `${why}; deleting its Kubernetes objects failed: ${row.lastError ?? 'refused'}`
+            : why;
     await recordJobStatus(db, job, { status: 'Canceled', message }, { force: true });
   }
 }

@@ -4,12 +4,14 @@ import { logger } from '../logger';
 import { ensureListening, stopBus } from '../live/bus';
 import { ensureLoop, stopLoop } from './intents';
 import { startJobStatusReconciler } from './job-status';
+import { startMetricsCollector } from './metrics';
+import { startSweepController } from './sweeps';
 import { startLeaderElection, type Leadership } from './leader';
 
 // The runtime core's background work, started once per server process (server/bootstrap.ts):
 //   - the intent loop, in every process (claims keep two processes from running the same intent), which also
 //     finishes intents a process that died left pending;
-//   - the job status reconciler, in the leader only;
+//   - in the leader only: the job status reconciler, the metrics collector and the sweep controller;
 //   - on PostgreSQL, the LISTEN connection that brings other processes' change notices to this one's streams.
 
 const g = globalThis as unknown as { __hmRuntime?: { leadership: Leadership } };
@@ -18,7 +20,13 @@ export function startRuntime(db: Db): void {
   if (g.__hmRuntime) return;
   ensureLoop(db);
   void ensureListening().catch((e) => logger.warn({ err: { message: (e as Error).message } }, 'live notices: LISTEN failed; retrying on next use'));
-  const leadership = startLeaderElection(() => startJobStatusReconciler(db), { name: 'job-status' });
+  const leadership = startLeaderElection(
+    () => {
+      const stops = [startJobStatusReconciler(db), startMetricsCollector(db), startSweepController(db)];
+      return () => stops.forEach((stop) => stop());
+    },
+    { name: 'job-status' },
+  );
   g.__hmRuntime = { leadership };
 }
 

@@ -4,7 +4,6 @@ import { explainPending, type PendingAlternative, type PendingExplanation, type 
 import { LABELS } from '@/lib/domain';
 import type { DbOrTx } from '../db';
 import type { LeanEvent, LeanPod } from '../kube/cache';
-import { jobObjectName } from '../kube/manifests/names.job';
 import { findClusterRow, liveCache } from './clusters';
 import { getComputeTarget, listComputeTargets } from './compute-targets';
 import { targetInstanceTypes } from './compute-targets-view';
@@ -86,7 +85,7 @@ export async function jobDetail(db: DbOrTx, workspace: string, name: string, opt
   if (!jOk || !pOk) return { ...job, ranks: [], events: [], pending: null, clusterState: 'unreachable' };
 
   // The Kubernetes Jobs of this job: one (command) or its trials (sweep).
-  const key = jobObjectName(job.name);
+  const key = job.objectName;
   const mine = jobs.items().filter((j) => j.namespace === job.namespace && (job.type === 'sweep' ? j.labels[LABELS.sweep] === key : j.labels[LABELS.job] === key));
   const trialOf = new Map<string, number>();
   if (job.type === 'sweep') {

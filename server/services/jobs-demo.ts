@@ -1,5 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '../db';
 import { jobs, workspaces } from '../db/schema';
@@ -13,10 +15,19 @@ import { findComputeTargetCaseInsensitive } from './compute-targets';
 // `harbormaster.io/sim-*` tags (they become pod annotations): how long a pod runs, and its exit code.
 //   vision       two Completed, one Failed (exit code 137, OOMKilled), a 2-node PyTorch job Running for a
 //                day on both A100 nodes, and one pending for lack of GPUs (the "why pending" explainer)
+//                and a grid sweep with a best trial and a trial stopped early by its bandit policy
 //   forecasting  one Completed
 // Seeded once: a workspace that has jobs is left alone.
 
 const image = 'environment: {image: mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:latest}\n';
+
+function sweepFixture(): string {
+  try {
+    return fs.readFileSync(path.join(process.cwd(), 'test', 'fixtures', 'sweeps', 'sweep-bandit.yml'), 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 export const DEMO_JOBS: Array<{ workspace: string; as: string; yaml: string }> = [
   {
@@ -43,6 +54,14 @@ export const DEMO_JOBS: Array<{ workspace: string; as: string; yaml: string }> =
     workspace: 'vision',
     as: 'dana@harbormaster.local',
     yaml: `name: vit-large-a100\ndisplay_name: ViT-L on one A100\nexperiment_name: vit\ncommand: python train_vit.py\n${image}compute: azureml:aks-gpu\nresources: {instance_type: gpu-1}\ntags: {harbormaster.io/sim-duration: 2h}\n`,
+  },
+  {
+    // A grid sweep whose trials print their own metrics: it runs live when the demo starts (≈ 30 s), ends
+    // Completed with a clear best trial (depth 2 / width 1, val_loss 0.21) and one trial stopped by the bandit
+    // policy (depth 4 / width 9). The same file the tests submit (test/fixtures/sweeps/sweep-bandit.yml).
+    workspace: 'vision',
+    as: 'dana@harbormaster.local',
+    yaml: `name: depth-width-sweep\ncompute: azureml:factory\nresources: {instance_type: cpu-small}\n${sweepFixture()}`,
   },
   {
     workspace: 'forecasting',

@@ -1,15 +1,16 @@
 import 'server-only';
 import type { JobSummaryDto } from '@/lib/jobs/dto';
-import { and, asc, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { JobSpec } from '@/lib/aml/job-spec';
 import type { DbOrTx } from '../db';
-import { jobs, jobTransitions as jobTransitionsTable, users, workspaces } from '../db/schema';
+import { jobs, jobTransitions as jobTransitionsTable, users, workspaces, type TrialTermination } from '../db/schema';
 import { AppError } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import { JOB_STATUSES, TERMINAL_STATUSES, type JobStatus } from '../compute/backend';
 import type { KubeObject, PlanStep } from '../kube/plan';
 import { cancelPendingIntents } from '../runtime/intents';
-import { jobTransitionsOf } from '../runtime/job-status';
+import { jobTransitionsOf, objectNameOf } from '../runtime/job-status';
+import { sweepSummary, trialDto, type SweepSummaryDto, type TrialDto } from './sweeps';
 import { findClusterRow, type ClusterRow } from './clusters';
 import { backendFor } from './jobs';
 
@@ -36,6 +37,12 @@ export interface JobDto extends JobSummaryDto {
   live: boolean;
   /** Every status it went through, oldest first. */
   transitions?: Array<{ status: string; message: string | null; at: string }>;
+  /** The Kubernetes Job's name (a command job or a trial). */
+  objectName: string;
+  /** A sweep: its objective, limits, how many trials ran and ended how, and its best trial. */
+  sweep?: SweepSummaryDto;
+  /** A trial: its sweep, index, parameters, primary metric and why it was stopped. */
+  trial?: TrialDto & { sweep: string };
 }
 
 export function jobSummaryDto(r: JobRow, createdBy?: string | null): JobSummaryDto {
@@ -70,6 +77,7 @@ export function jobDto(r: JobRow, createdBy: string | null, live: boolean): JobD
     objects: r.objects,
     warnings: r.warnings,
     live,
+    objectName: objectNameOf(r),
   };
 }
 
@@ -177,7 +185,8 @@ export async function listJobs(db: DbOrTx, workspace: string, opts: JobListQuery
   const limit = Math.min(Math.max(opts.limit ?? 50, 1), 200);
   const order = opts.orderBy ?? { field: 'createdAt', dir: 'desc' };
   const key = orderKey(order.field);
-  const where: SQL[] = [eq(jobs.workspaceId, wid)];
+  // Trials are listed under their sweep (GET …/jobs/{sweep}/trials), not here.
+  const where: SQL[] = [eq(jobs.workspaceId, wid), isNull(jobs.parentJobId)];
   if (opts.status?.length) where.push(inArray(jobs.status, opts.status));
   if (opts.compute) where.push(eq(jobs.computeName, opts.compute));
   if (opts.experiment) where.push(eq(jobs.experimentName, opts.experiment));
@@ -210,7 +219,12 @@ export async function listJobs(db: DbOrTx, workspace: string, opts: JobListQuery
 /** One job in the shape of a list item (the jobs stream re-reads changed jobs with this); undefined when gone. */
 export async function jobSummaryByName(db: DbOrTx, workspace: string, name: string): Promise<JobSummaryDto | undefined> {
   const wid = await workspaceIdOf(db, workspace);
-  const [r] = await db.select({ j: jobs, email: users.email }).from(jobs).leftJoin(users, eq(users.id, jobs.createdBy)).where(and(eq(jobs.workspaceId, wid), eq(jobs.name, name))).limit(1);
+  const [r] = await db
+    .select({ j: jobs, email: users.email })
+    .from(jobs)
+    .leftJoin(users, eq(users.id, jobs.createdBy))
+    .where(and(eq(jobs.workspaceId, wid), eq(jobs.name, name), isNull(jobs.parentJobId)))
+    .limit(1);
   return r ? jobSummaryDto(r.j, r.email) : undefined;
 }
 
@@ -232,28 +246,58 @@ function refOf(row: JobRow) {
 export async function getJob(db: DbOrTx, workspace: string, name: string): Promise<JobDto> {
   const { row, createdBy } = await getJobRow(db, workspace, name);
   const transitions = await jobTransitionsOf(db, row.id);
-  return {
+  const dto: JobDto = {
     ...jobDto(row, createdBy, !TERMINAL_STATUSES.has(row.status as JobStatus)),
     transitions: transitions.map((t) => ({ status: t.status, message: t.message, at: t.at.toISOString() })),
   };
+  if (row.type === 'sweep') dto.sweep = sweepSummary(row, await db.select({ status: jobs.status }).from(jobs).where(eq(jobs.parentJobId, row.id)));
+  if (row.parentJobId) {
+    const [p] = await db.select({ name: jobs.name }).from(jobs).where(eq(jobs.id, row.parentJobId)).limit(1);
+    dto.trial = { ...trialDto(row), sweep: p?.name ?? '' };
+  }
+  return dto;
+}
+
+export interface CancelOptions {
+  dryRun: boolean;
+  /** Why, when it is not a user's cancel (a sweep's controller stopping a trial): recorded on the trial. */
+  termination?: Omit<TrialTermination, 'at'>;
 }
 
 /**
  * Records a job as Canceled (inside the caller's transaction) and answers the steps that delete its
  * Kubernetes Jobs (their pods and dependents go with them), carried out after commit. A job whose Job was
- * never created has its pending creation canceled instead.
+ * never created has its pending creation canceled instead. A sweep takes its active trials with it.
  */
-export async function cancelJob(db: DbOrTx, workspace: string, name: string, opts: { dryRun: boolean }): Promise<{ before: string; row: JobRow; steps: PlanStep[]; cluster: ClusterRow | undefined }> {
+export async function cancelJob(db: DbOrTx, workspace: string, name: string, opts: CancelOptions): Promise<{ before: string; row: JobRow; steps: PlanStep[]; perJob: Array<{ id: string; steps: PlanStep[] }>; cluster: ClusterRow | undefined; trials: string[] }> {
   const { row } = await getJobRow(db, workspace, name);
   if (TERMINAL_STATUSES.has(row.status as JobStatus)) {
     throw new AppError('conflict', `job ${name} already ended (${row.status}); there is nothing to cancel`);
   }
   const cluster = await findClusterRow(db, row.clusterName);
-  const steps = cluster ? backendFor(cluster).cancelSteps(refOf(row), row.objects as KubeObject[]) : [];
-  if (opts.dryRun) return { before: row.status, row: { ...row, status: 'Canceled' }, steps, cluster };
-  await cancelPendingIntents(db, { type: 'job', id: row.id }, 'jobs.submit');
-  const message = cluster ? 'canceled by a user; deleting its pods' : `canceled by a user; cluster ${row.clusterName} is no longer registered, nothing was deleted`;
-  const [u] = await db.update(jobs).set({ status: 'Canceled', statusMessage: message, finishedAt: new Date(), updatedAt: new Date() }).where(eq(jobs.id, row.id)).returning();
-  await db.insert(jobTransitionsTable).values({ jobId: row.id, status: 'Canceled', message });
-  return { before: row.status, row: u, steps, cluster };
+  const members = row.type === 'sweep' ? (await db.select().from(jobs).where(eq(jobs.parentJobId, row.id))).filter((t) => !TERMINAL_STATUSES.has(t.status as JobStatus)) : [row];
+  // One set of deletes per Job's record, so that each record shows how its own deletion went.
+  const perJob = cluster ? members.map((m) => ({ id: m.id, steps: backendFor(cluster).cancelSteps(refOf(m), m.objects as KubeObject[]) })).filter((p) => p.steps.length) : [];
+  const steps = perJob.flatMap((p) => p.steps);
+  const trials = row.type === 'sweep' ? members.map((m) => m.name) : [];
+  if (opts.dryRun) return { before: row.status, row: { ...row, status: 'Canceled' }, steps, perJob, cluster, trials };
+  const what = opts.termination ? opts.termination.reason : 'canceled by a user';
+  const message = cluster ? `${what}; deleting its pods` : `${what}; cluster ${row.clusterName} is no longer registered, nothing was deleted`;
+  const now = new Date();
+  const termination = opts.termination ? { ...opts.termination, at: now.toISOString() } : undefined;
+  let updated: JobRow | undefined;
+  for (const m of row.type === 'sweep' ? [row, ...members] : [row]) {
+    await cancelPendingIntents(db, { type: 'job', id: m.id });
+    const trialOfSweep = m.id !== row.id;
+    const msg = trialOfSweep ? (cluster ? 'canceled with its sweep; deleting its pods' : 'canceled with its sweep') : message;
+    const t = trialOfSweep ? { policy: 'sweep_canceled', reason: 'its sweep was canceled', at: now.toISOString() } : termination;
+    const [u] = await db
+      .update(jobs)
+      .set({ status: 'Canceled', statusMessage: msg, finishedAt: now, updatedAt: now, ...(t ? { termination: t } : {}) })
+      .where(eq(jobs.id, m.id))
+      .returning();
+    await db.insert(jobTransitionsTable).values({ jobId: m.id, status: 'Canceled', message: msg });
+    if (m.id === row.id) updated = u;
+  }
+  return { before: row.status, row: updated!, steps, perJob, cluster, trials };
 }

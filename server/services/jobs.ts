@@ -2,17 +2,17 @@ import 'server-only';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { V1Secret } from '@kubernetes/client-node';
-import { LABELS, MANAGED_BY, type InstanceTypeSpec } from '@/lib/domain';
-import { normalizeJob, parseJobYaml, type JobIssue, type JobParseOptions, type JobParseResult, type JobSpec, type JobInput, type TrialSpec } from '@/lib/aml/job-spec';
+import { LABELS, MANAGED_BY, type ComputeTargetRef, type InstanceTypeSpec } from '@/lib/domain';
+import { normalizeJob, parseJobYaml, type JobIssue, type JobParseOptions, type JobParseResult, type JobSpec, type JobInput, type SweepJobSpec, type TrialSpec } from '@/lib/aml/job-spec';
 import { JOB_NAME_RE } from '@/lib/aml/job-yaml-schema';
 import { loadPyYaml } from '@/lib/aml/yaml';
 import { DEFAULT_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE_NAME, type ListedInstanceType } from '@/lib/instance-types';
 import type { DbOrTx } from '../db';
-import { jobs, jobTransitions, workspaces } from '../db/schema';
+import { jobs, jobTransitions, workspaces, type BestTrial } from '../db/schema';
 import { env } from '../env';
 import { AppError, isAppError, type FieldError } from '../errors';
 import { jobManifests, ManifestError, type JobManifestInput, type ResolvedInput } from '../kube/manifests/job';
-import { sweepPlan, sweepTrialManifests } from '../kube/manifests/sweep.job';
+import { sweepPlan, sweepTrialManifests, type SweepTrial } from '../kube/manifests/sweep.job';
 import { generateMpiSshKeys, mpiSshSecret, mpiSshSecretName } from '../kube/manifests/mpi-ssh.job';
 import { jobObjectName, labelValue, trialObjectName } from '../kube/manifests/names.job';
 import type { ComputeBackend, JobPlan } from '../compute/backend';
@@ -65,8 +65,9 @@ export interface PreparedJob {
   warnings: JobIssue[];
   target: ComputeTargetRecord;
   placement: Placement;
-  /** The objects to create (with Secret values). */
+  /** The objects to create (with Secret values); for a sweep, those of its first trials. */
   objects: KubeObject[];
+  runContext: RunContext;
   code?: { data: Buffer; sha256: string; size: number; files: number };
   inputFiles: Record<string, { data: Buffer; sha256: string }>;
   source: { format: 'yaml' | 'json'; text: string };
@@ -125,24 +126,77 @@ export function backendFor(row: ClusterRow): ComputeBackend {
   return new KubernetesBackend(() => liveCache(row).client, () => undefined, `cluster ${row.name}`);
 }
 
-function tokenSecret(objectName: string, target: ComputeTargetRecord, token: string): V1Secret {
+function tokenSecret(objectName: string, target: ComputeTargetRef, token: string): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
     type: 'Opaque',
     metadata: {
       name: `${objectName}-code`,
-      namespace: target.ref.namespace,
+      namespace: target.namespace,
       labels: {
         [LABELS.managedBy]: MANAGED_BY,
         [LABELS.workspace]: labelValue(target.workspace),
-        [LABELS.compute]: labelValue(target.ref.name),
+        [LABELS.compute]: labelValue(target.name),
         [LABELS.job]: objectName,
       },
       annotations: { 'harbormaster.io/purpose': 'fetches this job’s uploaded code and input files from Harbormaster (expires)' },
     },
     stringData: { token },
   };
+}
+
+/**
+ * Everything a job's objects are rendered from besides its spec: placement, extension settings, storage, where
+ * pods fetch uploaded files, the resolved inputs. A sweep keeps it (jobs.run_context) so that its controller
+ * renders trial i later exactly as the first trials were; it holds no secret (tokens and MPI keys are made
+ * when the objects are).
+ */
+export interface RunContext {
+  manifest: Omit<JobManifestInput, 'spec' | 'jobName' | 'codeFetch' | 'inputs' | 'mpiSshSecretName'>;
+  /** Pods fetch the uploaded code from here (with the job's token). */
+  codeUrl?: string;
+  /** Pods fetch uploaded files, so each Job gets a token Secret. */
+  fetch: boolean;
+  /** Inputs resolved to URLs or PVCs (a URL's secret is the Job's token Secret). */
+  inputs: Record<string, ResolvedInput>;
+  /** Multi-node MPI: each Job gets its own ssh key Secret. */
+  mpi: boolean;
+}
+
+/** Secrets of one Job: the code fetch token (issued for the record that owns the uploaded files) and MPI keys. */
+export interface JobSecrets {
+  token?: string;
+  mpiKeys?: { privateKey: string; publicKey: string };
+}
+
+/** A Job's objects and their dependents (token Secret, MPI key Secret) from a run context. */
+function renderWithDependents(ctx: RunContext, jobName: string, objectName: string, secrets: JobSecrets, render: (extra: Partial<JobManifestInput>) => KubeObject[]): KubeObject[] {
+  const secretName = `${objectName}-code`;
+  const inputs = Object.fromEntries(Object.entries(ctx.inputs).map(([k, v]) => [k, v.kind === 'url' ? { ...v, secretName } : v]));
+  const objs = render({
+    codeFetch: ctx.codeUrl ? { url: ctx.codeUrl, secretName } : undefined,
+    inputs,
+    mpiSshSecretName: ctx.mpi ? mpiSshSecretName(jobName) : undefined,
+  });
+  if (ctx.fetch) objs.push(kubeObject(tokenSecret(objectName, ctx.manifest.target, secrets.token ?? '<issued at submit>')));
+  if (ctx.mpi) objs.push(kubeObject(mpiSshSecret(jobName, ctx.manifest.target, secrets.mpiKeys ?? { privateKey: '<generated at submit>', publicKey: '<generated at submit>' })));
+  return objs;
+}
+
+/** The objects of trial `index` of a sweep (its parameters sampled from the search space). */
+export function renderTrial(ctx: RunContext, spec: SweepJobSpec, sweepName: string, index: number, secrets: JobSecrets): SweepTrial & { objects: KubeObject[] } {
+  let trial: SweepTrial | undefined;
+  const objects = renderWithDependents(ctx, trialObjectName(sweepName, index), trialObjectName(sweepName, index), secrets, (extra) => {
+    trial = sweepTrialManifests({ ...ctx.manifest, ...extra, spec, sweepName, trialIndex: index });
+    return trial.objects.map(kubeObject);
+  });
+  return { ...trial!, objects };
+}
+
+/** Fresh secrets for a Job of the record `ownerId` (whose uploaded files the token may fetch). */
+export function issueSecrets(ctx: RunContext, ownerId: string): JobSecrets {
+  return { token: ctx.fetch ? issueFetchToken(ownerId) : undefined, mpiKeys: ctx.mpi ? generateMpiSshKeys() : undefined };
 }
 
 async function resolveTarget(db: DbOrTx, workspace: string, compute: string | undefined, warnings: JobIssue[]): Promise<ComputeTargetRecord> {
@@ -258,7 +312,6 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
   // --- code and local files -----------------------------------------------------------------------
   const id = randomUUID();
   const { base, configured } = publicBase(req.origin);
-  const token = issueFetchToken(id);
   const blobUrl = (sha: string, file?: string) => `${base}/api/v1/code/${sha}${file ? `/${encodeURIComponent(file)}` : ''}`;
   const pendingSha = 'pending-upload';
   let code: PreparedJob['code'];
@@ -360,28 +413,22 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
       : { ...spec, name, compute: target.row.name, inputs: renderedInputs, resources: resolvedResources };
 
   const codeUrl = blobUrl(code?.sha256 ?? uploadedCode ?? pendingSha);
-  const mpiMulti = trialOf(spec).distribution?.type === 'mpi' && count > 1;
-  const keys = mpiMulti ? (dryRun ? { privateKey: '<generated at submit>', publicKey: '<generated at submit>' } : generateMpiSshKeys()) : undefined;
-  const common: Omit<JobManifestInput, 'spec' | 'jobName'> = {
-    instanceType,
-    target: target.ref,
-    settings: snap.settings,
-    tolerations: taints,
-    outputVolume: outputNames.length && outputPvc ? { claimName: outputPvc.name } : undefined,
-    pvcMounts: storage.pvcs.filter((p) => p.mountPath).map((p) => ({ claimName: p.name, mountPath: p.mountPath! })),
+  const runContext: RunContext = {
+    manifest: {
+      instanceType,
+      target: target.ref,
+      settings: snap.settings,
+      tolerations: taints,
+      outputVolume: outputNames.length && outputPvc ? { claimName: outputPvc.name } : undefined,
+      pvcMounts: storage.pvcs.filter((p) => p.mountPath).map((p) => ({ claimName: p.name, mountPath: p.mountPath! })),
+    },
+    codeUrl: needsFetch && (codeSpec?.kind === 'local' || uploadedCode) ? codeUrl : undefined,
+    fetch: needsFetch,
+    inputs: resolved,
+    mpi: trialOf(spec).distribution?.type === 'mpi' && count > 1,
   };
-  const objectsFor = (jobName: string, objectName: string, render: (extra: Partial<JobManifestInput>) => KubeObject[]): KubeObject[] => {
-    const secretName = `${objectName}-code`;
-    const inputs = Object.fromEntries(Object.entries(resolved).map(([k, v]) => [k, v.kind === 'url' ? { ...v, secretName } : v]));
-    const objs = render({
-      codeFetch: needsFetch && (codeSpec?.kind === 'local' || uploadedCode) ? { url: codeUrl, secretName } : undefined,
-      inputs,
-      mpiSshSecretName: mpiMulti ? mpiSshSecretName(jobName) : undefined,
-    });
-    if (needsFetch) objs.push(kubeObject(tokenSecret(objectName, target, token)));
-    if (keys) objs.push(kubeObject(mpiSshSecret(jobName, target.ref, keys)));
-    return objs;
-  };
+  // A dry run shows placeholders where secrets go; a real submit makes them (sweeps: per trial, when created).
+  const secrets: JobSecrets = dryRun ? {} : issueSecrets(runContext, id);
   // A dry run with an environment that did not resolve (a warning says so) shows its objects with a
   // placeholder image that can never be pulled; a real submit was refused above.
   const unresolved = (env: TrialSpec['environment']): TrialSpec['environment'] =>
@@ -391,13 +438,10 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
   try {
     if (renderSpec.type === 'command') {
       const s = renderSpec;
-      objects = objectsFor(name, jobObjectName(name), (extra) => jobManifests({ ...common, ...extra, spec: s, jobName: name }).map(kubeObject));
+      objects = renderWithDependents(runContext, name, jobObjectName(name), secrets, (extra) => jobManifests({ ...runContext.manifest, ...extra, spec: s, jobName: name }).map(kubeObject));
     } else {
-      const s = renderSpec;
-      for (let i = 0; i < concurrent; i++) {
-        const trialName = trialObjectName(name, i);
-        objects.push(...objectsFor(trialName, trialName, (extra) => sweepTrialManifests({ ...common, ...extra, spec: s, sweepName: name, trialIndex: i }).objects.map(kubeObject)));
-      }
+      // The first trials, as the API server checks them (the sweep's controller creates them and the rest).
+      for (let i = 0; i < concurrent; i++) objects.push(...renderTrial(runContext, renderSpec, name, i, secrets).objects);
     }
   } catch (e) {
     if (e instanceof ManifestError) throw refuse([{ path: e.field, message: e.message.replace(`${e.field}: `, '') }]);
@@ -421,6 +465,7 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
       reachable: snap.live,
     },
     objects,
+    runContext,
     code,
     inputFiles,
     source,
@@ -456,11 +501,20 @@ export async function dryRunJob(prepared: PreparedJob): Promise<JobIssue[]> {
   return outcome.warnings;
 }
 
+export type JobRow = typeof jobs.$inferSelect;
+
+/** A Job created on a cluster: the record that owns it and the steps that create it (carried out after commit). */
+export interface RecordedJob {
+  row: JobRow;
+  steps: PlanStep[];
+}
+
 /**
- * Stores the files and records the job (NotStarted) inside the caller's transaction, and answers the steps
- * that create it on its cluster: the action declares them as effects, carried out after commit.
+ * Stores the files and records the job (NotStarted) inside the caller's transaction, and answers what to create
+ * on its cluster: the action declares each as an effect, carried out after commit. A command job is one Job; a
+ * sweep records its first trials (max_concurrent_trials of them) and its controller creates the others.
  */
-export async function recordJob(tx: DbOrTx, prepared: PreparedJob, createdBy: string): Promise<{ row: typeof jobs.$inferSelect; steps: PlanStep[] }> {
+export async function recordJob(tx: DbOrTx, prepared: PreparedJob, createdBy: string): Promise<{ row: JobRow; created: RecordedJob[] }> {
   if (prepared.code) await storeBlob(tx, prepared.code.data, prepared.code.files);
   const codeSha = prepared.code?.sha256 ?? (() => {
     const c = trialOf(prepared.spec).code;
@@ -470,7 +524,8 @@ export async function recordJob(tx: DbOrTx, prepared: PreparedJob, createdBy: st
   for (const [k, f] of Object.entries(prepared.inputFiles)) inputShas[k] = (await storeBlob(tx, f.data)).sha256;
   const [ws] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, prepared.target.workspace)).limit(1);
   const trial = trialOf(prepared.spec);
-  const message = `creating its Kubernetes objects on cluster ${prepared.cluster.name}`;
+  const sweep = prepared.spec.type === 'sweep';
+  const message = sweep ? `starting its first trials on cluster ${prepared.cluster.name}` : `creating its Kubernetes objects on cluster ${prepared.cluster.name}`;
   const [row] = await tx
     .insert(jobs)
     .values({
@@ -496,9 +551,83 @@ export async function recordJob(tx: DbOrTx, prepared: PreparedJob, createdBy: st
       status: 'NotStarted',
       statusMessage: message,
       createdBy,
+      runContext: sweep ? prepared.runContext : null,
     })
     .returning();
   await tx.insert(jobTransitions).values({ jobId: row.id, status: 'NotStarted', message });
+  if (prepared.spec.type === 'sweep') {
+    const first = Array.from({ length: sweepPlan(prepared.spec, prepared.name).maxConcurrentTrials }, (_, i) => i);
+    return { row, created: await recordTrials(tx, row, first, prepared.cluster) };
+  }
   const plan: JobPlan = { jobName: prepared.name, spec: prepared.spec, target: prepared.target.ref, objects: prepared.objects };
-  return { row, steps: backendFor(prepared.cluster).submitSteps(plan) };
+  return { row, created: [{ row, steps: backendFor(prepared.cluster).submitSteps(plan) }] };
 }
+
+/** Name of trial `index` of sweep `sweepName` as Azure ML names child jobs: `<sweep>_<index>`. */
+export const trialName = (sweepName: string, index: number) => `${sweepName}_${index}`;
+
+/**
+ * Records trials of a sweep (NotStarted) and answers the steps that create each one. The unique
+ * (parent_job_id, trial_index) index makes a second attempt at the same trial fail instead of duplicating it.
+ */
+export async function recordTrials(tx: DbOrTx, sweep: JobRow, indices: number[], cluster: ClusterRow): Promise<RecordedJob[]> {
+  const spec = sweep.spec as SweepJobSpec;
+  const ctx = sweep.runContext as RunContext | null;
+  if (!ctx) throw new AppError('conflict', `sweep ${sweep.name} has no recorded run context (submitted before trials were controlled); re-run it`);
+  const out: RecordedJob[] = [];
+  for (const index of indices) {
+    const t = renderTrial(ctx, spec, sweep.name, index, issueSecrets(ctx, sweep.id));
+    const name = trialName(sweep.name, index);
+    const message = `creating its Kubernetes objects on cluster ${cluster.name}`;
+    const trialSpec: JobSpec = {
+      type: 'command',
+      ...spec.trial,
+      name,
+      displayName: `${spec.displayName ?? sweep.name} · trial ${index}`,
+      experimentName: spec.experimentName,
+      description: spec.description,
+      tags: spec.tags,
+      properties: spec.properties,
+      compute: spec.compute,
+      inputs: spec.inputs,
+      outputs: spec.outputs,
+      limits: { timeoutSeconds: spec.limits.trialTimeoutSeconds },
+    };
+    const [row] = await tx
+      .insert(jobs)
+      .values({
+        workspaceId: sweep.workspaceId,
+        name,
+        displayName: trialSpec.displayName ?? '',
+        experimentName: sweep.experimentName,
+        type: 'command',
+        computeTargetId: sweep.computeTargetId,
+        computeName: sweep.computeName,
+        clusterName: sweep.clusterName,
+        namespace: sweep.namespace,
+        instanceType: sweep.instanceType,
+        instanceCount: sweep.instanceCount,
+        backend: sweep.backend,
+        spec: trialSpec,
+        source: '',
+        sourceFormat: 'json',
+        codeSha256: sweep.codeSha256,
+        inputFiles: sweep.inputFiles,
+        objects: redactObjects(t.objects),
+        status: 'NotStarted',
+        statusMessage: message,
+        createdBy: sweep.createdBy,
+        parentJobId: sweep.id,
+        trialIndex: index,
+        objectName: t.name,
+        parameters: Object.fromEntries(Object.entries(t.parameters).map(([k, v]) => [k, v.value])),
+      })
+      .returning();
+    await tx.insert(jobTransitions).values({ jobId: row.id, status: 'NotStarted', message });
+    const plan: JobPlan = { jobName: name, spec: trialSpec, target: ctx.manifest.target, objects: t.objects };
+    out.push({ row, steps: backendFor(cluster).submitSteps(plan) });
+  }
+  return out;
+}
+
+export type { BestTrial };

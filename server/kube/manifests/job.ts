@@ -66,7 +66,7 @@ export type ResolvedInput =
 
 export interface JobManifestInput {
   /** The job (for a sweep trial: the trial spec with its parameters, see sweep.job.ts). */
-  spec: Pick<CommandJobSpec, 'inputs' | 'outputs'> & TrialSpec & { limits?: { timeoutSeconds?: number } };
+  spec: Pick<CommandJobSpec, 'inputs' | 'outputs'> & Partial<Pick<CommandJobSpec, 'tags'>> & TrialSpec & { limits?: { timeoutSeconds?: number } };
   /** The Harbormaster job name; object names are derived from it (jobObjectName). */
   jobName: string;
   instanceType: InstanceTypeSpec;
@@ -476,7 +476,7 @@ export function jobManifests(input: JobManifestInput): JobObject[] {
         ? { successPolicy: { rules: [{ succeededIndexes: Math.min(dist.workerCount, count) === 1 ? '0' : `0-${Math.min(dist.workerCount, count) - 1}` }] } }
         : {}),
       ...(mpiMulti ? { successPolicy: { rules: [{ succeededIndexes: '0' }] } } : {}),
-      template: { metadata: { labels: { ...labels }, annotations: { [JOB_NAME_ANNOTATION]: input.jobName, ...simulationAnnotations((spec as { tags?: Record<string, string | null> }).tags) } }, spec: podSpec },
+      template: { metadata: { labels: { ...labels }, annotations: { [JOB_NAME_ANNOTATION]: input.jobName, ...simulationAnnotations(spec.tags) } }, spec: podSpec },
     },
   };
   if (!multi) return [job];

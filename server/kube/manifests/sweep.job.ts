@@ -59,6 +59,8 @@ export function sweepTrialManifests(input: SweepTrialInput): SweepTrial {
     ...input,
     spec: {
       ...spec.trial,
+      // The sweep's tags (harbormaster.io/sim-* ones become the testbed's pod annotations).
+      tags: spec.tags,
       inputs: spec.inputs,
       outputs: spec.outputs,
       limits: { timeoutSeconds: spec.limits.trialTimeoutSeconds },
