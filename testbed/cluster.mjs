@@ -6,6 +6,9 @@
 //   node testbed/cluster.mjs down   [--profile NAME | --state-dir DIR | --all]
 //   node testbed/cluster.mjs status
 //
+// Besides the Kubernetes binaries, `up` starts testbed/sim-logs.mjs (per-pod logs produced from a pod's own
+// command, for pods annotated harbormaster.io/sim-log: command) as a sixth process.
+//
 // Plain Node ESM (no TypeScript, no build step) so that it runs before anything else is built; the only
 // dependency is `yaml`. Also imported by scripts/demo.mjs and testbed/vitest-global-setup.ts (`up`, `down`).
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,8 +30,10 @@ export const VERSIONS = {
   etcd: process.env.ETCD_VERSION || '3.6.16',
   kwok: process.env.KWOK_VERSION || '0.8.0',
 };
+/** The binaries build.sh makes (kubectl aside) that a cluster runs. */
+export const BINARIES = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'];
 /** Start order; `down` stops in the reverse order (an apiserver whose etcd is gone ignores SIGTERM). */
-export const COMPONENTS = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok'];
+export const COMPONENTS = [...BINARIES, 'sim-logs'];
 const PORT_NAMES = ['etcdClient', 'etcdPeer', 'apiserver', 'controllerManager', 'scheduler', 'kwok'];
 const TESTBED_STATE_ROOT = path.join(REPO_ROOT, '.testbed');
 const REGISTRY_DIR = path.join(TESTBED_STATE_ROOT, 'registry');
@@ -37,6 +42,10 @@ const POD_CIDR = '10.244.0.0/16';
 /** Label that takes a node away from KWOK: its lease stops being renewed and the node goes NotReady. */
 export const NODE_DOWN_LABEL = 'harbormaster.io/sim-node-down';
 const PROFILE_ANNOTATION = 'harbormaster.io/testbed-profile';
+/** The CRI-format log every container serves, unless testbed/sim-logs.mjs gives its pod a log of its own. */
+export const SAMPLE_LOG = path.join(TESTBED_DIR, 'logs', 'train-sample.log');
+/** kwok reads its `Logs` objects (one per pod, made by testbed/sim-logs.mjs) from the API: --enable-crds=Logs. */
+const LOGS_CRD = path.join(TESTBED_DIR, 'crds', 'kwok.x-k8s.io_logs.yaml');
 
 // ---------------------------------------------------------------------------------------------- helpers
 
@@ -71,7 +80,7 @@ function defaultStateDir(profile) {
   return path.join(TESTBED_STATE_ROOT, 'clusters', profile);
 }
 
-function readJson(file) {
+export function readJson(file) {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
@@ -103,7 +112,7 @@ export function binaryDir() {
 }
 
 export function missingBinaries(dir = binaryDir()) {
-  return COMPONENTS.filter((name) => {
+  return BINARIES.filter((name) => {
     try {
       fs.accessSync(path.join(dir, name), fs.constants.X_OK);
       return false;
@@ -268,7 +277,10 @@ function stringValues(obj) {
 
 // ---------------------------------------------------------------------------------------------- stages
 
-/** kwok.yaml: the committed stages with the profile's timings, plus ClusterLogs for `kubectl logs`. */
+/**
+ * kwok.yaml: the committed stages with the profile's timings, plus ClusterLogs for `kubectl logs`. Only Logs
+ * (per pod) come from the API (--enable-crds=Logs); kwok rejects a --config holding a kind it reads as CRs.
+ */
 export function kwokConfig(profile) {
   const dir = path.join(TESTBED_DIR, 'stages');
   const docs = [];
@@ -301,8 +313,9 @@ export function kwokConfig(profile) {
     apiVersion: 'kwok.x-k8s.io/v1alpha1',
     kind: 'ClusterLogs',
     metadata: { name: 'harbormaster-sample-training-log' },
-    // No selector: every container of every pod serves the same CRI-format sample training log.
-    spec: { logs: [{ containers: [], logsFile: path.join(TESTBED_DIR, 'logs', 'train-sample.log') }] },
+    // No selector: every container of every pod serves the same CRI-format sample training log — except in pods
+    // that have a Logs object of their own (kwok looks for one first), which testbed/sim-logs.mjs makes.
+    spec: { logs: [{ containers: [], logsFile: SAMPLE_LOG }] },
   });
   return docs.map((d) => YAML.stringify(d, { lineWidth: 0 })).join('---\n');
 }
@@ -448,7 +461,8 @@ async function pickPorts(previous = {}) {
 
 // ------------------------------------------------------------------------------------------ HTTP client
 
-function apiClient(server, pki) {
+/** A small client of the apiserver with the admin certificate: request() buffers JSON, stream() is for watches. */
+export function apiClient(server, pki) {
   const url = new URL(server);
   const ca = fs.readFileSync(path.join(pki, 'ca.crt'));
   const cert = fs.readFileSync(path.join(pki, 'admin.crt'));
@@ -487,10 +501,17 @@ function apiClient(server, pki) {
       if (data) req.write(data);
       req.end();
     });
-  return { request, close: () => agent.destroy() };
+  const stream = (p) =>
+    new Promise((resolve, reject) => {
+      const req = https.request({ host: url.hostname, port: url.port, path: p, method: 'GET', agent, headers: { accept: 'application/json' } }, resolve);
+      req.on('error', reject);
+      req.end();
+    });
+  return { request, stream, close: () => agent.destroy() };
 }
 
-function httpGet(url, { insecure = false } = {}) {
+/** GET over http or https: { status, text }, status 0 when unreachable (2 s timeout). */
+export function httpGet(url, { insecure = false } = {}) {
   return new Promise((resolve) => {
     const mod = url.startsWith('https:') ? https : http;
     const req = mod.get(url, { timeout: 2000, rejectUnauthorized: !insecure }, (res) => {
@@ -593,7 +614,7 @@ function acquireLock(stateDir) {
  * @property {string} apiServerUrl e.g. https://127.0.0.1:37857
  * @property {string} profile
  * @property {string} stateDir
- * @property {Record<string, number>} pids by component (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok)
+ * @property {Record<string, number>} pids by component (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok, sim-logs)
  * @property {Record<string, number>} ports etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok
  */
 
@@ -675,13 +696,13 @@ async function start(prof, dir, bin, previous, log) {
   writeJson(stateFile, state);
   register(dir, prof.name);
   const exited = {};
-  const launch = (name, args) => {
+  const launch = (name, args, command = path.join(bin, name)) => {
     const logFile = path.join(logs, `${name}.log`);
     // One log per start; the previous start's log is kept beside it (post-mortem of a crashed cluster).
     if (fs.existsSync(logFile)) fs.renameSync(logFile, path.join(logs, `${name}.previous.log`));
     const fd = fs.openSync(logFile, 'w');
     fs.writeSync(fd, `\n==== ${new Date().toISOString()} ${name} ${args.join(' ')}\n`);
-    const child = spawn(path.join(bin, name), args, { cwd: dir, detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(command, args, { cwd: dir, detached: true, stdio: ['ignore', fd, fd] });
     fs.closeSync(fd);
     child.on('exit', (code, signal) => (exited[name] = signal || code));
     child.unref();
@@ -795,6 +816,12 @@ async function start(prof, dir, bin, previous, log) {
       await applyNodes(api, nodes);
       // Leases held by an earlier KWOK make its nodes "read only" to the new one until they expire.
       await api.request('DELETE', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases');
+      // kwok watches Logs objects but does not install their CRD itself.
+      await applyCrd(api, YAML.parse(fs.readFileSync(LOGS_CRD, 'utf8')));
+      await waitFor('the Logs CRD to be established', ['kube-apiserver'], async () => {
+        const r = await api.request('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/logs.kwok.x-k8s.io');
+        return r.body?.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+      });
       log(`${nodes.length} nodes registered; starting kwok (node lease ${prof.heartbeat.leaseSeconds}s)`);
       launch('kwok', [
         `--kubeconfig=${p('kwok.kubeconfig')}`,
@@ -808,9 +835,23 @@ async function start(prof, dir, bin, previous, log) {
         `--server-address=127.0.0.1:${ports.kwok}`,
         `--node-lease-duration-seconds=${prof.heartbeat.leaseSeconds}`,
         `--cidr=${POD_CIDR}`,
+        // Per-pod Logs objects from the API (testbed/sim-logs.mjs); stages and ClusterLogs stay in kwok.yaml.
+        '--enable-crds=Logs',
         // INFO logs every lease renewal and pod patch (MBs per hour); HM_TESTBED_VERBOSE=1 brings them back.
         `--v=${process.env.HM_TESTBED_VERBOSE ? 'INFO' : 'WARN'}`,
       ]);
+      // Plain Node; the paths in its arguments carry the state dir, which is how `down` recognises the process.
+      launch(
+        'sim-logs',
+        [
+          path.join(TESTBED_DIR, 'sim-logs.mjs'),
+          `--apiserver=${server}`,
+          `--pki=${pki}`,
+          `--kwok=http://127.0.0.1:${ports.kwok}`,
+          `--log-dir=${path.join(dir, 'sim-logs')}`,
+        ],
+        process.execPath,
+      );
 
       let lastReported = -1;
       await waitFor('nodes Ready', COMPONENTS, async () => {
@@ -848,6 +889,17 @@ async function start(prof, dir, bin, previous, log) {
   }
   log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)}s — kubeconfig ${kubeconfigPath}`);
   return clusterInfo(state);
+}
+
+/** Creates a CustomResourceDefinition, or replaces an existing one with this version. */
+async function applyCrd(api, crd) {
+  const base = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+  let r = await api.request('POST', base, crd);
+  if (r.status === 409) {
+    const current = await api.request('GET', `${base}/${crd.metadata.name}`);
+    r = await api.request('PUT', `${base}/${crd.metadata.name}`, { ...crd, metadata: { ...crd.metadata, resourceVersion: current.body?.metadata?.resourceVersion } });
+  }
+  if (r.status >= 300) throw new Error(`applying CRD ${crd.metadata.name}: ${r.status} ${r.text}`);
 }
 
 /** Creates the profile's nodes, resets existing ones to the profile (labels, taints, capacity), deletes strays. */
@@ -922,7 +974,7 @@ async function portsFree(ports) {
   return busy;
 }
 
-/** Stops a cluster by the PIDs in its state.json (kwok, scheduler, KCM, apiserver, etcd) and checks its ports are free. */
+/** Stops a cluster by the PIDs in its state.json (sim-logs, kwok, scheduler, KCM, apiserver, etcd) and checks its ports are free. */
 /**
  * @param {{ profile?: string, stateDir?: string, all?: boolean, quiet?: boolean }} [options]
  * @returns {Promise<string[]>} the state dirs that were stopped
