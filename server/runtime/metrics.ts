@@ -14,7 +14,8 @@ import { objectNameOf, podsByJob } from './job-status';
 // that runs (command jobs and sweep trials) and stores its `HARBORMASTER_METRIC name=value [step=n]` lines
 // (lib/jobs/metrics.ts) in job_metrics as they arrive, so a sweep's controller sees them while trials run.
 // A log is read from its start; after a restart or a dropped connection it is read again and (job, name, seq)
-// keeps each value once. A job whose pod ended and whose log was read to its end is marked (metrics_pod) and
+// keeps each value once. Once the container ended its log is read to its end one last time (a follow is not
+// trusted to end by itself). A job whose pod ended and whose log was read to its end is marked (metrics_pod) and
 // never read again; one that ended more than RECENT_MS ago without being read is left alone.
 
 const ATTACH = ['Queued', 'Preparing', 'Running', 'Finalizing'];
@@ -24,8 +25,12 @@ const FLUSH_MS = 400;
 
 interface Follow {
   pod: string;
+  /** Following a running container, or reading an ended one's log once to its end. */
+  follow: boolean;
   abort: AbortController;
 }
+
+const ended = (p: LeanPod) => p.phase === 'Succeeded' || p.phase === 'Failed';
 
 interface Candidate {
   id: string;
@@ -50,7 +55,7 @@ export function startMetricsCollector(db: Db, opts: { tickMs?: number } = {}): (
   const tickMs = opts.tickMs ?? 1500;
   const follows = new Map<string, Follow>(); // by job id
   const retryAt = new Map<string, number>();
-  const ended = new Map<string, number>();
+  const endedEarly = new Map<string, number>();
   let stopped = false;
   let running = false;
 
@@ -69,9 +74,9 @@ export function startMetricsCollector(db: Db, opts: { tickMs?: number } = {}): (
     if (c.parentName) publish(`jobs:${c.workspace}`, c.parentName);
   };
 
-  const follow = (row: ClusterRow, c: Candidate, pod: LeanPod) => {
+  const read = (row: ClusterRow, c: Candidate, pod: LeanPod) => {
     const abort = new AbortController();
-    const f: Follow = { pod: pod.name, abort };
+    const f: Follow = { pod: pod.name, follow: !ended(pod), abort };
     follows.set(c.id, f);
     void (async () => {
       const reader = new MetricReader();
@@ -84,7 +89,7 @@ export function startMetricsCollector(db: Db, opts: { tickMs?: number } = {}): (
         await store(c, batch, reader.ignored);
       };
       try {
-        const stream = await backendFor(row).streamLogs(c.namespace, pod.name, { follow: true, signal: abort.signal });
+        const stream = await backendFor(row).streamLogs(c.namespace, pod.name, { follow: f.follow, signal: abort.signal });
         const r = stream.getReader();
         for (;;) {
           const { done, value } = await r.read();
@@ -95,15 +100,12 @@ export function startMetricsCollector(db: Db, opts: { tickMs?: number } = {}): (
         pending.push(...reader.end());
         await flush();
         if (abort.signal.aborted) return;
-        // Read to its end: done for good once the pod ended (else the connection dropped: read it again).
-        const now = liveCache(row).pods().items().find((p) => p.namespace === c.namespace && p.name === pod.name);
-        if (!now || now.phase === 'Succeeded' || now.phase === 'Failed') {
+        // Read to its end: done for good when the container had ended (else the connection dropped: again later).
+        if (!f.follow) {
           await db.update(jobs).set({ metricsPod: pod.name }).where(eq(jobs.id, c.id));
         } else {
-          // The log ended while the container runs (a dropped connection, a log that does not follow): read it
-          // again later, less often each time.
-          const n = (ended.get(c.id) ?? 0) + 1;
-          ended.set(c.id, n);
+          const n = (endedEarly.get(c.id) ?? 0) + 1;
+          endedEarly.set(c.id, n);
           retryAt.set(c.id, Date.now() + Math.min(30_000, RETRY_MS * 2 ** (n - 1)));
         }
       } catch (e) {
@@ -143,7 +145,7 @@ export function startMetricsCollector(db: Db, opts: { tickMs?: number } = {}): (
       const clusterRows = names.length ? await db.select().from(clusters).where(inArray(clusters.name, names)) : [];
       const wanted = new Set(rows.map((r) => r.id));
       for (const [id, f] of follows) if (!wanted.has(id)) f.abort.abort();
-      for (const id of [...retryAt.keys()]) if (!wanted.has(id)) (retryAt.delete(id), ended.delete(id));
+      for (const id of [...retryAt.keys()]) if (!wanted.has(id)) (retryAt.delete(id), endedEarly.delete(id));
       for (const cr of clusterRows) {
         let pods: LeanPod[];
         try {
@@ -158,10 +160,12 @@ export function startMetricsCollector(db: Db, opts: { tickMs?: number } = {}): (
           const pod = rankZeroPod(byJob.get(`${r.namespace}/${objectNameOf(r)}`) ?? []);
           if (!pod) continue;
           const f = follows.get(r.id);
-          if (f?.pod === pod.name) continue;
-          if ((retryAt.get(r.id) ?? 0) > Date.now()) continue;
+          // Following a container that has ended: some logs never end a follow (KWOK's), so stop it and read
+          // the whole log once more, which also catches lines written after the last chunk.
+          if (f?.pod === pod.name && !(f.follow && ended(pod))) continue;
+          if (!f && (retryAt.get(r.id) ?? 0) > Date.now()) continue;
           f?.abort.abort();
-          follow(cr, { id: r.id, name: r.name, namespace: r.namespace, objectName: r.objectName, clusterName: r.clusterName, workspace: r.workspace, parentName: r.parentJobId ? (parentNames.get(r.parentJobId) ?? null) : null, ignored: r.ignored }, pod);
+          read(cr, { id: r.id, name: r.name, namespace: r.namespace, objectName: r.objectName, clusterName: r.clusterName, workspace: r.workspace, parentName: r.parentJobId ? (parentNames.get(r.parentJobId) ?? null) : null, ignored: r.ignored }, pod);
         }
       }
     } catch (e) {
