@@ -38,47 +38,57 @@ export async function advanceSweep(db: Db, sweep: JobRow, workspace: string): Pr
 
 export function startSweepController(db: Db, opts: { tickMs?: number; debounceMs?: number } = {}): () => void {
   const tickMs = opts.tickMs ?? 2000;
-  const debounceMs = opts.debounceMs ?? 50;
+  const debounceMs = opts.debounceMs ?? 100;
   let stopped = false;
   let running = false;
-  let again = false;
+  let again: false | 'all' | 'some' = false;
   let soon: NodeJS.Timeout | undefined;
 
-  const pass = async () => {
+  // A pass over every active sweep on each tick; in between, only the sweeps whose trials changed (notices name
+  // the job: a sweep, or a trial `<sweep>_<index>`), so metrics arriving from many trials stay cheap.
+  const dirty = new Set<string>();
+  const pass = async (all: boolean) => {
     if (stopped) return;
     if (running) {
-      again = true;
+      again = all || again === 'all' ? 'all' : 'some';
       return;
     }
     running = true;
+    const only = all ? undefined : new Set(dirty);
+    if (all) dirty.clear();
+    else for (const k of only!) dirty.delete(k);
     try {
       const rows = await db
         .select({ j: jobs, ws: workspaces.name })
         .from(jobs)
         .innerJoin(workspaces, eq(workspaces.id, jobs.workspaceId))
         .where(and(eq(jobs.type, 'sweep'), inArray(jobs.status, ACTIVE)));
-      await Promise.all(
-        rows.map((r) => advanceSweep(db, r.j, r.ws).catch((e) => logger.warn({ err: { message: (e as Error).message }, sweep: r.j.name }, 'sweep controller pass failed'))),
-      );
+      const due = only ? rows.filter((r) => only.has(`${r.ws}/${r.j.name}`)) : rows;
+      await Promise.all(due.map((r) => advanceSweep(db, r.j, r.ws).catch((e) => logger.warn({ err: { message: (e as Error).message }, sweep: r.j.name }, 'sweep controller pass failed'))));
     } catch (e) {
       logger.warn({ err: { message: (e as Error).message } }, 'sweep controller pass failed');
     } finally {
       running = false;
       if (again && !stopped) {
+        const next = again;
         again = false;
-        void pass();
+        void pass(next === 'all');
       }
     }
   };
 
-  const timer = setInterval(() => void pass(), tickMs);
+  const timer = setInterval(() => void pass(true), tickMs);
   timer.unref?.();
-  void pass();
+  void pass(true);
   const unsubscribe = subscribeAll((n) => {
-    if (!n.topic.startsWith('jobs:') || soon) return;
+    if (!n.topic.startsWith('jobs:')) return;
+    const ws = n.topic.slice('jobs:'.length);
+    dirty.add(`${ws}/${n.key}`);
+    dirty.add(`${ws}/${n.key.replace(/_\d+$/, '')}`);
+    if (soon) return;
     soon = setTimeout(() => {
       soon = undefined;
-      void pass();
+      void pass(false);
     }, debounceMs);
   });
   return () => {

@@ -99,6 +99,8 @@ export interface SweepState {
   sweep: JobRow;
   spec: SweepJobSpec;
   trials: JobRow[];
+  /** Each trial's primary metric values in reporting order, by trial id. */
+  values: Map<string, number[]>;
   decision: SweepDecision;
 }
 
@@ -119,7 +121,7 @@ export async function sweepState(db: DbOrTx, sweep: JobRow, now = new Date()): P
     values: values.get(t.id) ?? [],
   }));
   const decision = decideSweep({ spec, planned: plan.trialCount, maxConcurrent: plan.maxConcurrentTrials, createdAt: sweep.createdAt, now, trials: states });
-  return { sweep, spec, trials, decision };
+  return { sweep, spec, trials, values, decision };
 }
 
 /**
@@ -128,8 +130,7 @@ export async function sweepState(db: DbOrTx, sweep: JobRow, now = new Date()): P
  */
 export async function refreshSweep(db: DbOrTx, sweep: JobRow, now = new Date()): Promise<SweepState> {
   const state = await sweepState(db, sweep, now);
-  const { spec, trials, decision } = state;
-  const values = await metricValues(db, trials.map((t) => t.id), spec.objective.primaryMetric);
+  const { trials, values, decision } = state;
   let changed = false;
   for (const t of trials) {
     const v = values.get(t.id);
