@@ -7,7 +7,8 @@ export type DataLocation =
   | { kind: 'blob'; uri: string; account: string; container: string; blobPath: string; httpsUrl: string }
   | { kind: 'adls'; uri: string; account: string; filesystem: string; blobPath: string; httpsUrl: string }
   | { kind: 'datastore'; uri: string; datastore: string; datastorePath: string }
-  | { kind: 'job-output'; uri: string; job: string; output: string }
+  /** subPath: the part after /paths/ (azureml://jobs/<job>/outputs/<output>/paths/<subPath>), when written so. */
+  | { kind: 'job-output'; uri: string; job: string; output: string; subPath?: string }
   | { kind: 'asset'; uri: string; name: string; version?: string; label?: string }
   | { kind: 'registry-asset'; uri: string; registry: string; name: string; version?: string; label?: string }
   | { kind: 'local'; path: string };
@@ -49,8 +50,11 @@ export function parseDataPath(path: string): DataLocationResult {
   }
   const datastore = /^azureml:\/\/(?:subscriptions\/[^/]+\/resource[gG]roups\/[^/]+\/workspaces\/[^/]+\/)?datastores\/([^/]+)\/paths\/(.*)$/.exec(path);
   if (datastore) return { ok: true, location: { kind: 'datastore', uri: path, datastore: datastore[1], datastorePath: datastore[2] } };
-  const jobOutput = /^azureml:\/\/jobs\/([^/]+)\/outputs\/([^/]+)(?:\/.*)?$/.exec(path);
-  if (jobOutput) return { ok: true, location: { kind: 'job-output', uri: path, job: jobOutput[1], output: jobOutput[2] } };
+  const jobOutput = /^azureml:\/\/jobs\/([^/]+)\/outputs\/([^/]+)(?:\/paths\/(.+)|\/.*)?$/.exec(path);
+  if (jobOutput) {
+    const [, job, output, subPath] = jobOutput;
+    return { ok: true, location: { kind: 'job-output', uri: path, job, output, ...(subPath ? { subPath } : {}) } };
+  }
   const registry = /^azureml:\/\/registries\/([^/]+)\/data\/([^/]+)\/(versions|labels)\/([^/]+)$/.exec(path);
   if (registry) {
     const [, reg, name, kindWord, v] = registry;

@@ -10,6 +10,30 @@ export interface JobIssue {
   message: string;
 }
 
+/** Drops repeated issues (same path and message), keeping the first. */
+export function dedupeIssues(issues: JobIssue[]): JobIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const k = `${i.path}\u0000${i.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The errors and warnings a normalization pass collects (job-spec.ts, model-spec.ts). */
+export class IssueCollector {
+  errors: JobIssue[] = [];
+  warnings: JobIssue[] = [];
+
+  protected error(path: string, message: string) {
+    this.errors.push({ path, message });
+  }
+  protected warn(path: string, message: string) {
+    this.warnings.push({ path, message });
+  }
+}
+
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.map((p) => String(p)).join('.');
 }

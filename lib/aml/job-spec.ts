@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { checkCommand, pythonStr } from './command-template';
 import { parseDataPath, type DataLocation } from './data-uri';
 import { curatedImage, checkImageReference, parseEnvironmentReference, type EnvironmentLookup } from './environment';
-import { formatPath, fromZodIssues, type JobIssue } from './issues';
+import { dedupeIssues, formatPath, fromZodIssues, IssueCollector, type JobIssue } from './issues';
 import {
   INPUT_TYPES,
   JobDocument,
@@ -209,28 +209,18 @@ export function normalizeJob(input: unknown, options: JobParseOptions = {}): Job
 function normalizeDocument(doc: unknown, isFloat: (path: YamlPath) => boolean, yamlWarnings: JobIssue[], options: JobParseOptions): JobParseResult {
   const parsed = JobDocument.safeParse(doc);
   if (!parsed.success) {
-    return { ok: false, errors: dedupe(fromZodIssues(parsed.error.issues, doc)), warnings: yamlWarnings };
+    return { ok: false, errors: dedupeIssues(fromZodIssues(parsed.error.issues, doc)), warnings: yamlWarnings };
   }
   const n = new Normalizer(parsed.data, isFloat, options);
   const spec = n.run();
   const warnings = [...yamlWarnings, ...n.warnings];
-  if (n.errors.length > 0 || !spec) return { ok: false, errors: dedupe(n.errors), warnings };
+  if (n.errors.length > 0 || !spec) return { ok: false, errors: dedupeIssues(n.errors), warnings };
   const checked = JobSpecSchema.safeParse(spec);
   if (!checked.success) {
     // A bug here, not in the user's file: say so rather than hand back a malformed spec.
     return { ok: false, errors: checked.error.issues.map((i) => ({ path: formatPath(i.path), message: `internal: ${i.message}` })), warnings };
   }
   return { ok: true, spec: checked.data, warnings };
-}
-
-function dedupe(issues: JobIssue[]): JobIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((i) => {
-    const k = `${i.path}\u0000${i.message}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
 }
 
 // --- normalization (phase 2: meaning, references, cross-field rules) ------------------------------
@@ -248,20 +238,13 @@ export function shmSizeToQuantity(size: string): string {
   return String(bytes);
 }
 
-class Normalizer {
-  errors: JobIssue[] = [];
-  warnings: JobIssue[] = [];
+class Normalizer extends IssueCollector {
   constructor(
     private readonly raw: RawJob,
     private readonly isFloat: (path: YamlPath) => boolean,
     private readonly options: JobParseOptions,
-  ) {}
-
-  private error(path: string, message: string) {
-    this.errors.push({ path, message });
-  }
-  private warn(path: string, message: string) {
-    this.warnings.push({ path, message });
+  ) {
+    super();
   }
 
   run(): JobSpec | undefined {

@@ -5,26 +5,15 @@
 // Kubernetes, or the SDK would silently change the value). The SDK runs once, in one Python process, from a
 // cached virtualenv (test/aml-sdk/sdk-venv.ts).
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseJobYaml, type JobParseResult } from './job-spec';
-import { ensureSdkVenv, sdkVerdicts, type SdkVerdict } from '@/test/aml-sdk/sdk-venv';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { parseJobYaml } from './job-spec';
+import { sdkVerdicts } from '@/test/aml-sdk/sdk-venv';
+import { differentialSuite, dumpYaml as dump, withField, type DifferentialCase as Case, type Doc } from '@/test/aml-sdk/differential';
 import { conformanceDir } from '@/test/conformance';
 
 const CONFORMANCE = conformanceDir();
-
-type Doc = Record<string, unknown>;
-interface Case {
-  id: string;
-  text: string;
-  /** The field the variant changes: a refusal must name it (or a field under it). */
-  field?: string;
-  /** Set when Harbormaster refuses by design although the SDK accepts: the reason. */
-  stricter?: string;
-}
 
 const COMMAND_BASE: Doc = {
   $schema: 'https://azuremlschemas.azureedge.net/latest/commandJob.schema.json',
@@ -63,40 +52,18 @@ const SWEEP_BASE: Doc = {
   limits: { max_total_trials: 20, max_concurrent_trials: 10, timeout: 7200 },
 };
 
-function clone(d: Doc): Doc {
-  return structuredClone(d);
-}
-
-/** Sets (or, with undefined, deletes) a dotted path. */
-function withField(base: Doc, path: string, value: unknown): Doc {
-  const doc = clone(base);
-  const keys = path.split('.');
-  let cur: Record<string, unknown> = doc;
-  for (const k of keys.slice(0, -1)) {
-    if (typeof cur[k] !== 'object' || cur[k] === null) cur[k] = {};
-    cur = cur[k] as Record<string, unknown>;
-  }
-  const last = keys[keys.length - 1];
-  if (value === undefined) delete cur[last];
-  else cur[last] = value;
-  return doc;
-}
-
-// YAML 1.1 quoting, so PyYAML reads back exactly the values we meant.
-const dump = (d: Doc) => stringify(d, { version: '1.1' });
-
 function variant(base: Doc, id: string, path: string, value: unknown, opts: { field?: string; stricter?: string } = {}): Case {
   return { id, text: dump(withField(base, path, value)), field: opts.field ?? path, stricter: opts.stricter };
 }
 const cmd = (id: string, path: string, value: unknown, opts?: { field?: string; stricter?: string }) => variant(COMMAND_BASE, id, path, value, opts);
 const swp = (id: string, path: string, value: unknown, opts?: { field?: string; stricter?: string }) => variant(SWEEP_BASE, id, path, value, opts);
 const cmdWith = (id: string, patch: (d: Doc) => void, opts: { field?: string; stricter?: string } = {}): Case => {
-  const d = clone(COMMAND_BASE);
+  const d = structuredClone(COMMAND_BASE);
   patch(d);
   return { id, text: dump(d), ...opts };
 };
 const swpWith = (id: string, patch: (d: Doc) => void, opts: { field?: string; stricter?: string } = {}): Case => {
-  const d = clone(SWEEP_BASE);
+  const d = structuredClone(SWEEP_BASE);
   patch(d);
   return { id, text: dump(d), ...opts };
 };
@@ -356,95 +323,23 @@ function conformanceCases(): Case[] {
 
 const ALL = [...conformanceCases(), ...CASES, ...TEXT_CASES];
 
-/** A refusal "names the field" when one error path is the field, inside it, or encloses it. */
-function namesField(paths: string[], field: string): boolean {
-  return paths.some((p) => p === field || p.startsWith(`${field}.`) || field.startsWith(`${p}.`));
-}
-
-let work: string;
-let verdicts: Map<string, SdkVerdict> | undefined;
-let skipReason: string | undefined;
-let sdkVersion = '';
-const ours = new Map<string, JobParseResult>();
-
-beforeAll(() => {
-  const venv = ensureSdkVenv();
-  if (!venv.ok) {
-    if (!venv.unreachable) throw new Error(venv.reason);
-    skipReason = `the Python package index cannot be reached, so azure-ai-ml cannot be installed: ${venv.reason}`;
-    return;
-  }
-  work = mkdtempSync(join(tmpdir(), 'hm-aml-diff-'));
-  const files: string[] = [];
-  for (const c of ALL) {
-    const dir = join(work, c.id.replace(/[^A-Za-z0-9_.-]/g, '_'));
+differentialSuite({
+  label: '[sdk-differential]',
+  title: 'Harbormaster and the Azure ML SDK judge job files alike',
+  cases: ALL,
+  fileName: 'job.yml',
+  prepare: (dir) => {
     // Local folders the documents name exist, so the SDK judges the document, not the disk.
     for (const sub of ['src', 'docker-context', 'data']) mkdirSync(join(dir, sub), { recursive: true });
     writeFileSync(join(dir, 'data', 'iris.csv'), 'a,b\n1,2\n');
     writeFileSync(join(dir, 'docker-context', 'Dockerfile'), 'FROM python:3.11\n');
     writeFileSync(join(dir, 'conda.yaml'), 'dependencies: [python=3.11]\n');
-    const file = join(dir, 'job.yml');
-    writeFileSync(file, c.text);
-    files.push(file);
-  }
-  const r = sdkVerdicts(venv.python, files, work);
-  sdkVersion = r.version;
-  verdicts = new Map(ALL.map((c, i) => [c.id, r.results[i]]));
-  for (const c of ALL) ours.set(c.id, parseJobYaml(c.text, { dryRun: true }));
-}, 900_000);
-
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-  if (!verdicts) return;
-  const agree = ALL.filter((c) => !c.stricter && ours.get(c.id)!.ok === verdicts!.get(c.id)!.accepted).length;
-  const stricter = ALL.filter((c) => c.stricter && !ours.get(c.id)!.ok && verdicts!.get(c.id)!.accepted).length;
-  const plain = ALL.filter((c) => !c.stricter).length;
-  console.log(
-    `[sdk-differential] azure-ai-ml ${sdkVersion}: ${ALL.length} documents; verdicts agree on ${agree}/${plain} ` +
-      `(${((100 * agree) / plain).toFixed(1)}%); ${stricter}/${ALL.length - plain} listed stricter-by-design cases confirmed ` +
-      `(SDK accepts, Harbormaster refuses with the field)`,
-  );
-});
-
-describe('Harbormaster and the Azure ML SDK judge job files alike', () => {
-  it('has at least 60 generated variants besides the conformance files', () => {
-    expect(CASES.length + TEXT_CASES.length).toBeGreaterThanOrEqual(60);
-  });
-
-  it('can run the SDK (skips only when the package index is unreachable, never in CI)', (ctx) => {
-    if (skipReason) {
-      if (process.env.CI === 'true') throw new Error(`CI=true and the differential test cannot run: ${skipReason}`);
-      console.warn(`[sdk-differential] SKIPPED: ${skipReason}`);
-      ctx.skip();
-    }
-    expect(verdicts?.size).toBe(ALL.length);
-  });
-
-  for (const c of ALL) {
-    it(`${c.id}${c.stricter ? ' (stricter by design)' : ''}`, (ctx) => {
-      if (!verdicts) return ctx.skip();
-      const sdk = verdicts.get(c.id)!;
-      const hm = ours.get(c.id)!;
-      const hmErrors = hm.ok ? [] : hm.errors;
-      const detail = `SDK: ${sdk.accepted ? 'accepts' : `refuses ${JSON.stringify(sdk.paths)} ${sdk.error?.slice(0, 300)}`}\nHarbormaster: ${
-        hm.ok ? 'accepts' : `refuses ${JSON.stringify(hmErrors)}`
-      }`;
-      if (c.stricter) {
-        expect(sdk.accepted, `listed as stricter-by-design but the SDK refuses it too — move it to the plain cases\n${detail}`).toBe(true);
-        expect(hm.ok, `listed as stricter-by-design (${c.stricter}) but Harbormaster accepts\n${detail}`).toBe(false);
-      } else {
-        expect(hm.ok, `verdicts differ\n${detail}`).toBe(sdk.accepted);
-      }
-      if (!hm.ok) {
-        for (const e of hmErrors) expect(e.message.length, `error without a reason: ${JSON.stringify(e)}`).toBeGreaterThan(10);
-        if (c.field) expect(namesField(hmErrors.map((e) => e.path), c.field), `refusal does not name ${c.field}\n${detail}`).toBe(true);
-        // Where the SDK names fields, ours must name one of the same top-level fields.
-        if (!sdk.accepted && sdk.paths.length > 0) {
-          const top = (p: string) => p.split('.')[0];
-          const sdkTops = new Set(sdk.paths.map(top));
-          expect(hmErrors.some((e) => sdkTops.has(top(e.path))), `SDK blames ${[...sdkTops].join(', ')}\n${detail}`).toBe(true);
-        }
-      }
+  },
+  sdk: sdkVerdicts,
+  ours: (c) => parseJobYaml(c.text, { dryRun: true }),
+  extra: () => {
+    it('has at least 60 generated variants besides the conformance files', () => {
+      expect(CASES.length + TEXT_CASES.length).toBeGreaterThanOrEqual(60);
     });
-  }
+  },
 });

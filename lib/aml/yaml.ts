@@ -88,7 +88,7 @@ function resolvePlain(text: string): Typed {
   return { value: text, float: false };
 }
 
-function resolveTagged(tag: string, text: string): Typed | { error: string } {
+function resolveTagged(tag: string, text: string, noun: string): Typed | { error: string } {
   switch (tag) {
     case 'tag:yaml.org,2002:str':
       return { value: text, float: false };
@@ -103,7 +103,7 @@ function resolveTagged(tag: string, text: string): Typed | { error: string } {
     case 'tag:yaml.org,2002:null':
       return { value: null, float: false };
     default:
-      return { error: `the YAML tag ${tag} is not supported in a job file` };
+      return { error: `the YAML tag ${tag} is not supported in a ${noun} file` };
   }
 }
 
@@ -119,11 +119,19 @@ function keyString(value: unknown): string {
   return String(value);
 }
 
-export function loadPyYaml(text: string): PyYamlOk | PyYamlError {
+/** What the file holds, for messages: "job" (the default) or "model", and a few of its fields. */
+export interface PyYamlDocumentKind {
+  noun: string;
+  fields: string;
+}
+const JOB_DOCUMENT: PyYamlDocumentKind = { noun: 'job', fields: 'type, command, environment, …' };
+
+export function loadPyYaml(text: string, kind: PyYamlDocumentKind = JOB_DOCUMENT): PyYamlOk | PyYamlError {
+  const { noun } = kind;
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, lineCounter, prettyErrors: false });
   if (!Array.isArray(docs)) {
-    return { ok: false, errors: [{ path: '', message: 'the file is empty (expected a YAML mapping of job fields)' }] };
+    return { ok: false, errors: [{ path: '', message: `the file is empty (expected a YAML mapping of ${noun} fields)` }] };
   }
   const syntax = docs.flatMap((d) => d.errors);
   if (syntax.length > 0) {
@@ -136,11 +144,11 @@ export function loadPyYaml(text: string): PyYamlOk | PyYamlError {
     };
   }
   if (docs.length > 1) {
-    return { ok: false, errors: [{ path: '', message: 'the file holds several YAML documents (---); a job file is one document' }] };
+    return { ok: false, errors: [{ path: '', message: `the file holds several YAML documents (---); a ${noun} file is one document` }] };
   }
   const doc = docs[0];
   if (!doc || doc.contents === null) {
-    return { ok: false, errors: [{ path: '', message: 'the file is empty (expected a YAML mapping of job fields)' }] };
+    return { ok: false, errors: [{ path: '', message: `the file is empty (expected a YAML mapping of ${noun} fields)` }] };
   }
 
   const floatPaths = new Set<string>();
@@ -159,7 +167,7 @@ export function loadPyYaml(text: string): PyYamlOk | PyYamlError {
       const raw = node.value;
       const text = typeof raw === 'string' ? raw : raw == null ? '' : String(raw);
       let typed: Typed | { error: string };
-      if (node.tag && node.tag !== '!' && node.tag !== 'tag:yaml.org,2002:str' ) typed = resolveTagged(node.tag, text);
+      if (node.tag && node.tag !== '!' && node.tag !== 'tag:yaml.org,2002:str' ) typed = resolveTagged(node.tag, text, noun);
       else if (node.tag === 'tag:yaml.org,2002:str' || node.tag === '!') typed = { value: text, float: false };
       else if (node.type === 'PLAIN') typed = resolvePlain(text);
       else typed = { value: text, float: false };
@@ -229,7 +237,7 @@ export function loadPyYaml(text: string): PyYamlOk | PyYamlError {
   const value = convert(doc.contents, [], 0);
   if (errors.length > 0) return { ok: false, errors };
   if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof YamlTimestamp) {
-    return { ok: false, errors: [{ path: '', message: 'a job file must be a YAML mapping of job fields (type, command, environment, …)' }] };
+    return { ok: false, errors: [{ path: '', message: `a ${noun} file must be a YAML mapping of ${noun} fields (${kind.fields})` }] };
   }
   return { ok: true, value: value as Record<string, unknown>, floatPaths, warnings };
 }

@@ -34,22 +34,22 @@ from azure.ai.ml.entities._builders import BaseNode  # noqa: E402
 DICT_FIELDS = {"inputs", "outputs", "tags", "properties", "search_space", "environment_variables"}
 
 
-def flatten(messages, prefix=()):
+def flatten(messages, prefix=(), dict_fields=DICT_FIELDS):
     out = set()
     if isinstance(messages, dict):
         for key, value in messages.items():
             key = str(key)
             if key == "_schema":
-                out |= flatten(value, prefix)
-            elif key in ("value", "key") and len(prefix) >= 2 and prefix[-2] in DICT_FIELDS:
-                out |= flatten(value, prefix)
+                out |= flatten(value, prefix, dict_fields)
+            elif key in ("value", "key") and len(prefix) >= 2 and prefix[-2] in dict_fields:
+                out |= flatten(value, prefix, dict_fields)
             else:
-                out |= flatten(value, prefix + (key,))
+                out |= flatten(value, prefix + (key,), dict_fields)
     elif isinstance(messages, list):
         leaf = False
         for item in messages:
             if isinstance(item, (dict, list)):
-                out |= flatten(item, prefix)
+                out |= flatten(item, prefix, dict_fields)
             else:
                 leaf = True
         if leaf:
@@ -59,38 +59,50 @@ def flatten(messages, prefix=()):
     return out
 
 
-def schema_paths(path: Path):
-    """Field paths of a marshmallow refusal, from the job schema's structured messages."""
+def marshmallow_paths(path: Path, schema_for, dict_fields=DICT_FIELDS):
+    """Field paths of a marshmallow refusal: the schema schema_for(data) picks, run again on the same data."""
     try:
-        from azure.ai.ml._schema._sweep.sweep_job import SweepJobSchema
-        from azure.ai.ml._schema.job.command_job import CommandJobSchema
-
         data = yaml.safe_load(path.read_text())
-        cls = SweepJobSchema if isinstance(data, dict) and data.get("type") == "sweep" else CommandJobSchema
-        cls(context={BASE_PATH_CONTEXT_KEY: path.parent}).load(data)
+        schema_for(data)(context={BASE_PATH_CONTEXT_KEY: path.parent}).load(data)
     except ValidationError as e:
-        return sorted(p for p in flatten(e.messages) if p)
+        return sorted(p for p in flatten(e.messages, dict_fields=dict_fields) if p)
     except Exception:  # noqa: BLE001 - only a hint for the test
         return []
     return []
 
 
-def check(path: Path):
+def verdict(path: Path, load, paths_of):
+    """The SDK's verdict on one file: load(path) raising is a refusal; paths_of(path) names the fields."""
     try:
-        job = load_job(str(path))
-        if isinstance(job, BaseNode):
-            job = job._to_job()
-        job._to_rest_object()
+        load(path)
         return {"file": str(path), "accepted": True, "error": None, "paths": []}
     except ValidationError as e:
-        return {"file": str(path), "accepted": False, "error": str(e)[:4000], "paths": schema_paths(path)}
+        return {"file": str(path), "accepted": False, "error": str(e)[:4000], "paths": paths_of(path)}
     except Exception as e:  # noqa: BLE001 - any refusal counts
         return {"file": str(path), "accepted": False, "error": f"{type(e).__name__}: {e}"[:4000], "paths": []}
 
 
-def main():
+def job_schema(data):
+    from azure.ai.ml._schema._sweep.sweep_job import SweepJobSchema
+    from azure.ai.ml._schema.job.command_job import CommandJobSchema
+
+    return SweepJobSchema if isinstance(data, dict) and data.get("type") == "sweep" else CommandJobSchema
+
+
+def load_checked_job(path: Path):
+    job = load_job(str(path))
+    if isinstance(job, BaseNode):
+        job = job._to_job()
+    job._to_rest_object()
+
+
+def check(path: Path):
+    return verdict(path, load_checked_job, lambda p: marshmallow_paths(p, job_schema))
+
+
+def main(check_file=check):
     files = [Path(line.strip()) for line in Path(sys.argv[1]).read_text().splitlines() if line.strip()]
-    results = [check(f) for f in files]
+    results = [check_file(f) for f in files]
     json.dump({"sdk_version": azure.ai.ml.__version__, "results": results}, sys.stdout)
 
 

@@ -6,11 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const AML_SDK_VERSION = '1.35.2';
 export const LOAD_JOBS_SCRIPT = fileURLToPath(new URL('./load_jobs.py', import.meta.url));
+export const LOAD_MODELS_SCRIPT = fileURLToPath(new URL('./load_models.py', import.meta.url));
 
 export type SdkVenv = { ok: true; python: string; dir: string } | { ok: false; unreachable: boolean; reason: string };
 
@@ -61,12 +62,21 @@ export interface SdkVerdict {
   paths: string[];
 }
 
-/** Runs load_jobs.py once over all files. */
-export function sdkVerdicts(python: string, files: string[], workDir: string): { version: string; results: SdkVerdict[] } {
+function runLoader(script: string, python: string, files: string[], workDir: string): { version: string; results: SdkVerdict[] } {
   const list = join(workDir, 'files.txt');
   writeFileSync(list, files.join('\n') + '\n');
-  const r = spawnSync(python, [LOAD_JOBS_SCRIPT, list], { encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 2 ** 20 });
-  if (r.status !== 0) throw new Error(`load_jobs.py failed (${r.status}): ${r.stderr}`);
+  const r = spawnSync(python, [script, list], { encoding: 'utf8', timeout: 600_000, maxBuffer: 64 * 2 ** 20 });
+  if (r.status !== 0) throw new Error(`${basename(script)} failed (${r.status}): ${r.stderr}`);
   const parsed = JSON.parse(r.stdout) as { sdk_version: string; results: SdkVerdict[] };
   return { version: parsed.sdk_version, results: parsed.results };
+}
+
+/** Runs load_jobs.py once over all files (job YAML: load_job and the checks before submission). */
+export function sdkVerdicts(python: string, files: string[], workDir: string): { version: string; results: SdkVerdict[] } {
+  return runLoader(LOAD_JOBS_SCRIPT, python, files, workDir);
+}
+
+/** Runs load_models.py once over all files (model YAML: load_model and create_or_update's local checks). */
+export function sdkModelVerdicts(python: string, files: string[], workDir: string): { version: string; results: SdkVerdict[] } {
+  return runLoader(LOAD_MODELS_SCRIPT, python, files, workDir);
 }
