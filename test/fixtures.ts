@@ -72,11 +72,11 @@ type Handler = (req: NextRequest, ctx: { params: Promise<Record<string, string>>
 /** Calls a route handler with a real Request, as an HTTP client would. */
 export async function call(
   handler: Handler,
-  opts: { method?: string; path?: string; token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string>; params?: Record<string, string> } = {},
+  opts: { method?: string; path?: string; token?: string; body?: unknown; rawBody?: string; formData?: FormData; headers?: Record<string, string>; params?: Record<string, string> } = {},
 ) {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined = opts.rawBody;
+  let body: string | FormData | undefined = opts.formData ?? opts.rawBody;
   if (opts.body !== undefined) {
     body = JSON.stringify(opts.body);
     headers['content-type'] ??= 'application/json';

@@ -48,6 +48,8 @@ export const PERMISSIONS = {
   'jobs.read': { scope: 'workspace', roles: ALL, description: 'See jobs, logs and events' },
   'jobs.submit': { scope: 'workspace', roles: ['data_scientist', 'ops_admin'], description: 'Submit, validate and cancel jobs' },
   'environments.manage': { scope: 'workspace', roles: ['data_scientist', 'ops_admin'], description: 'Register environments' },
+  'models.read': { scope: 'workspace', roles: ALL, description: 'See models, their versions and lineage' },
+  'models.manage': { scope: 'workspace', roles: ['data_scientist', 'ops_admin'], description: 'Register, archive and restore model versions' },
 
   // Audit
   'audit.read': { scope: 'global', roles: ['ops_admin', 'auditor'], description: 'Read, verify and export the audit log' },

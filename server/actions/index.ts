@@ -9,3 +9,4 @@ import './compute';
 import './environments';
 import './jobs';
 import './sweeps';
+import './models';

@@ -21,13 +21,13 @@ import { applyPlan, planFieldErrors, type StepVerdict } from '../kube/plan';
 import { liveCache } from '../services/clusters';
 import { clusterAppError } from '../kube/errors';
 import { defineAction } from './registry';
+import { MAX_DOCUMENT, uploadedArchive, uploadedFile, uploadOf } from './upload-input';
 
 // Jobs: submit (and validate with ?dryRun=true), cancel; and code snapshots uploaded on their own.
 // The route reads the body (YAML, JSON or multipart) into this input; the UI posts to the same route.
 
-const MAX_DOCUMENT = 1024 * 1024;
-const file = z.strictObject({ path: z.string().min(1).max(4096), data: z.instanceof(Uint8Array) });
-const archive = z.strictObject({ name: z.string().max(1024), data: z.instanceof(Uint8Array) });
+const file = uploadedFile;
+const archive = uploadedArchive;
 
 export const submitJobInput = z
   .strictObject({
@@ -63,15 +63,6 @@ export interface JobSubmitResult {
   placement: Placement;
 }
 
-function uploadOf(input: { files?: { path: string; data: Uint8Array }[]; code?: { name: string; data: Uint8Array } }): Upload {
-  const files: ArchiveFile[] = [];
-  for (const f of input.files ?? []) {
-    const n = normalizeRelativePath(f.path);
-    if (!n.ok) throw new AppError('bad_request', `files: ${n.message}`, { fieldErrors: [{ path: 'files', message: n.message }] });
-    if (n.path) files.push({ path: n.path, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength) });
-  }
-  return { files, codeArchive: input.code, skipped: [] };
-}
 
 type SubmitCtx = Parameters<Parameters<typeof defineAction>[0]['run']>[0];
 

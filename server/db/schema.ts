@@ -248,6 +248,7 @@ export const jobs = pgTable('jobs', {
   bestTrial: jsonb('best_trial').$type<BestTrial>(),
   metricLinesIgnored: integer('metric_lines_ignored').notNull().default(0),
   metricsPod: text('metrics_pod'),
+  modelsRegisteredAt: ts('models_registered_at'),
 });
 
 /** Why a trial was stopped before it ended by itself (early termination, limits), with the deciding numbers. */
@@ -280,6 +281,59 @@ export const jobMetrics = pgTable(
   },
   (t) => [primaryKey({ columns: [t.jobId, t.name, t.seq] })],
 );
+
+// The model registry (0009_models.sql).
+export const models = pgTable('models', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  workspaceId: uuid('workspace_id').notNull(),
+  name: text('name').notNull(),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+/** Where a version's artifacts are (recorded, never fetched). */
+export type ModelArtifactLocation =
+  | { kind: 'url' | 'blob' | 'adls' | 'datastore'; uri: string }
+  | { kind: 'job-output'; uri: string; job: string; output: string; subPath?: string; storage?: { cluster: string; namespace: string; claim?: string; path?: string } }
+  | { kind: 'upload'; sha256: string; size: number; files: number };
+
+export interface ModelJobLineage {
+  name: string;
+  computeTarget: string;
+  cluster: string;
+  namespace: string;
+  output: string;
+  location: string;
+  image: string | null;
+  inputs: Record<string, string>;
+  status: string;
+}
+
+export const modelVersions = pgTable('model_versions', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  modelId: uuid('model_id').notNull(),
+  version: text('version').notNull(),
+  versionNum: bigint('version_num', { mode: 'number' }),
+  type: text('type').$type<'custom_model' | 'mlflow_model' | 'triton_model'>().notNull(),
+  description: text('description').notNull().default(''),
+  tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
+  properties: jsonb('properties').$type<Record<string, string>>().notNull().default({}),
+  flavors: jsonb('flavors').$type<Record<string, unknown>>(),
+  stage: text('stage'),
+  path: text('path').notNull(),
+  location: jsonb('location').$type<ModelArtifactLocation>().notNull(),
+  uploadSha256: text('upload_sha256'),
+  jobId: uuid('job_id'),
+  jobOutput: text('job_output'),
+  lineage: jsonb('lineage').$type<ModelJobLineage>(),
+  source: text('source').notNull().default(''),
+  sourceFormat: text('source_format').$type<'yaml' | 'json'>().notNull().default('json'),
+  archived: boolean('archived').notNull().default(false),
+  archivedAt: ts('archived_at'),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+});
 
 // Runtime core (0006_runtime.sql): the outbox of cluster effects, and job status transitions.
 export const intents = pgTable('intents', {

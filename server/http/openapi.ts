@@ -206,6 +206,22 @@ const PATHS: Record<string, Record<string, Op>> = {
     get: { summary: 'One environment version', permission: 'jobs.read', params: ['workspace', 'name', 'version'] },
     delete: { summary: 'Delete an environment version', permission: 'environments.manage', params: ['workspace', 'name', 'version'] },
   },
+  '/api/v1/workspaces/{workspace}/models': {
+    get: { summary: 'Models of a workspace by name, {items, next}: each {uid, name, versions, latestVersion: {version, type, description, createdAt, archived}}; q filters by name; watch=true streams changes', permission: 'models.read', params: ['workspace'], list: true, query: ['q', 'limit', 'cursor'], watch: 'list' },
+    post: {
+      summary:
+        'Register a model version: Azure ML model YAML (application/yaml), the same fields as JSON, or multipart with the document as `model` and the files of a local path (≤ 2 GiB). Without version: the highest + 1, from 1. 201 with {name, version, type, path, location, lineage: {job, deployments}}; a version that exists is a 409; dryRun=true writes nothing',
+      permission: 'models.manage',
+      params: ['workspace'],
+      ok: 201,
+    },
+  },
+  '/api/v1/workspaces/{workspace}/models/{name}/versions': { get: { summary: 'A model’s versions, newest first, {items, next}; archived=false leaves archived ones out', permission: 'models.read', params: ['workspace', 'name'], list: true, query: ['archived', 'limit', 'cursor'] } },
+  '/api/v1/workspaces/{workspace}/models/{name}/versions/{version}': {
+    get: { summary: 'One model version (latest: the newest not archived) with its lineage {job: {name, computeTarget, cluster, namespace, output, location, image, inputs, status}, deployments}', permission: 'models.read', params: ['workspace', 'name', 'version'] },
+  },
+  '/api/v1/workspaces/{workspace}/models/{name}/versions/{version}/archive': { post: { summary: 'Archive a model version (readable; @latest skips it)', permission: 'models.manage', params: ['workspace', 'name', 'version'] } },
+  '/api/v1/workspaces/{workspace}/models/{name}/versions/{version}/restore': { post: { summary: 'Restore an archived model version', permission: 'models.manage', params: ['workspace', 'name', 'version'] } },
   '/api/v1/code/{sha256}/{name}': { get: { summary: 'A job’s uploaded code snapshot or input file, for its init container (job-scoped fetch token as Bearer; name optional)', params: ['sha256', 'name'] } },
   '/api/v1/audit/events': { get: { summary: 'Audit events, newest first, with a cursor', permission: 'audit.read', list: true, query: ['q', 'actor', 'action', 'workspace', 'outcome', 'cursor', 'limit'] } },
   '/api/v1/audit/verify': { get: { summary: 'Verify the audit hash chain', permission: 'audit.read' } },

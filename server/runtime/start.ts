@@ -6,12 +6,14 @@ import { ensureLoop, stopLoop } from './intents';
 import { startJobStatusReconciler } from './job-status';
 import { startMetricsCollector } from './metrics';
 import { startSweepController } from './sweeps';
+import { startModelRegistrar } from './models';
 import { startLeaderElection, type Leadership } from './leader';
 
 // The runtime core's background work, started once per server process (server/bootstrap.ts):
 //   - the intent loop, in every process (claims keep two processes from running the same intent), which also
 //     finishes intents a process that died left pending;
-//   - in the leader only: the job status reconciler, the metrics collector and the sweep controller;
+//   - in the leader only: the job status reconciler, the metrics collector, the sweep controller and the model
+//     registrar;
 //   - on PostgreSQL, the LISTEN connection that brings other processes' change notices to this one's streams.
 
 const g = globalThis as unknown as { __hmRuntime?: { leadership: Leadership } };
@@ -22,7 +24,7 @@ export function startRuntime(db: Db): void {
   void ensureListening().catch((e) => logger.warn({ err: { message: (e as Error).message } }, 'live notices: LISTEN failed; retrying on next use'));
   const leadership = startLeaderElection(
     () => {
-      const stops = [startJobStatusReconciler(db), startMetricsCollector(db), startSweepController(db)];
+      const stops = [startJobStatusReconciler(db), startMetricsCollector(db), startSweepController(db), startModelRegistrar(db)];
       return () => stops.forEach((stop) => stop());
     },
     { name: 'job-status' },

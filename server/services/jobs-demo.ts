@@ -15,7 +15,8 @@ import { findComputeTargetCaseInsensitive } from './compute-targets';
 // `harbormaster.io/sim-*` tags (they become pod annotations): how long a pod runs, and its exit code.
 //   vision       two Completed, one Failed (exit code 137, OOMKilled), a 2-node PyTorch job Running for a
 //                day on both A100 nodes, and one pending for lack of GPUs (the "why pending" explainer)
-//                and a grid sweep with a best trial and a trial stopped early by its bandit policy
+//                and a grid sweep with a best trial and a trial stopped early by its bandit policy; one model,
+//                resnet-vision: version 1 registered by hand, version 2 from resnet50-baseline's output
 //   forecasting  one Completed
 // Seeded once: a workspace that has jobs is left alone.
 
@@ -33,7 +34,8 @@ export const DEMO_JOBS: Array<{ workspace: string; as: string; yaml: string }> =
   {
     workspace: 'vision',
     as: 'dana@harbormaster.local',
-    yaml: `name: resnet50-baseline\ndisplay_name: ResNet-50 baseline\nexperiment_name: resnet50\ncommand: python train.py --epochs 1\n${image}compute: azureml:factory\nresources: {instance_type: cpu-small}\ntags: {harbormaster.io/sim-duration: 3s}\n`,
+    // Its model output becomes version 2 of resnet-vision when it completes (the model registrar).
+    yaml: `name: resnet50-baseline\ndisplay_name: ResNet-50 baseline\nexperiment_name: resnet50\ncommand: python train.py --epochs 1 --out \${{outputs.model}}\n${image}compute: azureml:factory\nresources: {instance_type: cpu-small}\noutputs: {model: {type: custom_model, name: resnet-vision}}\ntags: {harbormaster.io/sim-duration: 3s}\n`,
   },
   {
     workspace: 'vision',
@@ -76,17 +78,32 @@ async function callerFor(db: Db, email: string): Promise<Caller | undefined> {
   return { db, user, principal: await principalFor(db, user), requestId: `demo-seed-${randomUUID().slice(0, 8)}`, ip: null, via: 'system' };
 }
 
+/** vision's one model, resnet-vision: version 1 registered by hand (a datastore path), version 2 from a job. */
+export const DEMO_MODEL = {
+  name: 'resnet-vision',
+  version: '1',
+  type: 'custom_model',
+  path: 'azureml://datastores/workspaceblobstore/paths/models/resnet-vision/1/',
+  description: 'ResNet-50 fine-tuned on the factory camera images (first release)',
+  tags: { framework: 'pytorch', format: 'onnx' },
+};
+
 export async function seedDemoJobs(db: Db): Promise<void> {
   for (const ws of [...new Set(DEMO_JOBS.map((j) => j.workspace))]) {
     const [w] = await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, ws));
     if (!w) continue;
     const [{ n }] = await db.select({ n: count() }).from(jobs).where(eq(jobs.workspaceId, w.id));
     if (Number(n) > 0) continue;
+    let modelSeeded = ws !== 'vision';
     for (const j of DEMO_JOBS.filter((x) => x.workspace === ws)) {
       const caller = await callerFor(db, j.as);
       const compute = /^compute: azureml:(\S+)$/m.exec(j.yaml)?.[1] ?? '';
       // Without the demo clusters (no compute target) there is nothing to run the jobs on.
       if (!caller || !(await findComputeTargetCaseInsensitive(db, ws, compute))) continue;
+      if (!modelSeeded) {
+        modelSeeded = true;
+        await runAction('models.create', { workspace: ws, model: DEMO_MODEL }, caller).catch((e) => logger.warn({ err: { message: (e as Error).message } }, 'demo model not registered'));
+      }
       try {
         await runAction('jobs.submit', { workspace: ws, yaml: j.yaml }, caller);
       } catch (e) {

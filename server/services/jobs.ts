@@ -22,6 +22,7 @@ import { allowsInstanceType, getComputeTarget, listComputeTargets, type ComputeT
 import { environmentLookup, listEnvironments } from './environments';
 import { codeFilesFor, getCodeAsset, hasFolder, inputFileFor, issueFetchToken, snapshotOf, storeBlob, type ArchiveFile, type Upload } from './code-assets';
 import { sha256Hex } from './code-assets-archive';
+import { MODEL_TYPES, resolveModelReference } from './models';
 import { jobCapacity, jobPlacement, jobTaints, mlPvcs } from './jobs-placement';
 import { liveCache, type ClusterRow } from './clusters';
 import { getObject } from '../kube/apply';
@@ -345,9 +346,38 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
   const inputFiles: PreparedJob['inputFiles'] = {};
   const renderedInputs: Record<string, JobInput> = { ...spec.inputs };
   for (const [inputName, input] of Object.entries(spec.inputs)) {
-    if (input.kind !== 'data' || input.mode === 'direct') continue;
+    if (input.kind !== 'data') continue;
     const at = `inputs.${inputName}.path`;
     const loc = input.location as { kind: string };
+    // Models: azureml:<name>:<version> and azureml:<name>@latest resolve against this workspace's registry.
+    if ((MODEL_TYPES as readonly string[]).includes(input.type) && (loc.kind === 'asset' || loc.kind === 'registry-asset')) {
+      if (loc.kind === 'registry-asset') {
+        errors.push({ path: at, message: `${input.path}: models from Azure ML registries and the model catalog cannot be used with Kubernetes compute; register the model in workspace ${req.workspace} and use azureml:<name>:<version>` });
+        continue;
+      }
+      const a = input.location as unknown as { name: string; version?: string; label?: string };
+      const found = await resolveModelReference(db, req.workspace, a.name, a.version, a.label);
+      if (!found.ok) {
+        errors.push({ path: at, message: `${input.path}: ${found.message}` });
+        continue;
+      }
+      const v = found.row.location;
+      const storage = v.kind === 'job-output' ? v.storage : undefined;
+      if (storage?.claim && storage.path && storage.cluster === target.cluster.name && storage.namespace === target.ref.namespace && input.mode !== 'direct') {
+        // The job that made it wrote it to this namespace's PVC: mounted read-only where the input is expected.
+        resolved[inputName] = { kind: 'pvc', claimName: storage.claim, subPath: storage.path };
+      } else {
+        renderedInputs[inputName] = { ...input, mode: 'direct', path: v.kind === 'upload' ? `${input.path} (uploaded files sha256:${v.sha256})` : v.uri };
+        if (input.mode !== 'direct') {
+          warnings.push({
+            path: `inputs.${inputName}`,
+            message: `model ${a.name}:${found.row.version} is at ${v.kind === 'upload' ? 'files uploaded to Harbormaster' : v.uri}${storage ? ` (${storage.claim ? `PVC ${storage.claim} in ${storage.cluster}/${storage.namespace}` : 'a pod’s scratch space, gone'})` : ''}, which this job's pods cannot mount; the command gets the location as text (mode: direct)`,
+          });
+        }
+      }
+      continue;
+    }
+    if (input.mode === 'direct') continue;
     if (loc.kind === 'local') {
       if (input.type !== 'uri_file') {
         errors.push({ path: at, message: `"${input.path}" is a local ${input.type}: only single files can be uploaded as inputs; put the folder inside the code folder and pass its relative path as a literal, or use storage (https://, wasbs://, abfss://)` });
