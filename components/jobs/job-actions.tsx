@@ -13,9 +13,11 @@ import { liveQueries } from '@/components/live/query-keys';
 
 // A job's actions, for those who may submit in its workspace (the page renders none for the others, and the
 // server refuses anyway): Clone (into the New job form), Re-run (same document and code, new name; opens the
-// new job) and Cancel (confirm; deletes its pods, keeps the record) while it can still change.
+// new job) and Cancel (confirm; deletes its pods, keeps the record) while it can still change. A sweep's
+// trial runs only as part of its sweep: it can be canceled, not cloned or re-run; a sweep's cancel takes its
+// trials with it.
 
-export function JobActions({ workspace, name, live }: { workspace: string; name: string; live: boolean }) {
+export function JobActions({ workspace, name, live, kind = 'job' }: { workspace: string; name: string; live: boolean; kind?: 'job' | 'sweep' | 'trial' }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const cancel = useAction<{ name: string; status: string; statusMessage: string | null }>('jobs.cancel');
@@ -41,24 +43,36 @@ export function JobActions({ workspace, name, live }: { workspace: string; name:
 
   return (
     <div className="flex flex-wrap items-center gap-2">
-      <Button variant="secondary" asChild>
-        <Link href={`/w/${workspace}/jobs/new?from=${encodeURIComponent(name)}`}>
-          <Copy aria-hidden /> Clone
-        </Link>
-      </Button>
-      <Button variant="secondary" onClick={doRerun} pending={rerun.pending}>
-        <RotateCcw aria-hidden /> Re-run
-      </Button>
+      {kind !== 'trial' && (
+        <>
+          <Button variant="secondary" asChild>
+            <Link href={`/w/${workspace}/jobs/new?from=${encodeURIComponent(name)}`}>
+              <Copy aria-hidden /> Clone
+            </Link>
+          </Button>
+          <Button variant="secondary" onClick={doRerun} pending={rerun.pending}>
+            <RotateCcw aria-hidden /> Re-run
+          </Button>
+        </>
+      )}
       {live && (
         <ConfirmDialog
           action="Cancel job"
           objectName={name}
           dismissLabel="Keep it"
           consequence={
-            <>
-              Harbormaster deletes its Kubernetes Job and pods: running ranks stop now and their logs go with the pods. The record stays —
-              spec, status timeline and what was applied — and the job shows as <span className="font-medium">Canceled</span>.
-            </>
+            kind === 'sweep' ? (
+              <>
+                The sweep starts no more trials, and Harbormaster cancels the ones still running or waiting: their pods are deleted and their logs go
+                with them. Every record stays — trials, metrics, the best trial so far — and the sweep shows as <span className="font-medium">Canceled</span>.
+              </>
+            ) : (
+              <>
+                Harbormaster deletes its Kubernetes Job and pods: running ranks stop now and their logs go with the pods. The record stays —
+                spec, status timeline and what was applied — and the {kind === 'trial' ? 'trial' : 'job'} shows as <span className="font-medium">Canceled</span>.
+                {kind === 'trial' ? ' Its sweep goes on with its other trials.' : ''}
+              </>
+            )
           }
           onConfirm={doCancel}
           trigger={

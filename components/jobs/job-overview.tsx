@@ -19,7 +19,8 @@ import type { JobDetailDto, JobRankDto } from '@/server/services/job-detail';
 // transitions, the ranks (one pod each: phase, node, restarts, exit code and reason, duration) and the
 // warnings given at submission.
 
-function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+/** One key fact: a small label over its value (inside a <dl>). */
+export function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="min-w-0">
       <dt className="text-xs text-muted-foreground">{label}</dt>

@@ -19,16 +19,23 @@ import type { JobDetailDto } from '@/server/services/job-detail';
 import { JobActions } from './job-actions';
 import { JobEvents } from './job-events';
 import { JobLogs } from './job-logs';
+import { JobMetrics, hasMetrics } from './job-metrics';
 import { JobOverview } from './job-overview';
 import { PendingExplanation } from './pending-explanation';
+import { combineWatches, useJobMetrics, useSweepTrials } from './sweep-data';
+import { SweepSummaryCard, TrialSummaryCard } from './sweep-summary';
+import { SweepTrials } from './sweep-trials';
 import { CopyButton } from '@/components/ui/copy-button';
 
 // One job's page: the job as the server rendered it (hydrated into react-query), kept current by its stream
 // (GET …/jobs/{name}?watch=true: the whole job on every change, pods and events included), so a job goes
 // Queued → Running → Completed on screen. Status first — badge, what it waits for, times that fit the status —
 // then why it is pending (when it is), then the tabs; the open tab is in the URL (?tab=logs).
+// A sweep leads with its progress and best trial and has a Trials tab (its trials' own stream keeps it
+// current); a trial leads with its sweep, parameters and why it was stopped, and offers Cancel only; a job
+// or trial that reported metrics has a Metrics tab.
 
-const TABS = ['overview', 'logs', 'events', 'spec', 'yaml', 'source'] as const;
+const TABS = ['overview', 'trials', 'metrics', 'logs', 'events', 'spec', 'yaml', 'source'] as const;
 type Tab = (typeof TABS)[number];
 
 export interface JobViewProps {
@@ -44,7 +51,15 @@ export function JobView({ workspace, workspaceLabel, name, canSubmit }: JobViewP
   const watch = useWatch<JobDetailDto>({ query, kind: 'resource' });
   const params = useSearchParams();
   const fromUrl = params.get('tab');
-  const tab: Tab = (TABS as readonly string[]).includes(fromUrl ?? '') ? (fromUrl as Tab) : 'overview';
+  const d = job.data;
+  const { metrics, refreshSoon } = useJobMetrics(workspace, name, d);
+  const sweepTrials = useSweepTrials(workspace, name, d, refreshSoon);
+  const isSweep = d?.type === 'sweep';
+  const isTrial = !!d?.trial;
+  // A sweep's page follows two streams (the sweep, its trials); one indicator and banner speak for both.
+  const pageWatch = combineWatches(watch, isSweep ? sweepTrials.watch : undefined);
+  const available = (t: Tab) => (t === 'trials' ? isSweep : t === 'metrics' ? !isSweep && (hasMetrics(metrics.data) || fromUrl === 'metrics') : t === 'source' ? !isTrial : true);
+  const tab: Tab = (TABS as readonly string[]).includes(fromUrl ?? '') && available(fromUrl as Tab) ? (fromUrl as Tab) : 'overview';
   const setTab = (next: string) => {
     const p = new URLSearchParams(params.toString());
     if (next === 'overview') p.delete('tab');
@@ -53,8 +68,12 @@ export function JobView({ workspace, workspaceLabel, name, canSubmit }: JobViewP
     window.history.replaceState(null, '', `${window.location.pathname}${qs ? `?${qs}` : ''}`);
   };
 
-  const breadcrumb = [{ label: workspaceLabel, href: `/w/${workspace}` }, { label: 'Jobs', href: `/w/${workspace}/jobs` }, { label: name }];
-  const d = job.data;
+  const breadcrumb = [
+    { label: workspaceLabel, href: `/w/${workspace}` },
+    { label: 'Jobs', href: `/w/${workspace}/jobs` },
+    ...(d?.trial?.sweep ? [{ label: d.trial.sweep, href: `/w/${workspace}/jobs/${encodeURIComponent(d.trial.sweep)}` }] : []),
+    { label: name },
+  ];
   if (!d) {
     if (job.error) {
       const e = job.error as FetchError;
@@ -79,32 +98,50 @@ export function JobView({ workspace, workspaceLabel, name, canSubmit }: JobViewP
         title={d.displayName || d.name}
         status={<StatusBadge kind="job" status={d.status} />}
         breadcrumb={breadcrumb}
-        description={<JobStatusLine job={d} />}
-        primaryAction={canSubmit ? <JobActions workspace={workspace} name={d.name} live={d.live} /> : undefined}
+        description={<JobStatusLine job={d} showMessage={isSweep ? d.status === 'Failed' || d.status === 'Canceled' : !d.trial?.terminationReason} />}
+        primaryAction={canSubmit ? <JobActions workspace={workspace} name={d.name} live={d.live} kind={isSweep ? 'sweep' : isTrial ? 'trial' : 'job'} /> : undefined}
       />
-      <LivePausedBanner watch={watch} />
+      <LivePausedBanner watch={pageWatch} />
+      {isSweep && <SweepSummaryCard workspace={workspace} job={d} trials={sweepTrials.trials.data?.items} />}
+      {isTrial && <TrialSummaryCard workspace={workspace} job={d} />}
       {d.pending && (
         <PendingExplanation
           pending={d.pending}
           status={d.status}
-          cloneHref={canSubmit ? (target, it) => `/w/${workspace}/jobs/new?from=${encodeURIComponent(d.name)}&compute=${encodeURIComponent(target)}&instanceType=${encodeURIComponent(it)}` : undefined}
+          cloneHref={canSubmit && !isTrial ? (target, it) => `/w/${workspace}/jobs/new?from=${encodeURIComponent(d.name)}&compute=${encodeURIComponent(target)}&instanceType=${encodeURIComponent(it)}` : undefined}
         />
       )}
       <Tabs value={tab} onValueChange={setTab}>
         <div className="flex flex-wrap items-end gap-2">
-          <TabsList aria-label="Job" className="min-w-0 flex-1">
+          <TabsList aria-label="Job" className="max-w-full min-w-0 flex-[1_0_auto]">
             <TabsTrigger value="overview">Overview</TabsTrigger>
+            {available('trials') && (
+              <TabsTrigger value="trials">
+                Trials{d.sweep?.createdTrials ? <span className="text-xs text-muted-foreground tabular-nums">{d.sweep.createdTrials}</span> : null}
+              </TabsTrigger>
+            )}
+            {available('metrics') && <TabsTrigger value="metrics">Metrics</TabsTrigger>}
             <TabsTrigger value="logs">Logs</TabsTrigger>
             <TabsTrigger value="events">Events{d.events.length ? <span className="text-xs text-muted-foreground tabular-nums">{d.events.length}</span> : null}</TabsTrigger>
             <TabsTrigger value="spec">Spec</TabsTrigger>
             <TabsTrigger value="yaml">YAML</TabsTrigger>
-            <TabsTrigger value="source">Submitted file</TabsTrigger>
+            {available('source') && <TabsTrigger value="source">Submitted file</TabsTrigger>}
           </TabsList>
-          <WatchIndicator watch={watch} className="pb-2" />
+          <WatchIndicator watch={pageWatch} className="pb-2" />
         </div>
         <TabsContent value="overview">
           <JobOverview job={d} />
         </TabsContent>
+        {available('trials') && (
+          <TabsContent value="trials">
+            <SweepTrials workspace={workspace} job={d} trials={sweepTrials.trials} highlighted={sweepTrials.highlighted} metrics={metrics} />
+          </TabsContent>
+        )}
+        {available('metrics') && (
+          <TabsContent value="metrics">
+            <JobMetrics metrics={metrics} live={d.live} />
+          </TabsContent>
+        )}
         <TabsContent value="logs">
           <JobLogs workspace={workspace} job={d} />
         </TabsContent>
@@ -121,23 +158,25 @@ export function JobView({ workspace, workspaceLabel, name, canSubmit }: JobViewP
             text={d.objects.map((o) => toYaml(o)).join('---\n')}
           />
         </TabsContent>
-        <TabsContent value="source">
-          <Document label="The job document as submitted" description={`As it was sent (${d.sourceFormat === 'yaml' ? 'YAML' : 'JSON'}); Clone opens it in the New job form.`} text={d.source} />
-        </TabsContent>
+        {available('source') && (
+          <TabsContent value="source">
+            <Document label="The job document as submitted" description={`As it was sent (${d.sourceFormat === 'yaml' ? 'YAML' : 'JSON'}); Clone opens it in the New job form.`} text={d.source} />
+          </TabsContent>
+        )}
       </Tabs>
     </div>
   );
 }
 
 /** The header's second line: what it is doing and for how long, then the status message (why). */
-function JobStatusLine({ job }: { job: JobDetailDto }) {
+function JobStatusLine({ job, showMessage }: { job: JobDetailDto; showMessage: boolean }) {
   const now = useNow(job.live ? 1000 : 60_000);
   return (
     <div className="grid gap-0.5">
       <span data-testid="job-times" className="tabular-nums">
         {now == null ? (job.live ? '\u00a0' : timeSummary(job, new Date(job.finishedAt ?? job.createdAt).getTime())) : timeSummary(job, now)}
       </span>
-      {job.statusMessage && !job.pending && <span className="break-words text-foreground">{job.statusMessage}</span>}
+      {showMessage && job.statusMessage && !job.pending && <span className="break-words text-foreground">{job.statusMessage}</span>}
       {job.experimentName && <span>Experiment {job.experimentName}</span>}
     </div>
   );

@@ -14,6 +14,9 @@ export interface LiveQuery {
 /** How many jobs a page of the jobs list holds (the first page is the one the stream keeps current). */
 export const JOBS_PAGE_SIZE = 100;
 
+/** How many trials of a sweep its page reads and watches (the trials API's largest page). */
+export const TRIALS_PAGE_SIZE = 500;
+
 export const liveQueries = {
   /** The first page of a workspace's jobs for these filters and order (the page URL's query string). */
   jobs: (workspace: string, filters: JobListFilters = NO_FILTERS): LiveQuery => ({
@@ -24,6 +27,16 @@ export const liveQueries = {
   job: (workspace: string, name: string): LiveQuery => ({
     queryKey: ['workspace-job', workspace, name],
     url: `/api/v1/workspaces/${encodeURIComponent(workspace)}/jobs/${encodeURIComponent(name)}`,
+  }),
+  /** A sweep's trials by index (one page of up to TRIALS_PAGE_SIZE, the page its stream keeps current). */
+  trials: (workspace: string, sweep: string): LiveQuery => ({
+    queryKey: ['workspace-job-trials', workspace, sweep],
+    url: `/api/v1/workspaces/${encodeURIComponent(workspace)}/jobs/${encodeURIComponent(sweep)}/trials?limit=${TRIALS_PAGE_SIZE}`,
+  }),
+  /** What a job reported with HARBORMASTER_METRIC lines (a sweep: its primary metric across its trials). Not streamed: refetched. */
+  jobMetrics: (workspace: string, name: string): LiveQuery => ({
+    queryKey: ['workspace-job-metrics', workspace, name],
+    url: `/api/v1/workspaces/${encodeURIComponent(workspace)}/jobs/${encodeURIComponent(name)}/metrics`,
   }),
   clusters: (): LiveQuery => ({ queryKey: ['cluster-list'], url: '/api/v1/clusters' }),
   extension: (cluster: string): LiveQuery => ({
