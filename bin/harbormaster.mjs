@@ -104,8 +104,9 @@ export const COMMANDS = {
     usage: 'harbormaster job show <name> [-o json|table|yaml]',
     positional: 'name',
     options: [NAME_OPTION],
-    description: 'The job’s record: spec as submitted, status and its message, the status transitions, the Kubernetes objects applied.',
-    examples: ['harbormaster job show brave_lamp_x1y2 -o table'],
+    description:
+      'The job’s record: spec as submitted, status and its message, the status transitions, the Kubernetes objects applied. A sweep (-o table): also its objective, progress and best trial (name, primary metric, parameters); a trial: its sweep, parameters, primary metric and why it was stopped, if it was.',
+    examples: ['harbormaster job show brave_lamp_x1y2 -o table', 'harbormaster job show depth_grid_x1y2 -o table   # a sweep: progress and best trial'],
   },
   'job stream': {
     summary: 'Follow a job: status changes, then its logs, until it ends',
@@ -693,7 +694,43 @@ export const TABLES = {
     { header: 'Status', get: 'status' },
     { header: 'Message', get: 'statusMessage' },
   ],
+  /** `job show` of a sweep: its objective and progress, then its best trial. */
+  sweep: [
+    { header: 'Objective', get: (j) => `${j.sweep.objective.goal} ${j.sweep.objective.primaryMetric}` },
+    { header: 'Sampling', get: (j) => j.sweep.samplingAlgorithm },
+    { header: 'Early termination', get: (j) => j.sweep.earlyTermination ?? 'none' },
+    { header: 'Progress', get: (j) => sweepProgress(j.sweep) },
+  ],
+  bestTrial: [
+    { header: 'Best trial', get: (j) => j.sweep.bestTrial?.name ?? '(none yet)' },
+    { header: 'Primary metric', get: (j) => (j.sweep.bestTrial ? `${j.sweep.objective.primaryMetric} ${j.sweep.bestTrial.primaryMetric}` : '') },
+    { header: 'Parameters', get: (j) => parametersText(j.sweep.bestTrial?.parameters) },
+  ],
+  /** `job show` of a trial: its sweep, parameters, primary metric and why it was stopped. */
+  trial: [
+    { header: 'Sweep', get: (j) => j.trial.sweep },
+    { header: 'Trial', get: (j) => j.trial.index },
+    { header: 'Parameters', get: (j) => parametersText(j.trial.parameters) },
+    { header: 'Primary metric', get: (j) => j.trial.primaryMetric },
+    { header: 'Stopped because', get: (j) => j.trial.terminationReason },
+  ],
 };
+
+/** "depth=2, width=1". */
+function parametersText(parameters) {
+  return Object.entries(parameters ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
+const PROGRESS_WORDS = [['Running', 'running'], ['Finalizing', 'finalizing'], ['Preparing', 'preparing'], ['Queued', 'queued'], ['NotStarted', 'not started'], ['Completed', 'completed'], ['Failed', 'failed'], ['Canceled', 'canceled']];
+
+/** "4 of 6 trials started, 2 running, 2 completed". */
+export function sweepProgress(sweep) {
+  const counts = sweep.counts ?? {};
+  const parts = PROGRESS_WORDS.filter(([s]) => counts[s]).map(([s, word]) => `${counts[s]} ${word}`);
+  return [`${sweep.createdTrials} of ${sweep.plannedTrials} trial${sweep.plannedTrials === 1 ? '' : 's'} started`, ...parts].join(', ');
+}
 
 function render(ctx, value, table) {
   const out = ctx.output;
@@ -918,6 +955,10 @@ async function jobShow(ctx, args) {
   const ws = requireWorkspace(ctx);
   const { data } = await call(ctx, 'GET', wsPath(ws, `/jobs/${encodeURIComponent(jobName(args, 'job show'))}`));
   render(ctx, data, TABLES.job);
+  if (ctx.output !== 'table') return EXIT_OK;
+  // A sweep's progress and best trial, a trial's sweep and parameters: each a table of its own below.
+  const more = data.sweep ? [TABLES.sweep, TABLES.bestTrial] : data.trial ? [TABLES.trial] : [];
+  for (const table of more) ctx.stdout.write(`\n${formatTable([data], table)}`);
   return EXIT_OK;
 }
 

@@ -430,6 +430,60 @@ describe('commands against a fake console', () => {
     }
   });
 
+  it('job show: a sweep’s objective, progress and best trial; a trial’s sweep, parameters and why it was stopped', async () => {
+    const job = { name: 'grid', type: 'sweep', status: 'Running', computeTarget: 'cpu', instanceType: 'cpu-small', instanceCount: 1, experimentName: 'sweep-demo', createdAt: '2026-03-01T10:00:00Z', statusMessage: null };
+    const sweep = {
+      ...job,
+      sweep: {
+        objective: { primaryMetric: 'val_loss', goal: 'minimize' }, samplingAlgorithm: 'grid', earlyTermination: 'bandit', plannedTrials: 6, maxConcurrentTrials: 2, createdTrials: 4,
+        counts: { Completed: 1, Running: 2, Canceled: 1 }, bestTrial: { name: 'grid_0', index: 0, primaryMetric: 0.21, parameters: { depth: 2, width: 1 } },
+      },
+    };
+    const reason = "bandit policy at interval 2: the trial's best val_loss so far, 0.49, is worse than the cutoff 0.462";
+    const trial = { ...job, name: 'grid_5', type: 'command', status: 'Canceled', trial: { sweep: 'grid', index: 5, parameters: { depth: 4, width: 9 }, primaryMetric: 0.49, terminationReason: reason } };
+    const c = await fakeConsole((req, res) => {
+      const name = req.url!.split('/').pop();
+      if (name === 'grid') return json(res, 200, sweep);
+      if (name === 'grid_5') return json(res, 200, trial);
+      json(res, 200, { ...sweep, name: 'fresh', sweep: { ...sweep.sweep, createdTrials: 0, counts: {}, bestTrial: undefined } });
+    });
+    const local = (iso: string) => {
+      const d = new Date(iso);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+    };
+    const s = await run(c.url, ['job', 'show', 'grid', '-o', 'table']);
+    expect(s).toMatchObject({ code: 0, stderr: '' });
+    expect(s.stdout).toBe(
+      [
+        'Name  Type   Status   Compute  Instance type  Experiment  Created              Message',
+        '----  -----  -------  -------  -------------  ----------  -------------------  -------',
+        `grid  sweep  Running  cpu      cpu-small      sweep-demo  ${local(job.createdAt)}`,
+        '',
+        'Objective          Sampling  Early termination  Progress',
+        `-----------------  --------  -----------------  ${'-'.repeat(57)}`,
+        'minimize val_loss  grid      bandit             4 of 6 trials started, 2 running, 1 completed, 1 canceled',
+        '',
+        'Best trial  Primary metric  Parameters',
+        '----------  --------------  ----------------',
+        'grid_0      val_loss 0.21   depth=2, width=1',
+        '',
+      ].join('\n'),
+    );
+    const t = await run(c.url, ['job', 'show', 'grid_5', '-o', 'table']);
+    expect(t.stdout.split('\n').slice(4)).toEqual([
+      `Sweep  Trial  Parameters        Primary metric  Stopped because`,
+      `-----  -----  ----------------  --------------  ${'-'.repeat(reason.length)}`,
+      `grid   5      depth=4, width=9  0.49            ${reason}`,
+      '',
+    ]);
+    const none = await run(c.url, ['job', 'show', 'fresh', '-o', 'table']);
+    expect(none.stdout).toContain('minimize val_loss  grid      bandit             0 of 6 trials started\n');
+    expect(none.stdout).toMatch(/Best trial  Primary metric  Parameters\n-+  -+  -+\n\(none yet\)\n$/);
+    // JSON (the default) is the answer as it is: sweep and trial included.
+    expect(JSON.parse((await run(c.url, ['job', 'show', 'grid'])).stdout).sweep.bestTrial.name).toBe('grid_0');
+  });
+
   describe('job stream', () => {
     /** A console whose job goes through `statuses` (one every 150 ms after the watch connects). */
     async function streamingConsole(statuses: Array<[string, string | null]>, logs: 'missing' | 'text' = 'missing') {
