@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { validateDns1123Label } from '@/lib/k8s-names';
 import { parseCidr } from '@/lib/extension/cidr';
+import { PROXY_CREDENTIALS_ERROR, proxyUrlHasCredentials } from '@/lib/extension/no-proxy';
 
 export const CLUSTER_KINDS = ['aks', 'arc', 'kubernetes'] as const;
 export const CLUSTER_LOCATIONS = ['cloud', 'on-prem', 'edge'] as const;
@@ -92,8 +93,21 @@ export const tlsUploadInput = z.strictObject({
 
 export const installExtensionInput = z.strictObject({
   name: clusterName,
-  /** Azure ML's setting names (lib/extension/settings.ts validates them). */
-  settings: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * Azure ML's setting names (lib/extension/settings.ts validates them). Proxy URLs with credentials are
+   * refused here already, before anything else looks at them (the cluster, the audit log's "failed" event).
+   */
+  settings: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .superRefine((settings, ctx) => {
+      const proxy = settings.proxy;
+      if (!proxy || typeof proxy !== 'object' || Array.isArray(proxy)) return;
+      for (const field of ['httpProxy', 'httpsProxy'] as const) {
+        const v = (proxy as Record<string, unknown>)[field];
+        if (typeof v === 'string' && proxyUrlHasCredentials(v)) ctx.addIssue({ code: 'custom', path: ['proxy', field], message: PROXY_CREDENTIALS_ERROR });
+      }
+    }),
   /** A new certificate chain + key for the router (replaces a stored one: rotation). */
   tls: tlsUploadInput.optional(),
   /** Forget the stored uploaded certificate (e.g. when switching to sslSecret). */

@@ -54,8 +54,17 @@ describe('proxy URLs', () => {
     expect(proxyUrlProblem(url).error).toBe(error);
   });
 
-  it('warns that credentials in a proxy URL are visible in pod specs', () => {
-    expect(proxyUrlProblem('http://user:pw@proxy.corp:3128').warning).toMatch(/visible to anyone who can read the pod spec/);
+  it('refuses credentials in a proxy URL (with or without a scheme) without repeating them', () => {
+    for (const url of ['http://user:pw@proxy.corp:3128', 'https://user@proxy.corp', 'user:pw@proxy.corp:3128', 'http://user:p%40ss@proxy.corp:3128/path']) {
+      const p = proxyUrlProblem(url);
+      expect(p.error, url).toMatch(/^must not contain a user name or password/);
+      expect(p.error).not.toContain('pw');
+      expect(p.error).not.toContain('p%40ss');
+    }
+    expect(proxyUrlProblem('http://proxy.corp:3128').error).toBeUndefined();
+    expect(validateProxySettings({ httpsProxy: 'http://u:secret@10.0.0.5:3128', noProxy: FULL }).errors).toEqual([
+      { path: 'httpsProxy', message: expect.stringMatching(/^must not contain a user name or password/) },
+    ]);
   });
 
   it('validateProxySettings requires NO_PROXY once a proxy is set and checks the CA ConfigMap name', () => {

@@ -111,8 +111,22 @@ export function checkNoProxy(noProxy: string | undefined, network: ClusterNetwor
   };
 }
 
+/**
+ * Whether a proxy URL carries a user name or password ("http://user:pass@proxy:3128", with or without the
+ * scheme). Settings are stored in clear, shown to auditors, audited and written into every workload's pod
+ * spec, so such URLs are refused, and the error never repeats the value.
+ */
+export function proxyUrlHasCredentials(value: string): boolean {
+  return /^\s*(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#]*@/.test(value);
+}
+
+export const PROXY_CREDENTIALS_ERROR =
+  'must not contain a user name or password: they would be stored and shown in clear and copied into every workload\'s pod spec. Use a proxy that admits the cluster by address, or an authenticating proxy inside the cluster';
+
 /** Checks a proxy URL as HTTP clients accept it in HTTP_PROXY/HTTPS_PROXY: an error, a warning, or neither. */
 export function proxyUrlProblem(value: string): { error?: string; warning?: string } {
+  // First, so no message below echoes a password.
+  if (proxyUrlHasCredentials(value)) return { error: PROXY_CREDENTIALS_ERROR };
   if (value.trim() !== value || value === '') return { error: 'must be a URL such as http://proxy.example.com:3128, without spaces' };
   if (!/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(value)) {
     return { error: `"${value}" has no scheme: write http://${value}` };
@@ -130,11 +144,7 @@ export function proxyUrlProblem(value: string): { error?: string; warning?: stri
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
     return { error: `"${value}" must not have a path, query or fragment: a proxy is addressed by scheme, host and port only` };
   }
-  if (url.username || url.password) {
-    return {
-      warning: 'the proxy URL contains a user name or password: it is visible to anyone who can read the pod spec of ML workloads',
-    };
-  }
+  if (url.username || url.password) return { error: PROXY_CREDENTIALS_ERROR };
   return {};
 }
 

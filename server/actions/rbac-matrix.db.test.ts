@@ -9,6 +9,7 @@ import { PERMISSIONS, type PermissionRule } from '@/lib/rbac/permissions';
 import { allActions, getAction } from './registry';
 import { runAction } from './run';
 import { auditEvents } from '../db/schema';
+import { resetDenialLimits } from '../audit/denials';
 import { isAppError } from '../errors';
 import { createCast, type Cast } from '@/test/fixtures';
 
@@ -50,6 +51,8 @@ describe('RBAC matrix', () => {
         const ws = rule.scope === 'workspace' ? (typeof example.workspace === 'string' ? example.workspace : undefined) : undefined;
         const allowed = expectedAllowed(rule, who, ws);
         let err: unknown = null;
+        // Every denial must be written here: start each call with a fresh per-client budget.
+        resetDenialLimits();
         try {
           await runAction(a.name, example, cast.caller(who === 'anonymous' ? null : who));
         } catch (e) {

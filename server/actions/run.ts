@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { PERMISSIONS, can, effectiveRole, type Principal } from '@/lib/rbac/permissions';
 import { writeAudit, writeAuditAlone, type AuditActor } from '../audit/audit';
+import { writeDenial } from '../audit/denials';
 import type { Db } from '../db';
 import { AppError, isAppError, zodFieldErrors } from '../errors';
 import { logger } from '../logger';
@@ -36,25 +37,53 @@ function actorOf(c: Caller, workspace?: string): AuditActor | null {
   return { id: c.user.id, email: c.user.email, role: c.principal ? effectiveRole(c.principal, workspace) : null };
 }
 
+/** Names an audit event records for an attempt; they come from validated input only. */
+export interface AuditNames {
+  workspace: string | null;
+  targetName: string | null;
+}
+
+/**
+ * A name fit for the audit log although nothing validated the input it came from yet: a plain identifier
+ * (workspace, cluster, job, asset, version, UUID) or an e-mail address, at most 255 characters; anything
+ * else is not recorded (null).
+ */
+export function auditableName(v: unknown): string | null {
+  if (typeof v !== 'string' || v.length === 0 || v.length > 255) return null;
+  return /^[A-Za-z0-9][A-Za-z0-9._@+:-]*$/.test(v) ? v : null;
+}
+
+const notSignedIn = (c: Caller) =>
+  new AppError('unauthorized', c.authFailure ? `${c.authFailure}: sign in or send a valid API token` : 'sign in or send a valid API token (Authorization: Bearer <token>)');
+
+/**
+ * Refuses a caller who is not signed in: audits the attempt (rate-limited per client, server/audit/denials.ts)
+ * with the given names only, then throws 401. The REST layer calls it before reading a request body.
+ */
+export async function refuseAnonymous(name: string, caller: Caller, names: AuditNames): Promise<never> {
+  await writeDenial(caller.db, { requestId: caller.requestId, action: name, ...names, ip: caller.ip, actor: null, outcome: 'denied', message: caller.authFailure ?? 'not signed in' });
+  throw notSignedIn(caller);
+}
+
 /**
  * The one mutation pipeline: authorize → parse → run in a transaction → audit in that transaction.
- * Denied and failed attempts are audited too (in their own transaction, since the change rolled back).
+ * Denied and failed attempts are audited too (in their own transaction, since the change rolled back);
+ * denials are rate-limited per client. Until the input is validated, audited names are `opts.auditNames`
+ * (the REST layer passes its route parameters, checked by auditableName) or, for other callers, the input's
+ * workspace/name/email when auditableName accepts them.
  */
-export async function runAction<O = unknown>(name: string, rawInput: unknown, caller: Caller, opts: { dryRun?: boolean } = {}): Promise<O> {
+export async function runAction<O = unknown>(name: string, rawInput: unknown, caller: Caller, opts: { dryRun?: boolean; auditNames?: AuditNames } = {}): Promise<O> {
   const def = getAction(name) as ActionDef | undefined;
   if (!def) throw new AppError('not_found', `unknown action ${name}`);
   const raw = (rawInput && typeof rawInput === 'object' && !Array.isArray(rawInput) ? rawInput : {}) as Record<string, unknown>;
   const rule = PERMISSIONS[def.permission];
   const workspace = rule.scope === 'workspace' ? (def.workspaceOf ?? workspaceFromInput)(raw) : typeof raw.workspace === 'string' ? raw.workspace : undefined;
-  const target = typeof raw.name === 'string' ? raw.name : typeof raw.email === 'string' ? raw.email : null;
-  const base = { requestId: caller.requestId, action: name, workspace: workspace ?? null, ip: caller.ip, targetName: target };
+  const unvalidated: AuditNames = opts.auditNames ?? { workspace: auditableName(workspace), targetName: auditableName(raw.name) ?? auditableName(raw.email) };
+  const early = { requestId: caller.requestId, action: name, ip: caller.ip, ...unvalidated };
 
-  if (!caller.user || !caller.principal) {
-    await writeAuditAlone(caller.db, { ...base, actor: null, outcome: 'denied', message: caller.authFailure ?? 'not signed in' });
-    throw new AppError('unauthorized', caller.authFailure ? `${caller.authFailure}: sign in or send a valid API token` : 'sign in or send a valid API token (Authorization: Bearer <token>)');
-  }
+  if (!caller.user || !caller.principal) return refuseAnonymous(name, caller, unvalidated);
   if (!can(caller.principal, def.permission, workspace)) {
-    await writeAuditAlone(caller.db, { ...base, actor: actorOf(caller, workspace), outcome: 'denied', message: `missing permission ${def.permission}` });
+    await writeDenial(caller.db, { ...early, actor: actorOf(caller, workspace), outcome: 'denied', message: `missing permission ${def.permission}` });
     // A workspace the caller cannot see is reported as not found, so its existence does not leak.
     if (rule.scope === 'workspace' && workspace && !caller.principal.globalRole && !caller.principal.memberOf.includes(workspace)) {
       throw new AppError('not_found', `workspace ${workspace} not found`);
@@ -66,9 +95,13 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
   if (!parsed.success) {
     const fieldErrors = zodFieldErrors(parsed.error.issues as never);
     const detail = fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ');
-    await writeAuditAlone(caller.db, { ...base, actor: actorOf(caller, workspace), outcome: 'failed', message: detail });
+    await writeAuditAlone(caller.db, { ...early, actor: actorOf(caller, workspace), outcome: 'failed', message: detail });
     throw new AppError('bad_request', detail, { fieldErrors });
   }
+  // From here on the input is validated: its names are the audited ones.
+  const data = (parsed.data && typeof parsed.data === 'object' ? parsed.data : {}) as Record<string, unknown>;
+  const target = typeof data.name === 'string' ? data.name : typeof data.email === 'string' ? data.email : null;
+  const base = { requestId: caller.requestId, action: name, workspace: workspace ?? null, ip: caller.ip, targetName: target };
 
   const dryRun = !!opts.dryRun;
   const effects = new EffectSink();

@@ -60,6 +60,20 @@ function content(r: Omit<Row, 'prevHash' | 'hash'>) {
 
 export const eventHash = (prevHash: string, r: Omit<Row, 'prevHash' | 'hash'>) => sha256(prevHash + canonicalJson(content(r)));
 
+/** Every text field of an event is capped here, whoever writes it (names and messages may come from clients). */
+export const AUDIT_TEXT_MAX = 256;
+
+/** Caps one audited text at AUDIT_TEXT_MAX characters (an ellipsis marks a cut); null stays null. */
+export function auditText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  const s = String(v);
+  if (s.length <= AUDIT_TEXT_MAX) return s;
+  let cut = s.slice(0, AUDIT_TEXT_MAX - 1);
+  // No lone high surrogate at the cut.
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut + '…';
+}
+
 /** Appends one event. Call inside the transaction of the change it records (or its own for denials). */
 export async function writeAudit(tx: DbOrTx, e: AuditInput): Promise<Row> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK})`);
@@ -69,19 +83,19 @@ export async function writeAudit(tx: DbOrTx, e: AuditInput): Promise<Row> {
   const base = {
     id: Number(idRow[0].id),
     at: new Date(),
-    requestId: e.requestId,
+    requestId: auditText(e.requestId) ?? '',
     actorId: e.actor?.id ?? null,
-    actorEmail: e.actor?.email ?? null,
-    actorRole: e.actor?.role ?? null,
-    action: e.action,
-    targetType: e.targetType ?? null,
-    targetName: e.targetName ?? null,
-    workspace: e.workspace ?? null,
+    actorEmail: auditText(e.actor?.email),
+    actorRole: auditText(e.actor?.role),
+    action: auditText(e.action) ?? '',
+    targetType: auditText(e.targetType),
+    targetName: auditText(e.targetName),
+    workspace: auditText(e.workspace),
     outcome: e.outcome,
-    message: e.message ? String(e.message).slice(0, 2000) : null,
+    message: e.message ? auditText(e.message) : null,
     before: e.before === undefined ? null : redact(JSON.parse(JSON.stringify(e.before))),
     after: e.after === undefined ? null : redact(JSON.parse(JSON.stringify(e.after))),
-    ip: e.ip ?? null,
+    ip: auditText(e.ip),
   };
   const row: Row = { ...base, prevHash, hash: eventHash(prevHash, base) };
   await tx.insert(auditEvents).values(row);

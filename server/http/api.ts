@@ -9,7 +9,7 @@ import { readSession, SESSION_COOKIE } from '../auth/sessions';
 import { principalFor, type UserRow } from '../auth/users';
 import type { Principal, Permission } from '@/lib/rbac/permissions';
 import { can } from '@/lib/rbac/permissions';
-import { runAction, type Caller } from '../actions/run';
+import { auditableName, refuseAnonymous, runAction, type AuditNames, type Caller } from '../actions/run';
 import { problemResponse } from './problem';
 import { readBody, readBodyText } from './body';
 import { idempotentReplay, storeIdempotent } from './idempotency';
@@ -135,12 +135,31 @@ export interface ActionRouteOptions {
 }
 
 /**
+ * The names a denied or malformed attempt is audited with: the route's parameters (never the body, which
+ * nothing validated yet), each kept only when auditableName accepts it.
+ */
+export function routeAuditNames(params: Record<string, string>): AuditNames {
+  const name = (v: string | undefined) => {
+    if (v === undefined) return null;
+    try {
+      return auditableName(decodeURIComponent(v));
+    } catch {
+      return null;
+    }
+  };
+  return { workspace: name(params.workspace), targetName: name(params.name) ?? name(params.email) ?? name(params.id) ?? name(params.cluster) };
+}
+
+/**
  * A mutating route = one registered action. The RBAC matrix test checks that every mutating handler under
  * app/api/v1 is built with this function and names a registered action.
  */
 export function actionRoute(actionName: string, opts: ActionRouteOptions = {}) {
   return apiHandler(
     async (ctx) => {
+      const auditNames = routeAuditNames(ctx.params);
+      // Nobody signed in: 401 at once, before a byte of the body (up to 50 MiB for uploads) is read.
+      if (!ctx.user || !ctx.principal) return refuseAnonymous(actionName, ctx.caller, auditNames);
       const dryRun = ctx.url.searchParams.get('dryRun') === 'true';
       let bodyValue: unknown = {};
       let bodyText = '';
@@ -161,7 +180,7 @@ export function actionRoute(actionName: string, opts: ActionRouteOptions = {}) {
         if (replay) return replay;
       }
       const input = opts.input ? opts.input(bodyValue, ctx) : bodyValue;
-      const result = await runAction(actionName, input, ctx.caller, { dryRun });
+      const result = await runAction(actionName, input, ctx.caller, { dryRun, auditNames });
       const body = opts.present ? opts.present(result, ctx) : result;
       const status = dryRun ? 200 : typeof opts.status === 'function' ? opts.status(result) : (opts.status ?? 200);
       const out = dryRun ? (opts.presentDryRun ? opts.presentDryRun(result, ctx) : { dryRun: true, result: body }) : body;

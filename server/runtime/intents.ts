@@ -5,6 +5,7 @@ import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { clusters, intents } from '../db/schema';
 import { decryptSecret, encryptSecret } from '../secrets';
+import { pruneIdempotencyKeys } from '../http/idempotency';
 import { logger } from '../logger';
 import { applyPlan, type KubeObject, type PlanResult, type PlanStep, type StepVerdict } from '../kube/plan';
 import { liveCache, type ClusterRow } from '../services/clusters';
@@ -307,6 +308,7 @@ export function ensureLoop(db: Db): void {
       if (Date.now() - lastPrune > 3600_000) {
         lastPrune = Date.now();
         await pruneIntents(db);
+        await pruneIdempotencyKeys(db);
       }
     } catch (e) {
       logger.warn({ err: { message: (e as Error).message } }, 'intent loop pass failed');
