@@ -41,8 +41,8 @@ export interface JobDto extends JobSummaryDto {
   objectName: string;
   /** A sweep: its objective, limits, how many trials ran and ended how, and its best trial. */
   sweep?: SweepSummaryDto;
-  /** A trial: its sweep, index, parameters, primary metric and why it was stopped. */
-  trial?: TrialDto & { sweep: string };
+  /** A trial: its sweep (and the sweep's objective), index, parameters, primary metric and why it was stopped. */
+  trial?: TrialDto & { sweep: string; objective?: { primaryMetric: string; goal: 'maximize' | 'minimize' } };
 }
 
 export function jobSummaryDto(r: JobRow, createdBy?: string | null): JobSummaryDto {
@@ -252,8 +252,9 @@ export async function getJob(db: DbOrTx, workspace: string, name: string): Promi
   };
   if (row.type === 'sweep') dto.sweep = sweepSummary(row, await db.select({ status: jobs.status }).from(jobs).where(eq(jobs.parentJobId, row.id)));
   if (row.parentJobId) {
-    const [p] = await db.select({ name: jobs.name }).from(jobs).where(eq(jobs.id, row.parentJobId)).limit(1);
-    dto.trial = { ...trialDto(row), sweep: p?.name ?? '' };
+    const [p] = await db.select({ name: jobs.name, spec: jobs.spec }).from(jobs).where(eq(jobs.id, row.parentJobId)).limit(1);
+    const objective = p ? (p.spec as { objective?: { primaryMetric: string; goal: 'maximize' | 'minimize' } }).objective : undefined;
+    dto.trial = { ...trialDto(row), sweep: p?.name ?? '', ...(objective ? { objective } : {}) };
   }
   return dto;
 }

@@ -132,14 +132,18 @@ export async function refreshSweep(db: DbOrTx, sweep: JobRow, now = new Date()):
   const state = await sweepState(db, sweep, now);
   const { trials, values, decision } = state;
   let changed = false;
+  const changedTrials: JobRow[] = [];
   for (const t of trials) {
     const v = values.get(t.id);
     const last = v?.length ? v[v.length - 1] : null;
     if (last !== null && last !== t.primaryMetric) {
       await db.update(jobs).set({ primaryMetric: last }).where(eq(jobs.id, t.id));
       changed = true;
+      changedTrials.push(t);
     }
   }
+  // The trials list streams re-read the trials whose metric moved.
+  for (const t of changedTrials) await publishJob(db, t);
   const best: BestTrial | null = decision.best
     ? { ...decision.best, parameters: trials.find((t) => t.trialIndex === decision.best!.index)?.parameters ?? {} }
     : null;

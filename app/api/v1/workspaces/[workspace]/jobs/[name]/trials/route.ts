@@ -27,5 +27,7 @@ export const GET = apiHandler(async (ctx) => {
     load: (key) => trialByName(ctx.db, workspace, name, key),
     uid: (t) => t.uid,
     key: (t) => t.name,
+    // Running trials' durations move without a notice.
+    resyncMs: 5000,
   });
 });
