@@ -29,6 +29,7 @@ export async function invokeAction<T = unknown>(name: string, input: unknown, re
       ip: h.get('x-forwarded-for')?.split(',')[0].trim() ?? null,
       via: 'ui',
       origin: requestOriginOf(h),
+      sessionIdHash: current?.sessionIdHash,
     });
     revalidatePath(revalidate ?? '/', 'layout');
     return { ok: true, data };

@@ -17,6 +17,13 @@ const schema = z.object({
   HARBORMASTER_PUBLIC_URL: z.string().url().optional(),
   HARBORMASTER_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(8 * 60),
   HARBORMASTER_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(7 * 24),
+  /** Days until an API token created without an expiry expires; 0: such tokens never expire. */
+  HARBORMASTER_TOKEN_DEFAULT_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days (0: tokens created without an expiry never expire)' })
+    .int('must be a whole number of days')
+    .min(0, 'must be 0 (never) or more days')
+    .max(3650, 'at most 3650 days')
+    .default(90),
   HARBORMASTER_METRICS: bool,
   HARBORMASTER_DEMO: bool,
   HARBORMASTER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

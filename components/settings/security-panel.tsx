@@ -11,13 +11,16 @@ import { FormError } from '@/components/forms/form-error';
 import { useAction } from '@/components/forms/use-action';
 
 export function SecurityPanel() {
-  const change = useAction('self.changePassword');
+  const change = useAction<{ changed: boolean; otherSessionsEnded: number }>('self.changePassword');
   const [confirm, setConfirm] = React.useState(false);
   return (
     <Card>
       <CardHeader>
         <CardTitle>Security</CardTitle>
-        <CardDescription>Change your password, or end every session of your account.</CardDescription>
+        <CardDescription>
+          Change your password (every other browser signed in to your account is signed out; this one and your API tokens keep working), or end every
+          session of your account.
+        </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-6 md:grid-cols-2">
         <form
@@ -28,7 +31,8 @@ export function SecurityPanel() {
             const f = new FormData(e.currentTarget);
             const r = await change.run({ currentPassword: String(f.get('currentPassword') ?? ''), newPassword: String(f.get('newPassword') ?? '') });
             if (r.ok) {
-              toast.success('Password changed');
+              const n = r.data.otherSessionsEnded;
+              toast.success(n ? `Password changed; ${n === 1 ? '1 other session was' : `${n} other sessions were`} signed out` : 'Password changed');
               (e.target as HTMLFormElement).reset();
             }
           }}

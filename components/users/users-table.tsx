@@ -15,6 +15,7 @@ import { SecretOnce } from '@/components/ui/secret-once';
 import { MoreHorizontal } from 'lucide-react';
 import { useAction } from '@/components/forms/use-action';
 import { ROLE_LABELS } from '@/lib/schemas/core';
+import { pluralize } from '@/lib/format';
 
 export interface UserRowDto {
   id: string;
@@ -77,9 +78,9 @@ export function UsersTable({ users, canManage, selfEmail }: { users: UserRowDto[
 function UserActions({ user, isSelf }: { user: UserRowDto; isSelf: boolean }) {
   const disable = useAction('users.disable');
   const enable = useAction('users.enable');
-  const reset = useAction<{ newPassword: string | null }>('users.resetPassword');
+  const reset = useAction<{ newPassword: string | null; sessionsEnded: number; tokensRevoked: number }>('users.resetPassword');
   const [confirm, setConfirm] = React.useState<null | 'disable' | 'reset'>(null);
-  const [newPassword, setNewPassword] = React.useState<string | null>(null);
+  const [done, setDone] = React.useState<{ newPassword: string | null; sessionsEnded: number; tokensRevoked: number } | null>(null);
   return (
     <>
       <DropdownMenu>
@@ -127,25 +128,31 @@ function UserActions({ user, isSelf }: { user: UserRowDto; isSelf: boolean }) {
         onOpenChange={(o) => !o && setConfirm(null)}
         action="Reset password"
         objectName={user.email}
-        consequence="A new password is generated and shown once; their current sessions end."
+        consequence={
+          'A new password is generated and shown once. All their sessions end and all their API tokens are revoked: scripts using them get 401 until they get a new token.' +
+          (isSelf ? ' That includes this session: you will have to sign in again.' : '')
+        }
         confirmLabel="Reset password"
-        tone="primary"
+        tone="danger"
         onConfirm={async () => {
           const r = await reset.run({ email: user.email });
           setConfirm(null);
-          if (r.ok) setNewPassword(r.data.newPassword);
+          if (r.ok) setDone(r.data);
           else toast.error(r.error.detail);
         }}
       />
-      <Dialog open={!!newPassword} onOpenChange={(o) => !o && setNewPassword(null)}>
+      <Dialog open={!!done} onOpenChange={(o) => !o && setDone(null)}>
         <DialogContent>
           <DialogHeader>
             <DialogTitle>Password reset</DialogTitle>
-            <DialogDescription>Give {user.email} the new password through a safe channel.</DialogDescription>
+            <DialogDescription>
+              {done ? `${pluralize(done.sessionsEnded, 'session')} ended and ${pluralize(done.tokensRevoked, 'API token')} revoked. ` : null}
+              Give {user.email} the new password through a safe channel.
+            </DialogDescription>
           </DialogHeader>
-          {newPassword ? <SecretOnce label="password" secret={newPassword} /> : null}
+          {done?.newPassword ? <SecretOnce label="password" secret={done.newPassword} /> : null}
           <DialogFooter>
-            <Button onClick={() => setNewPassword(null)}>Done</Button>
+            <Button onClick={() => setDone(null)}>Done</Button>
           </DialogFooter>
         </DialogContent>
       </Dialog>

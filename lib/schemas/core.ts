@@ -13,7 +13,11 @@ export const email = z.string().trim().toLowerCase().email('not a valid email ad
 export const password = z.string().min(12, 'at least 12 characters').max(1024, 'at most 1024 characters');
 export const globalRole = z.enum(['ops_admin', 'auditor']).nullable();
 export const displayName = z.string().trim().max(100, 'at most 100 characters');
-export const expiresIn = z.string().regex(/^\d+\s*(m|h|d|w|y)$/, 'use e.g. 30d, 12h, 90m, 1y');
+/** A token's lifetime ("30d", "12h", "90m", "2w", "1y"), or "never" (chosen explicitly: left out, the default applies). */
+export const expiresIn = z
+  .string()
+  .trim()
+  .regex(/^(?:never|\d+\s*(m|h|d|w|y))$/, 'use e.g. 30d, 12h, 90m, 1y, or never');
 
 export const createWorkspaceInput = z.strictObject({
   name: workspaceName,

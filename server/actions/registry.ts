@@ -21,6 +21,8 @@ export interface ActionContext {
   via: 'ui' | 'api' | 'cli' | 'system';
   /** The console's address as the request reached it (see Caller.origin). */
   origin?: string;
+  /** The session the request came with (SHA-256 of its cookie), when it came from a signed-in browser. */
+  sessionIdHash?: string;
   /** Validate and show what would change; the transaction is rolled back and external systems get dry-run calls. */
   dryRun: boolean;
   /**
@@ -67,6 +69,11 @@ export interface AuditRecord {
   workspace?: string | null;
   before?: unknown;
   after?: unknown;
+  /**
+   * A line for people reading the log ("2 sessions ended, 1 API token revoked"). Keys of before/after that
+   * look like secrets (password, token, …) are redacted whatever their value, so counts of such things go here.
+   */
+  message?: string;
 }
 
 export interface ActionOutcome<O> {

@@ -24,6 +24,8 @@ export interface Caller {
   origin?: string;
   /** Why authentication failed (expired token, …), for the 401 message. */
   authFailure?: string;
+  /** The session (SHA-256 of its cookie) the caller signed in with; absent for API tokens, the CLI, the system. */
+  sessionIdHash?: string;
 }
 
 class DryRunRollback extends Error {
@@ -109,7 +111,7 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
   try {
     committed = await caller.db.transaction(async (tx) => {
       const out = await def.run(
-        { db: caller.db, tx, user: caller.user!, principal: caller.principal!, requestId: caller.requestId, ip: caller.ip, via: caller.via, origin: caller.origin, dryRun, effects },
+        { db: caller.db, tx, user: caller.user!, principal: caller.principal!, requestId: caller.requestId, ip: caller.ip, via: caller.via, origin: caller.origin, sessionIdHash: caller.sessionIdHash, dryRun, effects },
         parsed.data,
       );
       // A dry run validated everything and computed the result: undo every write, audit nothing, and
@@ -126,6 +128,7 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
         workspace: out.audit.workspace ?? workspace ?? null,
         before: out.audit.before,
         after: out.audit.after,
+        message: out.audit.message,
       });
       return { result: out.result as O, intentIds };
     });

@@ -2,7 +2,7 @@ import 'server-only';
 import { z } from 'zod';
 import { email, expiresIn } from '@/lib/schemas/core';
 import { AppError } from '../errors';
-import { issueToken, parseDuration, revokeToken, tokenDto } from '../auth/tokens';
+import { issueToken, revokeToken, tokenDto, tokenExpiry } from '../auth/tokens';
 import { assertNotSystemUser, findUserByEmail } from '../auth/users';
 import { defineAction } from './registry';
 
@@ -11,12 +11,11 @@ const tokenName = z.string().trim().min(1, 'required').max(100, 'at most 100 cha
 defineAction({
   name: 'tokens.create',
   permission: 'self.tokens',
-  description: 'Create a personal API token (shown once)',
+  description: 'Create a personal API token (shown once); without expiresIn it expires after the default lifetime (90 days unless configured), "never" for none',
   input: z.strictObject({ name: tokenName, expiresIn: expiresIn.optional() }),
   example: { name: 'ci', expiresIn: '30d' },
   async run({ tx, user }, input) {
-    const expiresAt = input.expiresIn ? new Date(Date.now() + parseDuration(input.expiresIn)) : null;
-    const { token, row } = await issueToken(tx, user.id, input.name, expiresAt);
+    const { token, row } = await issueToken(tx, user.id, input.name, tokenExpiry(input.expiresIn));
     const dto = tokenDto(row);
     return { result: { ...dto, token }, audit: { targetType: 'api_token', targetName: `${user.email}/${input.name}`, after: dto } };
   },
@@ -38,7 +37,7 @@ defineAction({
 defineAction({
   name: 'tokens.issue',
   permission: 'tokens.issue',
-  description: 'Issue an API token for any user (automation, recovery)',
+  description: 'Issue an API token for any user (automation, recovery); expiry as for tokens.create',
   input: z.strictObject({ email, name: tokenName.optional(), expiresIn: expiresIn.optional() }),
   example: { email: 'someone@example.com', name: 'automation' },
   async run({ tx }, input) {
@@ -46,7 +45,7 @@ defineAction({
     if (!u) throw new AppError('not_found', `user ${input.email} not found`, { fieldErrors: [{ path: 'email', message: 'no such user' }] });
     assertNotSystemUser(u);
     if (u.status !== 'active') throw new AppError('conflict', `user ${u.email} is disabled`);
-    const expiresAt = input.expiresIn ? new Date(Date.now() + parseDuration(input.expiresIn)) : null;
+    const expiresAt = tokenExpiry(input.expiresIn);
     const name = input.name ?? `cli-${new Date().toISOString().slice(0, 10)}`;
     const { token, row } = await issueToken(tx, u.id, name, expiresAt);
     const dto = tokenDto(row);

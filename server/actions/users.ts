@@ -5,10 +5,12 @@ import { createUserInput, email, globalRole, password, workspaceName } from '@/l
 import { memberships, users, workspaces } from '../db/schema';
 import { AppError } from '../errors';
 import { hashPassword, randomPassword, verifyPassword } from '../auth/crypto';
-import { revokeAllSessions } from '../auth/sessions';
+import { revokeAllSessions, revokeOtherSessions } from '../auth/sessions';
+import { revokeAllTokens } from '../auth/tokens';
 import { assertNotSystemUser, createLocalUser, findUserByEmail, membershipNames, userDto } from '../auth/users';
 import type { Tx } from '../db';
 import { defineAction } from './registry';
+import { pluralize } from '@/lib/format';
 
 async function userOr404(tx: Tx, e: string) {
   const u = await findUserByEmail(tx, e);
@@ -74,15 +76,27 @@ defineAction({
 defineAction({
   name: 'users.resetPassword',
   permission: 'users.manage',
-  description: 'Reset a user’s password (generated and shown once when none is given); ends their sessions',
+  description: 'Reset a user’s password (generated and shown once when none is given); ends all their sessions and revokes all their API tokens',
   input: z.strictObject({ email, password: password.optional() }),
   example: { email: 'someone@example.com' },
   async run({ tx }, input) {
     const u = await userOr404(tx, input.email);
     const generated = input.password ? null : randomPassword();
     await tx.update(users).set({ passwordHash: await hashPassword(input.password ?? generated!), updatedAt: new Date() }).where(eq(users.id, u.id));
-    await revokeAllSessions(tx, u.id);
-    return { result: { email: u.email, newPassword: generated }, audit: { targetType: 'user', targetName: u.email, after: { passwordChanged: true } } };
+    // A reset means the account may be in someone else's hands: nothing signed in with the old credentials
+    // keeps working, browser sessions and API tokens alike (the same transaction as the new password).
+    const sessionsEnded = await revokeAllSessions(tx, u.id);
+    const tokensRevoked = await revokeAllTokens(tx, u.id);
+    return {
+      result: { email: u.email, newPassword: generated, sessionsEnded, tokensRevoked },
+      // (`after` keys that look like secrets — password…, token… — are redacted, so the counts are in the message too.)
+      audit: {
+        targetType: 'user',
+        targetName: u.email,
+        after: { passwordChanged: true, sessionsEnded, apiAccessRevoked: tokensRevoked },
+        message: `password reset: ${pluralize(sessionsEnded, 'session')} ended, ${pluralize(tokensRevoked, 'API token')} revoked`,
+      },
+    };
   },
 });
 
@@ -138,15 +152,26 @@ defineAction({
 defineAction({
   name: 'self.changePassword',
   permission: 'self.password',
-  description: 'Change your own password (other sessions end)',
+  description: 'Change your own password: your other sessions end (this one and your API tokens keep working)',
   input: z.strictObject({ currentPassword: z.string().min(1, 'required'), newPassword: password }),
   example: { currentPassword: 'x', newPassword: 'a-new-password-123' },
-  async run({ tx, user }, input) {
+  async run({ tx, user, sessionIdHash }, input) {
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       throw new AppError('bad_request', 'the current password is wrong', { fieldErrors: [{ path: 'currentPassword', message: 'wrong password' }] });
     }
     await tx.update(users).set({ passwordHash: await hashPassword(input.newPassword), updatedAt: new Date() }).where(eq(users.id, user.id));
-    return { result: { changed: true }, audit: { targetType: 'user', targetName: user.email, after: { passwordChanged: true } } };
+    // Whoever knew the old password and signed in with it elsewhere is signed out; the browser making the
+    // change stays signed in (changed with an API token, there is none to keep).
+    const otherSessionsEnded = await revokeOtherSessions(tx, user.id, sessionIdHash);
+    return {
+      result: { changed: true, otherSessionsEnded },
+      audit: {
+        targetType: 'user',
+        targetName: user.email,
+        after: { passwordChanged: true, otherSessionsEnded },
+        message: `password changed: ${pluralize(otherSessionsEnded, 'other session')} ended`,
+      },
+    };
   },
 });
 

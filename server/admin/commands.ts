@@ -8,6 +8,7 @@ import { membershipNames, notSystemUser } from '../auth/users';
 import { runAction, type Caller } from '../actions/run';
 import { verifyAuditChain } from '../audit/audit';
 import { AppError } from '../errors';
+import { pluralize } from '@/lib/format';
 
 // The admin CLI's commands (`npm run admin -- <command>`), run either in the CLI process (console not
 // running) or inside the console through its loopback admin endpoint (console running): one implementation.
@@ -34,7 +35,9 @@ Commands:
   create-user     --email E [--role ops_admin|auditor] [--password P] [--name "Display Name"] [--workspace W]...
                   (a password is generated and printed when none is given)
   reset-password  --email E [--password P]
-  create-token    --email E [--name N] [--expires-in 30d]      prints the token alone on the last line
+                  (ends all their sessions and revokes all their API tokens)
+  create-token    --email E [--name N] [--expires-in 30d|never]      prints the token alone on the last line
+                  (without --expires-in: HARBORMASTER_TOKEN_DEFAULT_DAYS, 90 days unless configured)
   list-users
   create-workspace --name N [--display-name D]
   add-member      --workspace W --email E
@@ -72,8 +75,17 @@ export async function runAdminCommand(db: Db, command: string, args: Args): Prom
       return { lines: [`created user ${r.user.email}`, ...(r.initialPassword ? [`password (shown once): ${r.initialPassword}`] : [])] };
     }
     case 'reset-password': {
-      const r = await runAction<{ email: string; newPassword: string | null }>('users.resetPassword', { email: need(args, 'email'), password: one(args, 'password') }, caller);
-      return { lines: [`password reset for ${r.email}; their sessions were ended`, ...(r.newPassword ? [`new password (shown once): ${r.newPassword}`] : [])] };
+      const r = await runAction<{ email: string; newPassword: string | null; sessionsEnded: number; tokensRevoked: number }>(
+        'users.resetPassword',
+        { email: need(args, 'email'), password: one(args, 'password') },
+        caller,
+      );
+      return {
+        lines: [
+          `password reset for ${r.email}; ${pluralize(r.sessionsEnded, 'session')} ended, ${pluralize(r.tokensRevoked, 'API token')} revoked`,
+          ...(r.newPassword ? [`new password (shown once): ${r.newPassword}`] : []),
+        ],
+      };
     }
     case 'create-token': {
       const r = await runAction<{ token: string; name: string; email: string; expiresAt: string | null }>(

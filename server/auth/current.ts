@@ -10,6 +10,8 @@ import { principalFor, type UserRow } from './users';
 export interface CurrentUser {
   user: UserRow;
   principal: Principal;
+  /** This browser's session (SHA-256 of its cookie): what a password change keeps while ending the others. */
+  sessionIdHash: string;
 }
 
 /** The signed-in user of this request (server components and server actions), once per request. */
@@ -19,7 +21,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
   const db = await getDb();
   const s = await readSession(db, id);
   if (!s.ok) return null;
-  return { user: s.user, principal: await principalFor(db, s.user) };
+  return { user: s.user, principal: await principalFor(db, s.user), sessionIdHash: s.idHash };
 });
 
 export async function requireUser(): Promise<CurrentUser> {

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { sessions, users } from '../db/schema';
 import { env } from '../env';
@@ -31,7 +31,8 @@ export async function createSession(db: DbOrTx, userId: string, meta: { ip?: str
   return { id, expiresAt };
 }
 
-export type SessionCheck = { ok: true; user: UserRow } | { ok: false; reason: 'missing' | 'expired' | 'revoked' | 'disabled' };
+/** `idHash` names the session (the SHA-256 of its cookie) without holding the cookie itself. */
+export type SessionCheck = { ok: true; user: UserRow; idHash: string } | { ok: false; reason: 'missing' | 'expired' | 'revoked' | 'disabled' };
 
 export async function readSession(db: DbOrTx, id: string | undefined | null): Promise<SessionCheck> {
   if (!id || id.length > 200) return { ok: false, reason: 'missing' };
@@ -50,7 +51,7 @@ export async function readSession(db: DbOrTx, id: string | undefined | null): Pr
   if (now - row.s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.idHash, row.s.idHash));
   }
-  return { ok: true, user: row.u };
+  return { ok: true, user: row.u, idHash: row.s.idHash };
 }
 
 export async function revokeSession(db: DbOrTx, id: string) {
@@ -63,6 +64,26 @@ export async function revokeAllSessions(db: DbOrTx, userId: string): Promise<num
     .update(sessions)
     .set({ revokedAt: new Date() })
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.expiresAt} > now()`))
+    .returning({ id: sessions.idHash });
+  return r.length;
+}
+
+/**
+ * Every session of the user but one (`keepIdHash`, the one changing the password) ends; without one to keep
+ * (a change made with an API token), all of them. Returns how many were active.
+ */
+export async function revokeOtherSessions(db: DbOrTx, userId: string, keepIdHash: string | undefined): Promise<number> {
+  const r = await db
+    .update(sessions)
+    .set({ revokedAt: new Date() })
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        sql`${sessions.expiresAt} > now()`,
+        keepIdHash ? ne(sessions.idHash, keepIdHash) : undefined,
+      ),
+    )
     .returning({ id: sessions.idHash });
   return r.length;
 }

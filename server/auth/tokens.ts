@@ -1,8 +1,9 @@
 import 'server-only';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { apiTokens, users } from '../db/schema';
 import { AppError } from '../errors';
+import { env } from '../env';
 import { randomToken, sha256Hex } from './crypto';
 import { isSystemUser, type UserRow } from './users';
 
@@ -19,6 +20,20 @@ export function parseDuration(s: string): number {
   return n * unit;
 }
 
+/**
+ * When a token asked for with `expiresIn` expires: a duration from now; "never" (asked for explicitly) → null;
+ * left out → HARBORMASTER_TOKEN_DEFAULT_DAYS from now (90 by default; 0 = never). Every way of creating a
+ * token (console, API, admin CLI) goes through this, so none of them makes a token that never expires unasked.
+ */
+export function tokenExpiry(expiresIn: string | undefined, now = Date.now()): Date | null {
+  const v = expiresIn?.trim();
+  if (v === 'never') return null;
+  if (v) return new Date(now + parseDuration(v));
+  const days = env().HARBORMASTER_TOKEN_DEFAULT_DAYS;
+  return days > 0 ? new Date(now + days * 86_400_000) : null;
+}
+
+/** The low-level insert: `expiresAt` as given (null = never). Requests go through tokenExpiry first. */
 export async function issueToken(db: DbOrTx, userId: string, name: string, expiresAt: Date | null) {
   const token = TOKEN_PREFIX + randomToken(32);
   const [row] = await db
@@ -72,4 +87,15 @@ export async function revokeToken(db: DbOrTx, userId: string, tokenId: string) {
     .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
     .returning();
   return r[0];
+}
+
+/** Revokes every token of the user that still works (password reset by an admin). Returns how many. */
+export async function revokeAllTokens(db: DbOrTx, userId: string): Promise<number> {
+  const now = new Date();
+  const r = await db
+    .update(apiTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, now))))
+    .returning({ id: apiTokens.id });
+  return r.length;
 }

@@ -33,7 +33,10 @@ export interface ApiContext {
   caller: Caller;
 }
 
-async function authenticate(req: NextRequest, db: Db): Promise<{ user: UserRow | null; principal: Principal | null; failure?: string; viaCookie: boolean }> {
+async function authenticate(
+  req: NextRequest,
+  db: Db,
+): Promise<{ user: UserRow | null; principal: Principal | null; failure?: string; viaCookie: boolean; sessionIdHash?: string }> {
   const auth = req.headers.get('authorization');
   if (auth) {
     const m = /^Bearer\s+(\S+)$/i.exec(auth);
@@ -45,7 +48,7 @@ async function authenticate(req: NextRequest, db: Db): Promise<{ user: UserRow |
   const sid = req.cookies.get(SESSION_COOKIE)?.value;
   if (sid) {
     const s = await readSession(db, sid);
-    if (s.ok) return { user: s.user, principal: await principalFor(db, s.user), viaCookie: true };
+    if (s.ok) return { user: s.user, principal: await principalFor(db, s.user), viaCookie: true, sessionIdHash: s.idHash };
     return { user: null, principal: null, failure: `the session is ${s.reason}`, viaCookie: true };
   }
   return { user: null, principal: null, viaCookie: false };
@@ -85,7 +88,7 @@ export function apiHandler(fn: (ctx: ApiContext) => Promise<Response | unknown>,
         }
       }
       const origin = requestOriginOf(req.headers, new URL(req.url));
-      const caller: Caller = { db, user: a.user, principal: a.principal, requestId, ip: ipOf(req), via: 'api', origin, authFailure: a.failure };
+      const caller: Caller = { db, user: a.user, principal: a.principal, requestId, ip: ipOf(req), via: 'api', origin, authFailure: a.failure, sessionIdHash: a.sessionIdHash };
       if ((opts.auth ?? 'required') === 'required' && !a.user) {
         throw new AppError('unauthorized', a.failure ? `${a.failure}: send a valid API token (Authorization: Bearer <token>)` : 'send a valid API token (Authorization: Bearer <token>)');
       }

@@ -340,7 +340,17 @@ export function openApiDocument() {
           additionalProperties: true,
         },
         EnvironmentCreate: S({ name: { type: 'string' }, version: { type: 'string' }, image: { type: 'string' }, condaFile: { type: 'string' }, description: { type: 'string' } }, ['name', 'version', 'image']),
-        TokenCreate: S({ name: { type: 'string' }, expiresIn: { type: 'string', pattern: '^\\d+(m|h|d|w|y)$' } }, ['name']),
+        TokenCreate: S(
+          {
+            name: { type: 'string' },
+            expiresIn: {
+              type: 'string',
+              pattern: '^(never|\\d+(m|h|d|w|y))$',
+              description: 'e.g. 30d, 12h, 1y; "never" for a token that does not expire. Left out: the default lifetime (HARBORMASTER_TOKEN_DEFAULT_DAYS, 90 days).',
+            },
+          },
+          ['name'],
+        ),
       },
     },
   };

@@ -5,6 +5,8 @@ import { SecurityPanel } from '@/components/settings/security-panel';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
 import { listTokens } from '@/server/auth/tokens';
+import { env } from '@/server/env';
+import { defaultExpiresIn } from '@/lib/token-expiry';
 
 export const metadata: Metadata = { title: 'Tokens & security' };
 export const dynamic = 'force-dynamic';
@@ -15,7 +17,7 @@ export default async function SettingsPage() {
   return (
     <div className="space-y-6">
       <PageHeader title="Tokens & security" breadcrumb={[{ label: 'Account' }, { label: 'Tokens & security' }]} description={`Signed in as ${user.email}.`} />
-      <TokensPanel tokens={tokens} />
+      <TokensPanel tokens={tokens} now={Date.now()} defaultExpiresIn={defaultExpiresIn(env().HARBORMASTER_TOKEN_DEFAULT_DAYS)} />
       <SecurityPanel />
     </div>
   );

@@ -22,7 +22,7 @@ export default async function UsersPage() {
       <PageHeader
         title="Users"
         breadcrumb={[{ label: 'Ops', href: '/ops' }, { label: 'Users' }]}
-        description="Local accounts, their global role and workspace memberships. Disabling a user ends their sessions and tokens at once."
+        description="Local accounts, their global role and workspace memberships. Disabling a user ends their sessions and tokens at once; resetting a password ends their sessions and revokes their API tokens."
         primaryAction={canManage ? <CreateUserDialog workspaces={workspaces} /> : undefined}
       />
       <UsersTable users={list} canManage={canManage} selfEmail={user.email} />
