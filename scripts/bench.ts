@@ -14,6 +14,9 @@
 //                        BENCH_LIVE_JOBS sets the number of jobs (default 30), BENCH_LIVE_GAP_MS an idle
 //                        pause between them (default 0: back to back). Skipped, with the reason, when the
 //                        testbed binaries or Chromium are missing.
+//   YAML alias bomb refused   reading the issue-18 job file (six levels of ten aliases, 10^7 scalars once
+//                        expanded; it held the event loop for seconds) until the 10,000-node cap refuses it, vs
+//                        reading an ordinary job file of the same size (lib/yaml-limits.ts)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,6 +88,19 @@ else {
     failed = e as Error;
     notes.push(`jobs list: FAILED: ${failed.message}`);
   }
+}
+
+// The YAML caps (lib/yaml-limits.ts): a refused alias bomb costs what an ordinary file of its size costs to read.
+{
+  const { parseJobYaml } = await import('../lib/aml/job-spec');
+  const { aliasBomb } = await import('../test/yaml-bombs');
+  const bomb = aliasBomb(6);
+  const plain = `command: python train.py --epochs 10\nenvironment: {image: python:3.11-slim}\ncompute: azureml:cpu-cluster\ntags:\n${Array.from({ length: 12 }, (_, i) => `  tag${i}: value-${i}-of-the-job`).join('\n')}\n`;
+  const refused = parseJobYaml(bomb);
+  if (refused.ok || !/YAML nodes/.test(refused.errors[0]?.message ?? '')) throw new Error('the YAML alias bomb was not refused by the node cap');
+  for (let i = 0; i < 50; i++) parseJobYaml(i % 2 ? bomb : plain); // warm up
+  rows.push([`YAML alias bomb refused (${bomb.length} B)`, await time(async () => void parseJobYaml(bomb), 200), await time(async () => void parseJobYaml(plain), 200)]);
+  notes.push(`YAML alias bomb: ${bomb.length}-byte job file refused at the 10,000-node cap; baseline: a ${plain.length}-byte job file read in full`);
 }
 
 console.log('benchmark'.padEnd(36), 'ms'.padStart(10), 'baseline ms'.padStart(12), 'ratio'.padStart(8));

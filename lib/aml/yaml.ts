@@ -5,8 +5,11 @@
 // patterns. Duplicate keys keep the last value, as PyYAML does, but are reported (nothing silently dropped).
 // Floats are remembered by path because Azure ML substitutes literal inputs with Python's `str()`, where
 // `10.0` stays "10.0" although JavaScript has a single number type.
+// The text is read under the caps of lib/yaml-limits.ts (10,000 nodes after expanding aliases, 64 levels):
+// aliases are expanded here, so an alias bomb would otherwise expand in full (and once per read of a submit).
 
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml';
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { YamlLimitError, readYamlDocuments, type CappedYaml } from '../yaml-limits';
 import type { JobIssue } from './issues';
 import { formatPath } from './issues';
 
@@ -129,10 +132,14 @@ const JOB_DOCUMENT: PyYamlDocumentKind = { noun: 'job', fields: 'type, command, 
 export function loadPyYaml(text: string, kind: PyYamlDocumentKind = JOB_DOCUMENT): PyYamlOk | PyYamlError {
   const { noun } = kind;
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, lineCounter, prettyErrors: false });
-  if (!Array.isArray(docs)) {
-    return { ok: false, errors: [{ path: '', message: `the file is empty (expected a YAML mapping of ${noun} fields)` }] };
+  let read: CappedYaml;
+  try {
+    read = readYamlDocuments(text, `${noun} file`, { schema: 'failsafe', uniqueKeys: false, lineCounter, prettyErrors: false });
+  } catch (e) {
+    if (e instanceof YamlLimitError) return { ok: false, errors: [{ path: '', message: e.message }] };
+    throw e;
   }
+  const docs: Document.Parsed[] = read.documents;
   const syntax = docs.flatMap((d) => d.errors);
   if (syntax.length > 0) {
     return {
@@ -162,7 +169,7 @@ export function loadPyYaml(text: string, kind: PyYamlDocumentKind = JOB_DOCUMENT
       errors.push({ path: formatPath(path), message: 'nesting is too deep (or an alias refers to itself)' });
       return null;
     }
-    if (isAlias(node)) return convert(node.resolve(doc), path, depth + 1);
+    if (isAlias(node)) return convert(read.aliasTarget(node), path, depth + 1);
     if (isScalar(node)) {
       const raw = node.value;
       const text = typeof raw === 'string' ? raw : raw == null ? '' : String(raw);
@@ -220,7 +227,7 @@ export function loadPyYaml(text: string, kind: PyYamlDocumentKind = JOB_DOCUMENT
       for (const m of merges) {
         const sources = isSeq(m) ? m.items : [m];
         for (const src of sources) {
-          const target = isAlias(src) ? src.resolve(doc) : src;
+          const target = isAlias(src) ? read.aliasTarget(src) : src;
           if (!isMap(target)) {
             errors.push({ path: formatPath(path), message: 'a merge key (<<) must refer to a mapping' });
             continue;

@@ -3,7 +3,7 @@
 // are never stored. Credentials must be embedded: a kubeconfig that points at files (client-certificate,
 // tokenFile …) would read files of the Harbormaster server, and one with an `exec` or `auth-provider` user would
 // run a program on it — both are refused, with what to use instead.
-import YAML from 'yaml';
+import { parseYaml, YamlLimitError } from '../yaml-limits';
 
 function safeAtob(b64: string): string {
   try {
@@ -53,8 +53,9 @@ export function parseKubeconfig(text: string): KubeconfigResult {
   if (text.length > 1_000_000) return { ok: false, message: 'the kubeconfig is larger than 1 MB' };
   let doc: unknown;
   try {
-    doc = YAML.parse(text, { maxAliasCount: 50 });
+    doc = parseYaml(text, 'kubeconfig');
   } catch (e) {
+    if (e instanceof YamlLimitError) return { ok: false, message: e.message };
     return { ok: false, message: `the kubeconfig is not valid YAML: ${(e as Error).message.split('\n')[0]}` };
   }
   if (!isObj(doc)) return { ok: false, message: 'the kubeconfig must be a YAML mapping with clusters, users and contexts' };
@@ -145,7 +146,7 @@ export function reduceKubeconfig(
     if (!chosen) return { ok: false, field: 'context', message: `the kubeconfig has ${contexts.length} contexts and no current-context: choose one of ${contexts.map((c) => c.name).join(', ')}` };
   }
   if (chosen.problems.length) return { ok: false, field: 'kubeconfig', message: `context "${chosen.name}": ${chosen.problems.join('; ')}` };
-  const doc = YAML.parse(text) as Record<string, unknown>;
+  const doc = parseYaml(text, 'kubeconfig') as Record<string, unknown>; // read (and capped) once already above
   const find = (key: string, name: string) => ((doc[key] as Named<Record<string, unknown>>[]) ?? []).find((x) => isObj(x) && x.name === name);
   const cluster = find('clusters', chosen.cluster)!.cluster as Record<string, unknown>;
   const user = (find('users', chosen.user)?.user as Record<string, unknown>) ?? {};

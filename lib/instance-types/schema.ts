@@ -2,7 +2,7 @@
 // (reference/aml-kubernetes.md §3), validated the way Azure ML does and stricter: every error names the item
 // and the field, and a list with one bad item is refused whole, so nothing is applied half-way.
 import { z } from 'zod';
-import { parseAllDocuments } from 'yaml';
+import { readYamlDocuments, yamlValue, YamlLimitError } from '../yaml-limits';
 import { LABELS, MANAGED_BY, type InstanceTypeSpec, type ResourceMap } from '@/lib/domain';
 import { validateDns1123Subdomain, validateLabelKey, validateLabelValue, validateQualifiedName } from '@/lib/k8s-names';
 import { checkCpuMemory, checkGpu, GPU_RESOURCE, INSTANCE_TYPE_RESOURCES } from './resources';
@@ -350,13 +350,13 @@ export function parseInstanceTypeDocument(obj: unknown): InstanceTypeParseResult
  * list of them. Instance type names must be unique across the whole text.
  */
 export function parseInstanceTypeYaml(text: string): InstanceTypeParseResult {
-  let docs;
+  let list;
   try {
-    docs = parseAllDocuments(text, { uniqueKeys: true });
+    list = readYamlDocuments(text, 'instance type YAML', { uniqueKeys: true }).documents;
   } catch (e) {
+    if (e instanceof YamlLimitError) return { ok: false, errors: [{ path: '', message: e.message }] };
     return { ok: false, errors: [{ path: '', message: `not valid YAML: ${(e as Error).message}` }] };
   }
-  const list = Array.isArray(docs) ? docs : [];
   const decoded: { index: number; value: unknown }[] = [];
   const errors: InstanceTypeIssue[] = [];
   const many = list.length > 1;
@@ -370,7 +370,7 @@ export function parseInstanceTypeYaml(text: string): InstanceTypeParseResult {
       }
       return;
     }
-    const value = doc.toJS({ maxAliasCount: 100 });
+    const value = yamlValue(doc); // bounded by the node cap above
     if (value === null || value === undefined) return; // empty document, e.g. a trailing `---`
     decoded.push({ index: i, value });
   });

@@ -4,6 +4,7 @@
 // "would start now instead" links of a pending job). Pure.
 import { isMap, isScalar, parseDocument, type Document, type Scalar } from 'yaml';
 import { toYaml } from './yaml-positions';
+import { readYamlDocument } from '../yaml-limits';
 
 export interface CloneSource {
   name: string;
@@ -28,7 +29,7 @@ const isLocalCode = (v: unknown) => typeof v === 'string' && !/^(azureml:|git\+|
 export function cloneDocument(job: CloneSource, opts: CloneOptions = {}): ClonedDocument {
   let doc: Document;
   try {
-    doc = job.sourceFormat === 'yaml' ? parseDocument(job.source, { uniqueKeys: false }) : parseDocument(toYaml(JSON.parse(job.source)));
+    doc = job.sourceFormat === 'yaml' ? readYamlDocument(job.source, 'job file', { uniqueKeys: false }) : parseDocument(toYaml(JSON.parse(job.source)));
   } catch {
     return { yaml: job.source, changes: [] };
   }

@@ -5,7 +5,7 @@ import type { JobSpec } from '@/lib/aml/job-spec';
 import type { JobIssue } from '@/lib/aml/issues';
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import YAML from 'yaml';
+import { parseYaml, YamlLimitError } from '@/lib/yaml-limits';
 import type { Db } from '../db';
 import type { IntentOutcome } from '../runtime/intents';
 import { AppError } from '../errors';
@@ -154,7 +154,14 @@ defineAction({
 
 /** The document a job was submitted with, renamed, its uploaded code referenced by its snapshot. */
 function rerunDocument(row: JobRow, newName?: string): Record<string, unknown> {
-  const doc = (row.sourceFormat === 'yaml' ? YAML.parse(row.source) : JSON.parse(row.source)) as Record<string, unknown>;
+  let doc: Record<string, unknown>;
+  try {
+    // Stored documents passed the YAML caps when submitted; read under them again (rows older than the caps).
+    doc = (row.sourceFormat === 'yaml' ? parseYaml(row.source, 'job file') : JSON.parse(row.source)) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof YamlLimitError) throw new AppError('conflict', `job ${row.name} cannot be run again (its stored ${e.message})`);
+    throw e;
+  }
   if (!doc || typeof doc !== 'object') throw new AppError('conflict', `job ${row.name} has no stored document to run again`);
   if (Object.keys(row.inputFiles ?? {}).length) {
     throw new AppError('conflict', `job ${row.name} used uploaded input files (${Object.keys(row.inputFiles).join(', ')}): clone it into the form and upload them again`);

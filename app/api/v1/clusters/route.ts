@@ -2,6 +2,7 @@ import { actionRoute, apiHandler, requireApiPermission } from '@/server/http/api
 import { wantsWatch, watchList } from '@/server/http/sse';
 import { findClusterRow } from '@/server/services/clusters';
 import { clusterSummary, listClusterSummaries } from '@/server/services/clusters-view';
+import { jsonOrYamlBody } from '@/server/http/body';
 
 export const dynamic = 'force-dynamic';
 
@@ -26,4 +27,4 @@ export const GET = apiHandler(async (ctx) => {
   return listClusterSummaries(ctx.db);
 });
 
-export const POST = actionRoute('clusters.register', { status: 201, allowYaml: true });
+export const POST = actionRoute('clusters.register', { status: 201, readBody: jsonOrYamlBody('cluster YAML') });

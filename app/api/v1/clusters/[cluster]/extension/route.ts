@@ -2,6 +2,7 @@ import { actionRoute, apiHandler, requireApiPermission } from '@/server/http/api
 import { wantsWatch, watchResource } from '@/server/http/sse';
 import { findClusterRow, getClusterRow } from '@/server/services/clusters';
 import { getExtensionView } from '@/server/services/extension';
+import { jsonOrYamlBody } from '@/server/http/body';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,8 +25,8 @@ export const GET = apiHandler(async (ctx) => {
 
 const withName = (body: unknown, ctx: { params: Record<string, string> }) => ({ ...(body as object), name: ctx.params.cluster });
 /** Install or upgrade with settings: answers 202 with the recorded steps; GET shows the progress. */
-export const PUT = actionRoute('clusters.extension.install', { status: 202, allowYaml: true, input: withName });
-export const POST = actionRoute('clusters.extension.install', { status: 202, allowYaml: true, input: withName });
+export const PUT = actionRoute('clusters.extension.install', { status: 202, readBody: jsonOrYamlBody('extension settings YAML'), input: withName });
+export const POST = actionRoute('clusters.extension.install', { status: 202, readBody: jsonOrYamlBody('extension settings YAML'), input: withName });
 
 /** Uninstall; `?purge=true` also deletes the InstanceType CRD (and every instance type), the workload role and the namespace. */
 export const DELETE = actionRoute('clusters.extension.uninstall', {

@@ -1,6 +1,7 @@
 import { actionRoute, apiHandler, requireApiPermission } from '@/server/http/api';
 import { getClusterRow } from '@/server/services/clusters';
 import { instanceTypeSourceFromBody, listClusterInstanceTypes } from '@/server/services/instance-types';
+import { jsonOrYamlBody } from '@/server/http/body';
 
 export const dynamic = 'force-dynamic';
 
@@ -15,4 +16,4 @@ export const GET = apiHandler(async (ctx) => {
  * or the console's form fields. A list with one bad item is refused whole; `?dryRun=true` validates everything,
  * including the API server's server-side dry run, and answers with the fit warnings.
  */
-export const POST = actionRoute('instancetypes.apply', { allowYaml: true, input: (body, ctx) => ({ ...instanceTypeSourceFromBody(body), cluster: ctx.params.cluster }) });
+export const POST = actionRoute('instancetypes.apply', { readBody: jsonOrYamlBody('instance type YAML'), input: (body, ctx) => ({ ...instanceTypeSourceFromBody(body), cluster: ctx.params.cluster }) });

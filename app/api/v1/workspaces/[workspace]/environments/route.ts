@@ -1,5 +1,6 @@
 import { actionRoute, apiHandler, requireApiPermission } from '@/server/http/api';
 import { listEnvironments } from '@/server/services/environments';
+import { jsonOrYamlBody } from '@/server/http/body';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +12,7 @@ export const GET = apiHandler(async (ctx) => {
 /** JSON or YAML: {name, version, image, condaFile?, description?} (Azure ML's conda_file is accepted too). */
 export const POST = actionRoute('environments.create', {
   status: 201,
-  allowYaml: true,
+  readBody: jsonOrYamlBody('environment YAML'),
   input: (body, ctx) => {
     const b = { ...(body as Record<string, unknown>) };
     if ('conda_file' in b && !('condaFile' in b)) {

@@ -1,6 +1,7 @@
 import { actionRoute, apiHandler, requireApiPermission } from '@/server/http/api';
 import { getClusterRow } from '@/server/services/clusters';
 import { getClusterInstanceType, instanceTypeSourceFromBody } from '@/server/services/instance-types';
+import { jsonOrYamlBody } from '@/server/http/body';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +12,7 @@ export const GET = apiHandler(async (ctx) => {
 
 /** Replace one instance type (same body forms as POST on the collection); the name cannot change. */
 export const PUT = actionRoute('instancetypes.update', {
-  allowYaml: true,
+  readBody: jsonOrYamlBody('instance type YAML'),
   input: (body, ctx) => ({ ...instanceTypeSourceFromBody(body), cluster: ctx.params.cluster, name: ctx.params.name }),
 });
 
