@@ -36,3 +36,24 @@ test('sign in lands on the role’s home, sign out ends the session', async ({ p
   await page.goto('/ops');
   await expect(page).toHaveURL(/\/login/);
 });
+
+test('a next= that points off the console is ignored, before and after signing in (issue 18: open redirect)', async ({ page, baseURL }) => {
+  const origin = new URL(baseURL!).origin;
+  // `/%5Cevil.example` arrives as `/\evil.example`, which browsers read as `//evil.example`.
+  await page.goto('/login?next=/%5Cevil.example');
+  await page.getByLabel('Email').fill(E2E_USERS.admin.email);
+  await page.getByLabel('Password').fill(E2E_USERS.admin.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  expect(new URL(page.url()).origin).toBe(origin);
+  // Signed in, the sign-in page redirects at once (server side): to the console's home, never elsewhere.
+  // (As written in the query string: the page sees them decoded once.)
+  for (const next of ['/%5Cevil.example', '%2F%2Fevil.example', '/%09/evil.example', 'https%3A%2F%2Fevil.example', '/.//evil.example', '/%255Cevil.example']) {
+    await page.goto(`/login?next=${next}`);
+    await expect(page).not.toHaveURL(/\/login/);
+    expect(new URL(page.url()).origin, next).toBe(origin);
+  }
+  // A path on the console is still followed.
+  await page.goto('/login?next=%2Fops%2Fworkspaces%3Fx%3D1');
+  await expect(page).toHaveURL(/\/ops\/workspaces\?x=1$/);
+});

@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { FormField } from '@/components/ui/form-field';
 import { Input } from '@/components/ui/input';
+import { safeNextPath } from '@/lib/next-path';
 
 export function LoginForm({ next, signedOut }: { next: string; signedOut?: boolean }) {
   const router = useRouter();
@@ -24,7 +25,7 @@ export function LoginForm({ next, signedOut }: { next: string; signedOut?: boole
         body: JSON.stringify({ email: form.get('email'), password: form.get('password') }),
       });
       if (res.ok) {
-        router.replace(next);
+        router.replace(safeNextPath(next)); // the page checked it already; checked again where it is followed
         router.refresh();
         return;
       }
