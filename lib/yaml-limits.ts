@@ -145,6 +145,14 @@ function prescan(text: string, what: string, limits: Limits) {
   for (const _ of parser.end()) void _;
 }
 
+/** An alias without an anchor before it, worded as the yaml package's toJS would (a BAD_ALIAS error). */
+function unresolvedAliasError(doc: Document, alias: Alias, pretty: { lineCounter: LineCounter } | undefined, text: string) {
+  const at = alias.range?.[0] ?? 0;
+  const e = new YAMLParseError([at, at + 1], 'BAD_ALIAS', `Unresolved alias (the anchor must be set before the alias): ${alias.source}`);
+  if (pretty) prettify(e, text, pretty.lineCounter);
+  doc.errors.push(e);
+}
+
 /** As the yaml package words a duplicate key (its DUPLICATE_KEY error). */
 function duplicateKeyError(doc: Document, key: Node, pretty: { lineCounter: LineCounter } | undefined, text: string) {
   const at = key.range?.[0] ?? 0;
@@ -187,7 +195,9 @@ function measure(
         const target = anchors.get(node.source);
         targets.set(node, target);
         if (!target) {
-          // Unresolved (the document has an error for it).
+          // Unresolved: the yaml package reports nothing here and throws a ReferenceError from toJS later
+          // (found by fuzzing, issue 18), so it becomes a document error like any other syntax error.
+          unresolvedAliasError(doc, node, check.pretty, check.text);
           if (++total > limits.maxNodes) throw nodesError(what, limits.maxNodes, true);
           return { nodes: 1, depth: 0 };
         }

@@ -17,6 +17,9 @@
 //   YAML alias bomb refused   reading the issue-18 job file (six levels of ten aliases, 10^7 scalars once
 //                        expanded; it held the event loop for seconds) until the 10,000-node cap refuses it, vs
 //                        reading an ordinary job file of the same size (lib/yaml-limits.ts)
+//   fuzz                 every parser and renderer of user input (test/fuzz/properties.ts) on ≥ 10,000 generated
+//                        inputs each: count and slowest input printed, fails over 1 s per input or on an exception
+//                        (scripts/bench-fuzz.ts; BENCH_FUZZ=0 skips it)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,6 +104,16 @@ else {
   for (let i = 0; i < 50; i++) parseJobYaml(i % 2 ? bomb : plain); // warm up
   rows.push([`YAML alias bomb refused (${bomb.length} B)`, await time(async () => void parseJobYaml(bomb), 200), await time(async () => void parseJobYaml(plain), 200)]);
   notes.push(`YAML alias bomb: ${bomb.length}-byte job file refused at the 10,000-node cap; baseline: a ${plain.length}-byte job file read in full`);
+}
+
+// Fuzzing (issue 18; scripts/bench-fuzz.ts): the test/fuzz properties at ≥ 10,000 inputs each, the slowest input
+// per parser against the 1 s bound. BENCH_FUZZ=0 skips it, BENCH_FUZZ_RUNS sets the count.
+if (process.env.BENCH_FUZZ === '0') notes.push('fuzz: skipped (BENCH_FUZZ=0)');
+else {
+  const { benchFuzz } = await import('./bench-fuzz');
+  const fuzz = benchFuzz(Math.max(10_000, Number(process.env.BENCH_FUZZ_RUNS ?? 10_000)));
+  notes.push(...fuzz.lines);
+  if (fuzz.failed) failed = fuzz.failed;
 }
 
 console.log('benchmark'.padEnd(36), 'ms'.padStart(10), 'baseline ms'.padStart(12), 'ratio'.padStart(8));

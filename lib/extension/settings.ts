@@ -126,7 +126,7 @@ export function extensionSettingsSchema(context: SettingsContext = {}) {
         if (KNOWN_KEYS.has(key)) continue;
         const known = UNSUPPORTED_AZURE_KEYS[key];
         const value = (s as Record<string, unknown>)[key];
-        if (known && 'accepts' in known && (value === known.accepts || String(value).toLowerCase() === String(known.accepts))) continue;
+        if (known && 'accepts' in known && (value === known.accepts || (typeof value === 'string' && value.toLowerCase() === String(known.accepts)))) continue;
         issue(ctx, [key], known ? `${key} is not supported: ${known.reason}` : `unknown setting "${key}"`);
       }
 

@@ -1,0 +1,34 @@
+// The fuzz properties (test/fuzz/properties.ts) at bench size for `npm run bench`: ≥ 10,000 generated inputs each
+// (BENCH_FUZZ_RUNS), printing the count and the slowest input's time; an input over 1 s (or an exception) fails.
+// BENCH_FUZZ=0 skips it; FUZZ_SEED changes the seed.
+import { FUZZ_PROPERTIES, FUZZ_SEED, runProperty } from '../test/fuzz/properties';
+
+/** Per-input bound (issue 18: no input takes more than 1 s). */
+export const FUZZ_MAX_MS = 1000;
+
+export function benchFuzz(runs = Number(process.env.BENCH_FUZZ_RUNS ?? 10_000)): { lines: string[]; failed?: Error } {
+  const lines: string[] = [`fuzz: seed ${FUZZ_SEED}, ${runs} inputs per property`];
+  let failed: Error | undefined;
+  for (const p of FUZZ_PROPERTIES) {
+    const t = performance.now();
+    try {
+      const r = runProperty(p, runs);
+      const verdict = r.maxMs > FUZZ_MAX_MS ? `OVER ${FUZZ_MAX_MS} ms` : 'ok';
+      lines.push(`fuzz ${p.name}: ${r.runs} inputs, max ${r.maxMs.toFixed(2)} ms/input, total ${((performance.now() - t) / 1000).toFixed(1)} s — ${verdict}`);
+      if (r.maxMs > 100) lines.push(`  slowest: ${r.slowest}`);
+      if (r.maxMs > FUZZ_MAX_MS) {
+        failed ??= new Error(`fuzz ${p.name}: an input took ${r.maxMs.toFixed(0)} ms`);
+      }
+    } catch (e) {
+      failed ??= e as Error;
+      lines.push(`fuzz ${p.name}: FAILED: ${(e as Error).message.split('\n').slice(0, 4).join(' | ')}`);
+    }
+  }
+  return { lines, failed };
+}
+
+if (process.argv[1]?.endsWith('bench-fuzz.ts')) {
+  const r = benchFuzz();
+  for (const l of r.lines) console.log(l);
+  process.exit(r.failed ? 1 : 0);
+}
