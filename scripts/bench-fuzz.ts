@@ -1,5 +1,6 @@
 // The fuzz properties (test/fuzz/properties.ts) at bench size for `npm run bench`: ≥ 10,000 generated inputs each
-// (BENCH_FUZZ_RUNS), printing the count and the slowest input's time; an input over 1 s (or an exception) fails.
+// (BENCH_FUZZ_RUNS), printing the count and the slowest input's time; an input over 1 s (timed again alone, so a GC
+// pause does not count) or an exception fails.
 // BENCH_FUZZ=0 skips it; FUZZ_SEED changes the seed.
 import { FUZZ_PROPERTIES, FUZZ_SEED, runProperty } from '../test/fuzz/properties';
 
@@ -13,12 +14,13 @@ export function benchFuzz(runs = Number(process.env.BENCH_FUZZ_RUNS ?? 10_000)):
     const t = performance.now();
     try {
       const r = runProperty(p, runs);
-      const verdict = r.maxMs > FUZZ_MAX_MS ? `OVER ${FUZZ_MAX_MS} ms` : 'ok';
-      lines.push(`fuzz ${p.name}: ${r.runs} inputs, max ${r.maxMs.toFixed(2)} ms/input, total ${((performance.now() - t) / 1000).toFixed(1)} s — ${verdict}`);
-      if (r.maxMs > 100) lines.push(`  slowest: ${r.slowest}`);
-      if (r.maxMs > FUZZ_MAX_MS) {
-        failed ??= new Error(`fuzz ${p.name}: an input took ${r.maxMs.toFixed(0)} ms`);
-      }
+      const total = ((performance.now() - t) / 1000).toFixed(1);
+      // A single maximum catches GC pauses too: the slowest input is timed again alone before it counts as slow.
+      const again = r.maxMs > 100 ? r.retimeSlowest() : r.maxMs;
+      const verdict = again > FUZZ_MAX_MS ? `OVER ${FUZZ_MAX_MS} ms` : 'ok';
+      lines.push(`fuzz ${p.name}: ${r.runs} inputs, max ${r.maxMs.toFixed(2)} ms/input, total ${total} s — ${verdict}`);
+      if (r.maxMs > 100) lines.push(`  slowest (${again.toFixed(2)} ms timed again alone): ${r.slowest}`);
+      if (again > FUZZ_MAX_MS) failed ??= new Error(`fuzz ${p.name}: an input took ${again.toFixed(0)} ms`);
     } catch (e) {
       failed ??= e as Error;
       lines.push(`fuzz ${p.name}: FAILED: ${(e as Error).message.split('\n').slice(0, 4).join(' | ')}`);
