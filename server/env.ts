@@ -28,6 +28,13 @@ const schema = z.object({
   HARBORMASTER_DEMO: bool,
   HARBORMASTER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().positive().default(3000),
+  /** Bytes of code storage each workspace may hold (each blob once); an upload over it → 413 naming `code`/`files`. */
+  HARBORMASTER_CODE_QUOTA_BYTES: z.coerce
+    .number({ message: 'must be a whole number of bytes (e.g. 10737418240 for 10 GiB)' })
+    .int('must be a whole number of bytes')
+    .min(1, 'must be at least 1 byte')
+    .max(Number.MAX_SAFE_INTEGER, 'too large')
+    .default(10 * 1024 * 1024 * 1024),
   /** Test-only: the process kills itself (SIGKILL) right after this action commits, before its intents run. */
   HARBORMASTER_TEST_CRASH_AFTER_COMMIT: z.string().optional(),
 });

@@ -9,11 +9,11 @@ import { parseYaml, YamlLimitError } from '@/lib/yaml-limits';
 import type { Db } from '../db';
 import type { IntentOutcome } from '../runtime/intents';
 import { AppError } from '../errors';
-import { jobs } from '../db/schema';
+import { jobs, workspaces } from '../db/schema';
 import { publish } from '../live/bus';
 import type { KubeObject } from '../compute/backend';
 import { normalizeRelativePath } from '../services/code-assets-archive';
-import { codeFilesFor, snapshotOf, storeBlob, type ArchiveFile, type Upload } from '../services/code-assets';
+import { checkCodeQuota, codeFilesFor, snapshotOf, storeBlobs, type ArchiveFile, type Upload } from '../services/code-assets';
 import { dryRunJob, prepareJob, recordJob, redactObjects, type JobSource, type Placement } from '../services/jobs';
 import { cancelJob, getJobRow, type JobRow } from '../services/jobs-read';
 import { refreshSweepByTrial } from '../services/sweeps';
@@ -246,7 +246,13 @@ defineAction({
     const files = upload.codeArchive ? codeFilesFor(upload, '.') : upload.files;
     if (files.length === 0) throw new AppError('bad_request', 'files: nothing uploaded; send the folder’s files (one part each) or a zip/tar.gz as code', { fieldErrors: [{ path: 'files', message: 'no files' }] });
     const snap = snapshotOf(files);
-    if (!dryRun) await storeBlob(tx, snap.data, snap.blob.files);
+    const [ws] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, input.workspace)).limit(1);
+    if (!ws) throw new AppError('not_found', `workspace ${input.workspace} not found`);
+    const field = upload.codeArchive ? 'code' : 'files';
+    const owner = { id: ws.id, name: input.workspace };
+    // Stored for this workspace only (jobs of other workspaces cannot reference it), within its quota.
+    if (dryRun) await checkCodeQuota(tx, owner, [snap.blob], field);
+    else await storeBlobs(tx, owner, [{ data: snap.data, files: snap.blob.files }], field);
     const result = { ...snap.blob, reference: `azureml:code-${snap.blob.sha256}`, skipped: upload.skipped };
     return { result, audit: { targetType: 'code', targetName: snap.blob.sha256, workspace: input.workspace, after: { size: snap.blob.size, files: snap.blob.files } } };
   },

@@ -209,6 +209,18 @@ export const codeAssets = pgTable('code_assets', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
+/** Which workspaces stored (and may reference) a blob (0010_code_workspaces.sql). */
+export const codeAssetWorkspaces = pgTable(
+  'code_asset_workspaces',
+  {
+    sha256: text('sha256').notNull(),
+    workspaceId: uuid('workspace_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastUsedAt: ts('last_used_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.sha256] })],
+);
+
 export const jobs = pgTable('jobs', {
   id: uuid('id').primaryKey().defaultRandom(),
   workspaceId: uuid('workspace_id').notNull(),

@@ -6,6 +6,7 @@ import type { Db, DbOrTx } from '../db';
 import { clusters, intents } from '../db/schema';
 import { decryptSecret, encryptSecret } from '../secrets';
 import { pruneIdempotencyKeys } from '../http/idempotency';
+import { pruneCodeBlobs } from '../services/code-assets';
 import { logger } from '../logger';
 import { applyPlan, type KubeObject, type PlanResult, type PlanStep, type StepVerdict } from '../kube/plan';
 import { liveCache, type ClusterRow } from '../services/clusters';
@@ -309,6 +310,9 @@ export function ensureLoop(db: Db): void {
         lastPrune = Date.now();
         await pruneIntents(db);
         await pruneIdempotencyKeys(db);
+        // Code blobs no job or model version has referenced for 7 days (server/services/code-assets.ts).
+        const blobs = await pruneCodeBlobs(db);
+        if (blobs.length) logger.info({ blobs: blobs.length }, 'deleted unreferenced code blobs');
       }
     } catch (e) {
       logger.warn({ err: { message: (e as Error).message } }, 'intent loop pass failed');

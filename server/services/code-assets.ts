@@ -2,9 +2,9 @@ import 'server-only';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import type { DbOrTx } from '../db';
-import { codeAssets } from '../db/schema';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db';
+import { codeAssetWorkspaces, codeAssets } from '../db/schema';
 import { env } from '../env';
 import { AppError } from '../errors';
 import { secretKey } from '../secrets';
@@ -148,24 +148,155 @@ export function snapshotOf(files: readonly ArchiveFile[]): { data: Buffer; blob:
   return { data, blob: { sha256: sha256Hex(data), size: data.length, files: files.length } };
 }
 
-/** Writes a blob under its sha256 (once) and records it. */
+/** A blob about to be stored for a workspace: its bytes, and how many files a snapshot holds. */
+export interface BlobToStore {
+  data: Uint8Array;
+  files?: number;
+}
+
+/**
+ * Refuses (413 naming `field`, nothing written) blobs that would take workspace `workspaceId` over its code
+ * storage quota (HARBORMASTER_CODE_QUOTA_BYTES). Each blob counts once per workspace: blobs the workspace
+ * already holds add nothing. Inside a transaction, uploads to one workspace are checked one after the other.
+ */
+export async function checkCodeQuota(db: DbOrTx, workspace: { id: string; name: string }, blobs: readonly { sha256: string; size: number }[], field: string): Promise<void> {
+  if (blobs.length === 0) return;
+  await db.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`code-quota:${workspace.id}`}))`);
+  const distinct = new Map(blobs.map((b) => [b.sha256, b.size]));
+  const held = await db
+    .select({ sha256: codeAssetWorkspaces.sha256 })
+    .from(codeAssetWorkspaces)
+    .innerJoin(codeAssets, eq(codeAssets.sha256, codeAssetWorkspaces.sha256))
+    .where(and(eq(codeAssetWorkspaces.workspaceId, workspace.id), inArray(codeAssetWorkspaces.sha256, [...distinct.keys()])));
+  for (const h of held) distinct.delete(h.sha256);
+  const added = [...distinct.values()].reduce((n, v) => n + v, 0);
+  if (added === 0) return;
+  const used = await codeStorageUsed(db, workspace.id);
+  const quota = env().HARBORMASTER_CODE_QUOTA_BYTES;
+  if (used + added > quota) {
+    const message = `this upload adds ${added} bytes to the code storage of workspace ${workspace.name}, which holds ${used} of its ${quota} bytes (HARBORMASTER_CODE_QUOTA_BYTES): ${used + added} would be over the quota; uploads no job or model uses any more are removed 7 days after their last use`;
+    throw new AppError('payload_too_large', `${field}: ${message}`, { fieldErrors: [{ path: field, message: `over the workspace's code storage quota (${used + added} of ${quota} bytes)` }] });
+  }
+}
+
+/** Bytes of code storage workspace `workspaceId` holds, each blob once. */
+export async function codeStorageUsed(db: DbOrTx, workspaceId: string): Promise<number> {
+  const [row] = await db
+    .select({ used: sql<string | null>`sum(${codeAssets.size})` })
+    .from(codeAssetWorkspaces)
+    .innerJoin(codeAssets, eq(codeAssets.sha256, codeAssetWorkspaces.sha256))
+    .where(eq(codeAssetWorkspaces.workspaceId, workspaceId));
+  return Number(row?.used ?? 0);
+}
+
+/**
+ * Stores blobs for a workspace: checks its quota (413 naming `field`, nothing written), writes each blob under
+ * its sha256 (once), records it and binds it to the workspace (which may then reference it).
+ */
+export async function storeBlobs(db: DbOrTx, workspace: { id: string; name: string }, blobs: readonly BlobToStore[], field: string): Promise<StoredBlob[]> {
+  const stored = blobs.map((b) => ({ data: b.data, sha256: sha256Hex(b.data), size: b.data.byteLength, files: b.files ?? 1 }));
+  await checkCodeQuota(db, workspace, stored, field);
+  for (const b of stored) {
+    // The row first: it waits for a garbage collection holding it, so the file is written after one removed it.
+    await db
+      .insert(codeAssets)
+      .values({ sha256: b.sha256, size: b.size, files: b.files, path: path.join('code', b.sha256) })
+      .onConflictDoUpdate({ target: codeAssets.sha256, set: { size: sql`excluded.size` } });
+    writeBlobFile(b.sha256, b.data);
+    await bindBlob(db, workspace.id, b.sha256);
+  }
+  return stored.map(({ sha256, size, files }) => ({ sha256, size, files }));
+}
+
+function writeBlobFile(sha256: string, data: Uint8Array) {
+  const file = codeBlobPath(sha256);
+  if (fs.existsSync(file)) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Write aside and rename: a reader never sees half a blob, and two writers of one blob agree.
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(tmp, data, { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+/** Records that workspace `workspaceId` stored or referenced blob `sha256` now (it must exist). */
+export async function bindBlob(db: DbOrTx, workspaceId: string, sha256: string): Promise<void> {
+  await db
+    .insert(codeAssetWorkspaces)
+    .values({ sha256, workspaceId })
+    .onConflictDoUpdate({ target: [codeAssetWorkspaces.workspaceId, codeAssetWorkspaces.sha256], set: { lastUsedAt: sql`now()` } });
+}
+
+/** Writes a blob under its sha256 (once) and records it, bound to no workspace (tests; use storeBlobs). */
 export async function storeBlob(db: DbOrTx, data: Uint8Array, files = 1): Promise<StoredBlob> {
   const sha256 = sha256Hex(data);
-  const file = codeBlobPath(sha256);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Write aside and rename: a reader never sees half a blob, and two writers of one blob agree.
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    fs.writeFileSync(tmp, data, { mode: 0o600 });
-    fs.renameSync(tmp, file);
-  }
-  await db.insert(codeAssets).values({ sha256, size: data.byteLength, files, path: path.join('code', sha256) }).onConflictDoNothing();
+  await db.insert(codeAssets).values({ sha256, size: data.byteLength, files, path: path.join('code', sha256) }).onConflictDoUpdate({ target: codeAssets.sha256, set: { size: sql`excluded.size` } });
+  writeBlobFile(sha256, data);
   return { sha256, size: data.byteLength, files };
 }
 
 export async function getCodeAsset(db: DbOrTx, sha256: string) {
   const [row] = await db.select().from(codeAssets).where(eq(codeAssets.sha256, sha256)).limit(1);
   return row;
+}
+
+/** Blob `sha256` when workspace `workspaceId` stored it (else undefined: unknown and foreign blobs look alike). */
+export async function getWorkspaceCodeAsset(db: DbOrTx, workspaceId: string, sha256: string) {
+  const [row] = await db
+    .select({ sha256: codeAssets.sha256, size: codeAssets.size, files: codeAssets.files })
+    .from(codeAssetWorkspaces)
+    .innerJoin(codeAssets, eq(codeAssets.sha256, codeAssetWorkspaces.sha256))
+    .where(and(eq(codeAssetWorkspaces.workspaceId, workspaceId), eq(codeAssetWorkspaces.sha256, sha256)))
+    .limit(1);
+  return row;
+}
+
+// --- garbage collection ---------------------------------------------------------------------------
+
+/** A blob is deleted once no job or model version references it and none has for this long. */
+export const CODE_BLOB_RETENTION_MS = 7 * 24 * 3600_000;
+
+/**
+ * Deletes blobs (file and rows) uploaded more than 7 days ago that no job (code or uploaded input file) nor
+ * model version references and no workspace stored or referenced in the last 7 days. Answers their sha256s.
+ */
+export async function pruneCodeBlobs(db: Db, now = Date.now()): Promise<string[]> {
+  const cutoff = new Date(now - CODE_BLOB_RETENTION_MS);
+  const unused = sql`${codeAssets.createdAt} < ${cutoff}
+    AND NOT EXISTS (SELECT 1 FROM code_asset_workspaces w WHERE w.sha256 = ${codeAssets.sha256} AND w.last_used_at >= ${cutoff})
+    AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.code_sha256 = ${codeAssets.sha256})
+    AND NOT EXISTS (SELECT 1 FROM jobs j, jsonb_each_text(j.input_files) f WHERE f.value = ${codeAssets.sha256})
+    AND NOT EXISTS (SELECT 1 FROM model_versions v WHERE v.upload_sha256 = ${codeAssets.sha256})`;
+  const moved: Array<{ file: string; aside: string }> = [];
+  let deleted: string[] = [];
+  try {
+    await db.transaction(async (tx) => {
+      // Lock the candidates (a concurrent store or reference of one waits), then check again with a fresh
+      // snapshot: a job or model that committed a reference meanwhile keeps its blob.
+      const locked = await tx.select({ sha256: codeAssets.sha256 }).from(codeAssets).where(unused).for('update', { skipLocked: true });
+      if (locked.length === 0) return;
+      const rows = await tx
+        .delete(codeAssets)
+        .where(and(inArray(codeAssets.sha256, locked.map((r) => r.sha256)), unused))
+        .returning({ sha256: codeAssets.sha256 });
+      deleted = rows.map((r) => r.sha256);
+      // Files are moved aside before commit: a store waiting for these rows writes its blob afresh.
+      for (const sha of deleted) {
+        const file = codeBlobPath(sha);
+        const aside = `${file}.${process.pid}.${Date.now()}.gc`;
+        try {
+          fs.renameSync(file, aside);
+          moved.push({ file, aside });
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        }
+      }
+    });
+  } catch (e) {
+    for (const m of moved) if (!fs.existsSync(m.file)) fs.renameSync(m.aside, m.file);
+    throw e;
+  }
+  for (const m of moved) fs.rmSync(m.aside, { force: true });
+  return deleted;
 }
 
 // --- fetch tokens ---------------------------------------------------------------------------------

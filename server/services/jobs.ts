@@ -20,7 +20,7 @@ import { kubeObject, type KubeObject, type PlanStep } from '../kube/plan';
 import { KubernetesBackend } from '../compute/kubernetes-backend';
 import { allowsInstanceType, getComputeTarget, listComputeTargets, type ComputeTargetRecord } from './compute-targets';
 import { environmentLookup, listEnvironments } from './environments';
-import { codeFilesFor, getCodeAsset, hasFolder, inputFileFor, issueFetchToken, snapshotOf, storeBlob, type ArchiveFile, type Upload } from './code-assets';
+import { bindBlob, checkCodeQuota, codeFilesFor, getWorkspaceCodeAsset, hasFolder, inputFileFor, issueFetchToken, snapshotOf, storeBlobs, type ArchiveFile, type Upload } from './code-assets';
 import { sha256Hex } from './code-assets-archive';
 import { MODEL_TYPES, resolveModelReference } from './models';
 import { jobCapacity, jobPlacement, jobTaints, mlPvcs } from './jobs-placement';
@@ -71,6 +71,8 @@ export interface PreparedJob {
   runContext: RunContext;
   code?: { data: Buffer; sha256: string; size: number; files: number };
   inputFiles: Record<string, { data: Buffer; sha256: string }>;
+  /** The upload field a refusal of the stored files names (`code` for an archive, else `files`). */
+  uploadField: 'code' | 'files';
   source: { format: 'yaml' | 'json'; text: string };
   cluster: ClusterRow;
 }
@@ -333,7 +335,8 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
   } else if (codeSpec?.kind === 'asset' && CODE_ASSET_RE.test(codeSpec.reference)) {
     // A snapshot uploaded before with POST /api/v1/workspaces/{ws}/code.
     const sha = CODE_ASSET_RE.exec(codeSpec.reference)![1];
-    const asset = await getCodeAsset(db, sha);
+    // Only a snapshot this workspace uploaded: another workspace's looks exactly like one never uploaded.
+    const asset = await getWorkspaceCodeAsset(db, ws.id, sha);
     if (!asset) errors.push({ path: codeField, message: `code snapshot ${sha.slice(0, 12)}… was never uploaded; upload it with POST /api/v1/workspaces/${req.workspace}/code` });
     else uploadedCode = sha;
     needsFetch = true;
@@ -424,6 +427,12 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
     warnings.push({ path: codeField, message: `pods fetch the uploaded files over plain HTTP (${base}); set HARBORMASTER_PUBLIC_URL to an https:// address` });
   }
   if (errors.length) throw refuse(errors);
+  const uploadField = req.upload.codeArchive ? 'code' : 'files';
+  if (dryRun) {
+    // A real submit checks the quota as it stores (recordJob); a dry run says now what it would answer.
+    const blobs = [...(code ? [code] : []), ...Object.values(inputFiles).map((f) => ({ sha256: f.sha256, size: f.data.byteLength }))];
+    await checkCodeQuota(db, { id: ws.id, name: req.workspace }, blobs, uploadField);
+  }
 
   // --- outputs ---------------------------------------------------------------------------------------
   const outputNames = Object.keys(spec.outputs);
@@ -498,6 +507,7 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
     runContext,
     code,
     inputFiles,
+    uploadField,
     source,
     cluster: snap.row,
   };
@@ -545,14 +555,18 @@ export interface RecordedJob {
  * sweep records its first trials (max_concurrent_trials of them) and its controller creates the others.
  */
 export async function recordJob(tx: DbOrTx, prepared: PreparedJob, createdBy: string): Promise<{ row: JobRow; created: RecordedJob[] }> {
-  if (prepared.code) await storeBlob(tx, prepared.code.data, prepared.code.files);
-  const codeSha = prepared.code?.sha256 ?? (() => {
+  const [ws] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, prepared.target.workspace)).limit(1);
+  const inputEntries = Object.entries(prepared.inputFiles);
+  // Stored for this workspace (within its quota, else nothing is written), in one go.
+  await storeBlobs(tx, { id: ws.id, name: prepared.target.workspace }, [...(prepared.code ? [{ data: prepared.code.data, files: prepared.code.files }] : []), ...inputEntries.map(([, f]) => ({ data: f.data }))], prepared.uploadField);
+  const referenced = (() => {
     const c = trialOf(prepared.spec).code;
     return c?.kind === 'asset' ? CODE_ASSET_RE.exec(c.reference)?.[1] : undefined;
   })();
-  const inputShas: Record<string, string> = {};
-  for (const [k, f] of Object.entries(prepared.inputFiles)) inputShas[k] = (await storeBlob(tx, f.data)).sha256;
-  const [ws] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, prepared.target.workspace)).limit(1);
+  // A snapshot referenced (azureml:code-<sha>, a re-run) counts as used by this workspace now.
+  if (!prepared.code && referenced) await bindBlob(tx, ws.id, referenced);
+  const codeSha = prepared.code?.sha256 ?? referenced;
+  const inputShas: Record<string, string> = Object.fromEntries(inputEntries.map(([k, f]) => [k, f.sha256]));
   const trial = trialOf(prepared.spec);
   const sweep = prepared.spec.type === 'sweep';
   const message = sweep ? `starting its first trials on cluster ${prepared.cluster.name}` : `creating its Kubernetes objects on cluster ${prepared.cluster.name}`;

@@ -9,7 +9,7 @@ import { AppError, type FieldError } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import { OUTPUTS_DIR } from '../kube/manifests/job';
 import type { KubeObject } from '../kube/plan';
-import { codeFilesFor, snapshotOf, storeBlob, type Upload } from './code-assets';
+import { checkCodeQuota, codeFilesFor, snapshotOf, storeBlobs, type Upload } from './code-assets';
 
 // The model registry (issue: model registry with lineage). A version records where its artifacts are — never
 // fetching them (no internet; a simulated cluster's job output is a location without bytes) — and, when a job
@@ -121,7 +121,8 @@ export interface PreparedModelVersion {
   spec: ModelSpec;
   path: string;
   location: ModelArtifactLocation;
-  upload?: { data: Buffer; sha256: string; size: number; files: number };
+  /** Files to store; field: the upload field a refusal (quota) names. */
+  upload?: { data: Buffer; sha256: string; size: number; files: number; field?: 'code' | 'files' };
   job?: JobRow;
   jobOutput?: string;
   lineage?: ModelJobLineage;
@@ -188,7 +189,10 @@ export async function prepareModelVersion(db: DbOrTx, req: ModelRequest, opts: {
       const total = files.reduce((n, f) => n + f.data.byteLength, 0);
       if (total > MAX_MODEL_UPLOAD_BYTES) throw new AppError('payload_too_large', `path: the uploaded files are ${total} bytes, more than the 2 GiB a model upload may be`, { fieldErrors: [{ path: 'path', message: 'over 2 GiB' }] });
       const snap = snapshotOf(files);
-      upload = { data: snap.data, ...snap.blob };
+      const field = req.upload.codeArchive ? 'code' : 'files';
+      // A dry run answers what the real request would (the real one checks again as it stores).
+      if (opts.dryRun) await checkCodeQuota(db, { id: wid, name: req.workspace }, [snap.blob], field);
+      upload = { data: snap.data, ...snap.blob, field };
       location = { kind: 'upload', sha256: snap.blob.sha256, size: snap.blob.size, files: snap.blob.files };
       break;
     }
@@ -227,7 +231,7 @@ export async function prepareModelVersion(db: DbOrTx, req: ModelRequest, opts: {
 /** Records the model (on its first version) and the version, in the caller's transaction. */
 export async function recordModelVersion(tx: DbOrTx, workspace: string, p: PreparedModelVersion, createdBy: string | null): Promise<typeof modelVersions.$inferSelect> {
   const wid = await workspaceIdOf(tx, workspace);
-  if (p.upload) await storeBlob(tx, p.upload.data, p.upload.files);
+  if (p.upload) await storeBlobs(tx, { id: wid, name: workspace }, [{ data: p.upload.data, files: p.upload.files }], p.upload.field ?? 'files');
   await tx.insert(models).values({ workspaceId: wid, name: p.name, createdBy }).onConflictDoNothing();
   const [model] = await tx.select().from(models).where(and(eq(models.workspaceId, wid), eq(models.name, p.name))).limit(1);
   await tx.update(models).set({ updatedAt: new Date() }).where(eq(models.id, model.id));
