@@ -24,6 +24,13 @@ const schema = z.object({
     .min(0, 'must be 0 (never) or more days')
     .max(3650, 'at most 3650 days')
     .default(90),
+  /** Most bytes one code upload (archive or loose files) may unpack to; over it → 413 naming `code`/`files`. */
+  HARBORMASTER_MAX_CODE_BYTES: z.coerce
+    .number({ message: 'must be a whole number of bytes (e.g. 104857600 for 100 MiB)' })
+    .int('must be a whole number of bytes')
+    .min(1024, 'at least 1024 bytes')
+    .max(1024 * 1024 * 1024, 'at most 1 GiB (1073741824)')
+    .default(100 * 1024 * 1024),
   HARBORMASTER_METRICS: bool,
   HARBORMASTER_DEMO: bool,
   HARBORMASTER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

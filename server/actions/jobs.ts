@@ -243,9 +243,9 @@ defineAction({
   example: { workspace: 'vision' },
   async run({ tx, dryRun }, input) {
     const upload = uploadOf(input);
-    const files = upload.codeArchive ? codeFilesFor(upload, '.') : upload.files;
+    const files = await codeFilesFor(upload, '.');
     if (files.length === 0) throw new AppError('bad_request', 'files: nothing uploaded; send the folder’s files (one part each) or a zip/tar.gz as code', { fieldErrors: [{ path: 'files', message: 'no files' }] });
-    const snap = snapshotOf(files);
+    const snap = await snapshotOf(files);
     const [ws] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, input.workspace)).limit(1);
     if (!ws) throw new AppError('not_found', `workspace ${input.workspace} not found`);
     const field = upload.codeArchive ? 'code' : 'files';

@@ -1,17 +1,28 @@
 import 'server-only';
-import { gunzipSync, gzipSync, inflateRawSync, crc32 } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGunzip, crc32, gzip } from 'node:zlib';
+import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
+import yauzl from 'yauzl';
+import tarStream from 'tar-stream';
 import { AppError } from '../errors';
+import { env } from '../env';
 
-// Archives for code snapshots, without dependencies:
-// - zip in (what people drag from a file manager): a minimal reader of the central directory with stored and
-//   deflate entries (node:zlib inflateRawSync), zip64 sizes, CRC-checked; encrypted entries are refused;
+// Archives for code snapshots:
+// - zip in (what people drag from a file manager): yauzl over the uploaded bytes, entries inflated by async
+//   zlib streams (no synchronous zlib), CRC-checked; stored and deflate only; encrypted entries are refused;
 //   symlinks, directories and macOS metadata (__MACOSX/, .DS_Store) are skipped;
-// - tar.gz in (what `tar czf` makes): ustar with GNU long names and pax `path` records; regular files only;
+// - tar.gz in (what `tar czf` makes): async gunzip stream into tar-stream (ustar, GNU long names, pax);
+//   regular files only;
 // - tar.gz out: the snapshot the job's init container unpacks (busybox or GNU tar), deterministic — sorted
 //   entries, mtime 0, uid/gid 0, gzip without a timestamp — so the same files always give the same sha256.
-// Every path is checked (relative, no "..", no NUL) and the total size is capped before anything is
-// inflated further (zip bombs).
+//   Written by hand (below) so the bytes stay those of earlier snapshots; gzipped with async zlib.
+// Caps (zip bombs): the unpacked total (HARBORMASTER_MAX_CODE_BYTES, 100 MiB by default) and the entry count
+// (20,000). Sizes declared in headers are only used to refuse early; the bytes actually inflated are counted
+// as they come and inflation stops as soon as the total passes the cap, so a bomb costs O(cap), not O(its
+// claimed size). Over a cap → 413 naming the field (`code`) and the numbers.
+// At most ARCHIVE_SLOTS uploads are unpacked or packed at once per console process (withArchiveSlot): the
+// 5th waits its turn for up to SLOT_WAIT_MS, then gets 429 with Retry-After.
 
 export interface ArchiveFile {
   /** Relative path with "/" separators, normalized (no ".", "..", leading "/"). */
@@ -20,8 +31,28 @@ export interface ArchiveFile {
   executable?: boolean;
 }
 
-/** Caps on what one snapshot may unpack to. */
-export const ARCHIVE_LIMITS = { maxFiles: 20_000, maxBytes: 512 * 1024 * 1024, maxPath: 1024 };
+/** Caps on what one snapshot may unpack to (maxBytes: HARBORMASTER_MAX_CODE_BYTES). */
+export const ARCHIVE_LIMITS = {
+  /** Entries of one archive (files, folders, links) or loose files of one upload. */
+  maxFiles: 20_000,
+  get maxBytes(): number {
+    return env().HARBORMASTER_MAX_CODE_BYTES;
+  },
+  maxPath: 1024,
+};
+
+export interface ArchiveCaps {
+  maxFiles: number;
+  maxBytes: number;
+}
+
+const caps = (c?: Partial<ArchiveCaps>): ArchiveCaps => ({ maxFiles: c?.maxFiles ?? ARCHIVE_LIMITS.maxFiles, maxBytes: c?.maxBytes ?? ARCHIVE_LIMITS.maxBytes });
+
+/** "104857600 bytes (100 MiB)". */
+export function bytesText(n: number): string {
+  const mib = n / 1024 / 1024;
+  return `${n} bytes (${mib >= 1 ? `${Math.round(mib * 10) / 10} MiB` : `${Math.round((n / 1024) * 10) / 10} KiB`})`;
+}
 
 /** A relative path made safe, or an error message. */
 export function normalizeRelativePath(raw: string): { ok: true; path: string } | { ok: false; message: string } {
@@ -43,19 +74,83 @@ function junk(path: string): boolean {
   return path.startsWith('__MACOSX/') || path === '.DS_Store' || path.endsWith('/.DS_Store');
 }
 
-class Budget {
-  files = 0;
+const tooLarge = (field: string, message: string) => new AppError('payload_too_large', `${field}: ${message}`, { fieldErrors: [{ path: field, message }] });
+
+/** Counts entries and unpacked bytes against the caps; throws 413 naming `field` the moment one is passed. */
+export class Budget {
+  entries = 0;
   bytes = 0;
-  constructor(private readonly what: string) {}
-  add(size: number) {
-    this.files += 1;
-    this.bytes += size;
-    if (this.files > ARCHIVE_LIMITS.maxFiles) throw new AppError('payload_too_large', `${this.what} holds more than ${ARCHIVE_LIMITS.maxFiles} files`);
-    if (this.bytes > ARCHIVE_LIMITS.maxBytes) throw new AppError('payload_too_large', `${this.what} unpacks to more than ${ARCHIVE_LIMITS.maxBytes / 1024 / 1024} MiB`);
+  constructor(
+    private readonly field: string,
+    private readonly what: string,
+    readonly caps: ArchiveCaps,
+  ) {}
+  entry() {
+    this.entries += 1;
+    if (this.entries > this.caps.maxFiles) throw tooLarge(this.field, `${this.what} holds more than ${this.caps.maxFiles} entries (the limit)`);
+  }
+  /** Refuses early on a declared size (it is not trusted otherwise). */
+  declared(size: number, name: string) {
+    if (this.bytes + size > this.caps.maxBytes) {
+      throw tooLarge(this.field, `${this.what} unpacks to more than ${bytesText(this.caps.maxBytes)} (the limit): "${name}" alone declares ${bytesText(size)}`);
+    }
+  }
+  /** Counts bytes actually unpacked. */
+  add(n: number) {
+    this.bytes += n;
+    if (this.bytes > this.caps.maxBytes) throw tooLarge(this.field, `${this.what} unpacks to more than ${bytesText(this.caps.maxBytes)} (the limit)`);
   }
 }
 
 const bad = (field: string, message: string) => new AppError('bad_request', `${field}: ${message}`, { fieldErrors: [{ path: field, message }] });
+
+// --- concurrency ----------------------------------------------------------------------------------
+
+/** Uploads unpacked (or snapshots packed) at once per console process. */
+export const ARCHIVE_SLOTS = 4;
+/** How long a 5th upload waits for a slot before 429 + Retry-After. */
+export const SLOT_WAIT_MS = 10_000;
+export const SLOT_RETRY_AFTER_SECONDS = 5;
+
+const slots = { busy: 0, queue: [] as Array<() => void> };
+
+/** The number of archive operations running now (tests). */
+export function archiveSlotsBusy(): number {
+  return slots.busy;
+}
+
+/** Runs `fn` holding one of ARCHIVE_SLOTS slots; waits FIFO up to `waitMs`, then 429 with Retry-After. */
+export async function withArchiveSlot<T>(field: string, fn: () => Promise<T>, waitMs = SLOT_WAIT_MS): Promise<T> {
+  if (slots.busy >= ARCHIVE_SLOTS) {
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const i = slots.queue.indexOf(grant);
+        if (i >= 0) slots.queue.splice(i, 1);
+        reject(
+          new AppError('too_many_requests', `${field}: ${ARCHIVE_SLOTS} uploads are being unpacked on this console; try again in a few seconds`, {
+            retryAfterSeconds: SLOT_RETRY_AFTER_SECONDS,
+            fieldErrors: [{ path: field, message: 'the console is busy unpacking other uploads' }],
+          }),
+        );
+      }, waitMs);
+      slots.queue.push(grant);
+    });
+    // the releasing holder handed its slot over (busy stays the same)
+  } else {
+    slots.busy += 1;
+  }
+  try {
+    return await fn();
+  } finally {
+    const next = slots.queue.shift();
+    if (next) next();
+    else slots.busy -= 1;
+  }
+}
 
 // --- zip ------------------------------------------------------------------------------------------
 
@@ -67,163 +162,186 @@ export function isGzip(data: Uint8Array): boolean {
   return data.length >= 2 && data[0] === 0x1f && data[1] === 0x8b;
 }
 
+function zipMessage(err: Error): string {
+  const m = err.message;
+  if (/end of central directory record signature not found/i.test(m)) return 'has no central directory (truncated, or not a zip file)';
+  if (/too many bytes in the stream|not enough bytes in the stream/i.test(m)) return `has an entry whose size is not the one its directory says (${m})`;
+  return `is damaged: ${m}`;
+}
+
 /** Reads the files of a zip archive. `field` names the upload in error messages. */
-export function readZip(input: Uint8Array, field = 'code'): { files: ArchiveFile[]; skipped: string[] } {
+export async function readZip(input: Uint8Array, field = 'code', limits?: Partial<ArchiveCaps>): Promise<{ files: ArchiveFile[]; skipped: string[] }> {
   const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const fail = (m: string) => bad(field, `the zip archive ${m}`);
-  // End of central directory: the last 22+ bytes (a comment of up to 64 KiB may follow it).
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
+  const budget = new Budget(field, 'the zip archive', caps(limits));
+  let zip: yauzl.ZipFile;
+  try {
+    // decodeStrings: false — names are decoded and checked here (normalizeRelativePath), with our messages;
+    // validateEntrySizes: false — sizes are checked here too: the bytes actually inflated count against the
+    // budget as they come (the declared size is only trusted to refuse early), then must equal the declared one.
+    zip = await yauzl.fromBufferPromise(buf, { decodeStrings: false, validateEntrySizes: false, strictFileNames: false });
+  } catch (err) {
+    throw fail(zipMessage(err as Error));
   }
-  if (eocd < 0) throw fail('has no central directory (truncated, or not a zip file)');
-  let entries = buf.readUInt16LE(eocd + 10);
-  let cdOffset = buf.readUInt32LE(eocd + 16);
-  if (entries === 0xffff || cdOffset === 0xffffffff) {
-    const loc = eocd - 20;
-    if (loc < 0 || buf.readUInt32LE(loc) !== 0x07064b50) throw fail('is a zip64 archive without its locator');
-    const z64 = Number(buf.readBigUInt64LE(loc + 8));
-    if (z64 + 56 > buf.length || buf.readUInt32LE(z64) !== 0x06064b50) throw fail('has a damaged zip64 directory');
-    entries = Number(buf.readBigUInt64LE(z64 + 32));
-    cdOffset = Number(buf.readBigUInt64LE(z64 + 48));
+  if (zip.entryCount > budget.caps.maxFiles) {
+    zip.close();
+    throw tooLarge(field, `the zip archive holds ${zip.entryCount} entries, more than ${budget.caps.maxFiles} (the limit)`);
   }
   const files: ArchiveFile[] = [];
   const skipped: string[] = [];
-  const budget = new Budget('the zip archive');
-  let p = cdOffset;
-  for (let n = 0; n < entries; n++) {
-    if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) throw fail('has a damaged central directory');
-    const madeBy = buf.readUInt16LE(p + 4);
-    const flags = buf.readUInt16LE(p + 8);
-    const method = buf.readUInt16LE(p + 10);
-    const crc = buf.readUInt32LE(p + 16);
-    let csize = buf.readUInt32LE(p + 20);
-    let usize = buf.readUInt32LE(p + 24);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const extAttr = buf.readUInt32LE(p + 38);
-    let localOffset = buf.readUInt32LE(p + 42);
-    const rawName = buf.subarray(p + 46, p + 46 + nameLen).toString(flags & 0x800 ? 'utf8' : 'latin1');
-    // zip64 extended information: the 0xFFFFFFFF fields, in order.
-    let e = p + 46 + nameLen;
-    const extraEnd = e + extraLen;
-    while (e + 4 <= extraEnd) {
-      const id = buf.readUInt16LE(e);
-      const size = buf.readUInt16LE(e + 2);
-      if (id === 0x0001) {
-        let q = e + 4;
-        if (usize === 0xffffffff) (usize = Number(buf.readBigUInt64LE(q))), (q += 8);
-        if (csize === 0xffffffff) (csize = Number(buf.readBigUInt64LE(q))), (q += 8);
-        if (localOffset === 0xffffffff) localOffset = Number(buf.readBigUInt64LE(q));
+  try {
+    for (;;) {
+      const entry = await nextZipEntry(zip);
+      if (!entry) break;
+      budget.entry();
+      const rawName = (entry.fileName as unknown as Buffer).toString(entry.generalPurposeBitFlag & 0x800 ? 'utf8' : 'latin1');
+      const unixMode = entry.versionMadeBy >> 8 === 3 ? entry.externalFileAttributes >>> 16 : 0;
+      if (rawName.endsWith('/') || (unixMode & 0o170000) === 0o040000) continue; // a directory
+      const norm = normalizeRelativePath(rawName);
+      if (!norm.ok) throw fail(`entry ${norm.message}`);
+      if (junk(norm.path)) continue;
+      if ((unixMode & 0o170000) === 0o120000) {
+        skipped.push(`${norm.path} (a symbolic link)`);
+        continue;
       }
-      e += 4 + size;
+      if (entry.isEncrypted()) throw fail(`entry "${norm.path}" is encrypted; upload an unencrypted archive`);
+      const method = entry.compressionMethod;
+      if (method !== 0 && method !== 8) throw fail(`entry "${norm.path}" uses compression method ${method}; only stored and deflate are read (re-create the zip, or upload the folder)`);
+      budget.declared(entry.uncompressedSize, norm.path);
+      const data = await readZipEntry(zip, entry, budget, (m) => fail(`entry "${norm.path}" ${m}`));
+      if (data.length !== entry.uncompressedSize) throw fail(`entry "${norm.path}" has ${data.length} bytes, not the ${entry.uncompressedSize} its directory says`);
+      files.push({ path: norm.path, data, executable: (unixMode & 0o111) !== 0 });
     }
-    p = extraEnd + commentLen;
-
-    const unixMode = madeBy >> 8 === 3 ? extAttr >>> 16 : 0;
-    if (rawName.endsWith('/') || (unixMode & 0o170000) === 0o040000) continue; // a directory
-    const norm = normalizeRelativePath(rawName);
-    if (!norm.ok) throw fail(`entry ${norm.message}`);
-    if (junk(norm.path)) continue;
-    if ((unixMode & 0o170000) === 0o120000) {
-      skipped.push(`${norm.path} (a symbolic link)`);
-      continue;
-    }
-    if (flags & 0x1) throw fail(`entry "${norm.path}" is encrypted; upload an unencrypted archive`);
-    if (method !== 0 && method !== 8) throw fail(`entry "${norm.path}" uses compression method ${method}; only stored and deflate are read (re-create the zip, or upload the folder)`);
-    budget.add(usize);
-    if (localOffset + 30 > buf.length || buf.readUInt32LE(localOffset) !== 0x04034b50) throw fail(`entry "${norm.path}" has no local header`);
-    const start = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
-    if (start + csize > buf.length) throw fail(`entry "${norm.path}" is truncated`);
-    const packed = buf.subarray(start, start + csize);
-    let data: Buffer;
-    try {
-      data = method === 0 ? Buffer.from(packed) : inflateRawSync(packed, { maxOutputLength: Math.max(usize, 1) });
-    } catch (err) {
-      throw fail(`entry "${norm.path}" cannot be inflated: ${(err as Error).message}`);
-    }
-    if (data.length !== usize) throw fail(`entry "${norm.path}" has ${data.length} bytes, not the ${usize} its directory says`);
-    if ((crc32(data) >>> 0) !== crc) throw fail(`entry "${norm.path}" is corrupt (CRC mismatch)`);
-    files.push({ path: norm.path, data, executable: (unixMode & 0o111) !== 0 });
+  } catch (e) {
+    if (e instanceof AppError) throw e;
+    throw fail(zipMessage(e as Error));
+  } finally {
+    zip.close();
   }
   return { files, skipped };
 }
 
+function nextZipEntry(zip: yauzl.ZipFile): Promise<yauzl.Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      zip.off('entry', onEntry);
+      zip.off('end', onEnd);
+      zip.off('error', onError);
+    };
+    const onEntry = (e: yauzl.Entry) => (cleanup(), resolve(e));
+    const onEnd = () => (cleanup(), resolve(undefined));
+    const onError = (err: Error) => (cleanup(), reject(err));
+    zip.on('entry', onEntry);
+    zip.on('end', onEnd);
+    zip.on('error', onError);
+    zip.readEntry();
+  });
+}
+
+/** Inflates one entry (async zlib), counting bytes against the budget and stopping the moment it is passed. */
+function readZipEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, budget: Budget, fail: (m: string) => AppError): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err || !stream) return reject(fail(`cannot be read: ${err?.message ?? 'no data'}`));
+      const chunks: Buffer[] = [];
+      let crc = 0;
+      let done = false;
+      const stop = (e: Error) => {
+        if (done) return;
+        done = true;
+        (stream as Readable & { destroy(): void }).destroy();
+        reject(e instanceof AppError ? e : fail(`cannot be inflated: ${e.message}`));
+      };
+      let got = 0;
+      stream.on('data', (chunk: Buffer) => {
+        if (done) return;
+        got += chunk.length;
+        // More than its directory declared: a lie (or a bomb) — stop now rather than at the cap.
+        if (got > entry.uncompressedSize) return stop(fail(`has more bytes than the ${entry.uncompressedSize} its directory says`));
+        try {
+          budget.add(chunk.length);
+        } catch (e) {
+          return stop(e as Error);
+        }
+        crc = crc32(chunk, crc);
+        chunks.push(chunk);
+      });
+      stream.on('error', stop);
+      stream.on('end', () => {
+        if (done) return;
+        done = true;
+        if ((crc >>> 0) !== entry.crc32 >>> 0) return reject(fail('is corrupt (CRC mismatch)'));
+        resolve(Buffer.concat(chunks));
+      });
+    });
+  });
+}
+
 // --- tar ------------------------------------------------------------------------------------------
 
-function octal(field: Buffer): number {
-  if (field[0] & 0x80) {
-    // base-256 (GNU) for large sizes
-    let v = 0;
-    for (let i = 1; i < field.length; i++) v = v * 256 + field[i];
-    return v;
-  }
-  const s = field.toString('latin1').replace(/\0.*$/s, '').trim();
-  return s ? parseInt(s, 8) : 0;
-}
-
-function cstr(field: Buffer): string {
-  const z = field.indexOf(0);
-  return field.subarray(0, z < 0 ? field.length : z).toString('utf8');
-}
-
 /** Reads the regular files of a gzip-compressed (or plain) tar archive. */
-export function readTarGz(input: Uint8Array, field = 'code'): { files: ArchiveFile[]; skipped: string[] } {
+export async function readTarGz(input: Uint8Array, field = 'code', limits?: Partial<ArchiveCaps>): Promise<{ files: ArchiveFile[]; skipped: string[] }> {
   const fail = (m: string) => bad(field, `the tar archive ${m}`);
-  let buf: Buffer;
-  try {
-    buf = isGzip(input) ? gunzipSync(input, { maxOutputLength: ARCHIVE_LIMITS.maxBytes + 1024 * 1024 }) : Buffer.from(input);
-  } catch (e) {
-    throw fail(`cannot be decompressed: ${(e as Error).message}`);
-  }
+  const budget = new Budget(field, 'the tar archive', caps(limits));
+  // The tar stream itself (headers, pax records, padding) may be at most this long once gunzipped: counted
+  // on the gunzip output, so neither giant headers nor endless padding inflate past O(cap).
+  const maxStream = budget.caps.maxBytes + (budget.caps.maxFiles + 4) * 2048 + 1024 * 1024;
+  const source = Readable.from([Buffer.from(input.buffer, input.byteOffset, input.byteLength)]);
+  const gunzip = isGzip(input) ? createGunzip() : undefined;
+  const extract = tarStream.extract({ allowUnknownFormat: true } as Parameters<typeof tarStream.extract>[0]);
   const files: ArchiveFile[] = [];
   const skipped: string[] = [];
-  const budget = new Budget('the tar archive');
-  let p = 0;
-  let longName: string | undefined;
-  let paxPath: string | undefined;
-  while (p + 512 <= buf.length) {
-    const h = buf.subarray(p, p + 512);
-    if (h.every((b) => b === 0)) break;
-    const size = octal(h.subarray(124, 136));
-    const type = String.fromCharCode(h[156] || 0x30);
-    const dataStart = p + 512;
-    const dataEnd = dataStart + size;
-    if (dataEnd > buf.length) throw fail('is truncated');
-    const data = buf.subarray(dataStart, dataEnd);
-    p = dataStart + Math.ceil(size / 512) * 512;
-    if (type === 'L') {
-      longName = cstr(data);
-      continue;
-    }
-    if (type === 'x') {
-      for (const rec of data.toString('utf8').split('\n')) {
-        const m = /^\d+ path=(.*)$/.exec(rec);
-        if (m) paxPath = m[1];
+  let streamed = 0;
+  let failure: Error | undefined;
+  const abort = (e: Error) => {
+    failure ??= e;
+    source.destroy();
+    gunzip?.destroy();
+    extract.destroy(e);
+  };
+  const upstream = gunzip ? source.pipe(gunzip) : source;
+  upstream.on('data', (chunk: Buffer) => {
+    streamed += chunk.length;
+    if (streamed > maxStream) abort(tooLarge(field, `the tar archive unpacks to more than ${bytesText(budget.caps.maxBytes)} (the limit)`));
+  });
+  upstream.on('error', (e: Error) => abort(fail(`cannot be decompressed: ${e.message}`)));
+  source.on('error', (e: Error) => abort(fail(`cannot be read: ${e.message}`)));
+  upstream.pipe(extract as unknown as NodeJS.WritableStream);
+  try {
+    for await (const entry of extract) {
+      const h = entry.header;
+      budget.entry();
+      const name = h.name;
+      const regular = h.type === 'file' || h.type === 'contiguous-file';
+      if (!regular) {
+        if (h.type === 'link' || h.type === 'symlink') skipped.push(`${name} (a link)`);
+        entry.resume();
+        continue; // directories and special files
       }
-      continue;
+      const norm = normalizeRelativePath(name);
+      if (!norm.ok) throw fail(`entry ${norm.message}`);
+      if (junk(norm.path) || norm.path.split('/').some((s) => s.startsWith('._'))) {
+        entry.resume();
+        continue;
+      }
+      budget.declared(h.size, norm.path);
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry as AsyncIterable<Buffer>) {
+        budget.add(chunk.length);
+        chunks.push(Buffer.from(chunk));
+      }
+      files.push({ path: norm.path, data: Buffer.concat(chunks), executable: (h.mode & 0o111) !== 0 });
     }
-    if (type === 'g') continue;
-    const ustar = h.subarray(257, 262).toString('latin1') === 'ustar';
-    const prefix = ustar ? cstr(h.subarray(345, 500)) : '';
-    const name = paxPath ?? longName ?? (prefix ? `${prefix}/${cstr(h.subarray(0, 100))}` : cstr(h.subarray(0, 100)));
-    longName = undefined;
-    paxPath = undefined;
-    if (type !== '0' && type !== '7') {
-      if (type === '2' || type === '1') skipped.push(`${name} (a link)`);
-      continue; // directories and special files
-    }
-    const norm = normalizeRelativePath(name);
-    if (!norm.ok) throw fail(`entry ${norm.message}`);
-    if (junk(norm.path) || norm.path.split('/').some((s) => s.startsWith('._'))) continue;
-    budget.add(size);
-    const mode = octal(h.subarray(100, 108));
-    files.push({ path: norm.path, data: Buffer.from(data), executable: (mode & 0o111) !== 0 });
+  } catch (e) {
+    const err = failure ?? (e as Error);
+    abort(err);
+    if (err instanceof AppError) throw err;
+    throw fail(/unexpected end|premature close|truncat/i.test(err.message) ? 'is truncated' : `is damaged: ${err.message}`);
   }
+  if (failure) throw failure;
+  // Done with the tar (its end marker): stop inflating whatever follows.
+  source.destroy();
+  gunzip?.destroy();
   return { files, skipped };
 }
 
@@ -266,8 +384,10 @@ function pad(size: number): Buffer {
   return Buffer.alloc(r === 0 ? 0 : 512 - r);
 }
 
-/** A deterministic gzip tarball of `files` (directories added for every parent). */
-export function packTarGz(files: readonly ArchiveFile[]): Buffer {
+const gzipAsync = promisify(gzip);
+
+/** A deterministic gzip tarball of `files` (directories added for every parent); gzipped with async zlib. */
+export async function packTarGz(files: readonly ArchiveFile[]): Promise<Buffer> {
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const dirs = new Set<string>();
   for (const f of sorted) {
@@ -286,7 +406,7 @@ export function packTarGz(files: readonly ArchiveFile[]): Buffer {
   for (const d of [...dirs].sort()) entry(d, Buffer.alloc(0), '5', 0o755);
   for (const f of sorted) entry(f.path, f.data, '0', f.executable ? 0o755 : 0o644);
   chunks.push(Buffer.alloc(1024));
-  return gzipSync(Buffer.concat(chunks), { level: 6 });
+  return gzipAsync(Buffer.concat(chunks), { level: 6 });
 }
 
 export function sha256Hex(data: Uint8Array): string {

@@ -31,22 +31,22 @@ const files = [
 ];
 
 describe('snapshots', () => {
-  it('are deterministic: the same files in any order give the same bytes and sha256', () => {
-    const a = snapshotOf(files);
-    const b = snapshotOf([...files].reverse());
+  it('are deterministic: the same files in any order give the same bytes and sha256', async () => {
+    const a = await snapshotOf(files);
+    const b = await snapshotOf([...files].reverse());
     expect(a.blob.sha256).toBe(b.blob.sha256);
     expect(a.data.equals(b.data)).toBe(true);
-    expect(snapshotOf([...files, { path: 'extra.txt', data: Buffer.from('1') }]).blob.sha256).not.toBe(a.blob.sha256);
+    expect((await snapshotOf([...files, { path: 'extra.txt', data: Buffer.from('1') }])).blob.sha256).not.toBe(a.blob.sha256);
   });
 
-  it('round-trip through our reader, long paths included', () => {
-    const back = readTarGz(packTarGz(files)).files;
+  it('round-trip through our reader, long paths included', async () => {
+    const back = (await readTarGz(await packTarGz(files))).files;
     expect(back.map((f) => [f.path, f.data.toString(), !!f.executable]).sort()).toEqual(files.map((f) => [f.path, f.data.toString(), !!f.executable]).sort());
   });
 
-  it.skipIf(!has('tar'))('unpack with GNU tar to the same files and modes', () => {
+  it.skipIf(!has('tar'))('unpack with GNU tar to the same files and modes', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'untar-'));
-    fs.writeFileSync(path.join(dir, 'code.tar.gz'), packTarGz(files));
+    fs.writeFileSync(path.join(dir, 'code.tar.gz'), await packTarGz(files));
     fs.mkdirSync(path.join(dir, 'out'));
     const r = spawnSync('tar', ['-xzf', path.join(dir, 'code.tar.gz'), '-C', path.join(dir, 'out')], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
@@ -58,7 +58,7 @@ describe('snapshots', () => {
 });
 
 describe('zip archives', () => {
-  it('are read with stored and deflate entries, skipping directories, links and macOS metadata', () => {
+  it('are read with stored and deflate entries, skipping directories, links and macOS metadata', async () => {
     const zip = makeZip([
       { name: 'src/', data: '' },
       { name: 'src/train.py', data: 'print("hello")\n'.repeat(50), method: 'deflate' },
@@ -68,14 +68,14 @@ describe('zip archives', () => {
       { name: '__MACOSX/src/._train.py', data: 'junk' },
       { name: 'src/.DS_Store', data: 'junk' },
     ]);
-    const { files: got, skipped } = readZip(zip);
+    const { files: got, skipped } = await readZip(zip);
     expect(got.map((f) => f.path).sort()).toEqual(['src/data/small.csv', 'src/run.sh', 'src/train.py']);
     expect(got.find((f) => f.path === 'src/train.py')!.data.toString()).toBe('print("hello")\n'.repeat(50));
     expect(got.find((f) => f.path === 'src/run.sh')!.executable).toBe(true);
     expect(skipped).toEqual(['src/link (a symbolic link)']);
   });
 
-  it.skipIf(!has('zip'))('made by the zip tool are read like the folder they came from', () => {
+  it.skipIf(!has('zip'))('made by the zip tool are read like the folder they came from', async () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'zip-'));
     for (const f of files.slice(0, 3)) {
       fs.mkdirSync(path.dirname(path.join(dir, 'src', f.path)), { recursive: true });
@@ -84,19 +84,19 @@ describe('zip archives', () => {
     const r = spawnSync('zip', ['-qr', 'code.zip', 'src'], { cwd: dir });
     expect(r.status).toBe(0);
     const upload: Upload = { files: [], codeArchive: { name: 'code.zip', data: fs.readFileSync(path.join(dir, 'code.zip')) }, skipped: [] };
-    const fromZip = codeFilesFor(upload, 'src');
-    expect(snapshotOf(fromZip).blob.sha256).toBe(snapshotOf(files.slice(0, 3)).blob.sha256);
+    const fromZip = await codeFilesFor(upload, 'src');
+    expect((await snapshotOf(fromZip)).blob.sha256).toBe((await snapshotOf(files.slice(0, 3))).blob.sha256);
   });
 
-  it('refuses corrupt, encrypted, escaping and truncated archives, naming the upload', () => {
+  it('refuses corrupt, encrypted, escaping and truncated archives, naming the upload', async () => {
     const good = makeZip([{ name: 'a.txt', data: 'hello world' }]);
     const corrupt = Buffer.from(good);
     corrupt[30 + 'a.txt'.length] ^= 0xff; // flip a data byte: the CRC no longer matches
-    expect(() => readZip(corrupt)).toThrow(/code: the zip archive entry "a.txt" is corrupt/);
-    expect(() => readZip(makeZip([{ name: 'a.txt', data: 'x' }], { encrypt: true }))).toThrow(/encrypted/);
-    expect(() => readZip(makeZip([{ name: '../../etc/passwd', data: 'x' }]))).toThrow(/leaves its folder/);
-    expect(() => readZip(makeZip([{ name: '/abs.txt', data: 'x' }]))).toThrow(/absolute path/);
-    expect(() => readZip(good.subarray(0, 20))).toThrow(/no central directory/);
+    await expect(readZip(corrupt)).rejects.toThrow(/code: the zip archive entry "a.txt" is corrupt/);
+    await expect(readZip(makeZip([{ name: 'a.txt', data: 'x' }], { encrypt: true }))).rejects.toThrow(/encrypted/);
+    await expect(readZip(makeZip([{ name: '../../etc/passwd', data: 'x' }]))).rejects.toThrow(/leaves its folder/);
+    await expect(readZip(makeZip([{ name: '/abs.txt', data: 'x' }]))).rejects.toThrow(/absolute path/);
+    await expect(readZip(good.subarray(0, 20))).rejects.toThrow(/no central directory/);
   });
 });
 
@@ -107,12 +107,12 @@ describe('uploads', () => {
     canonical: '',
   });
 
-  it('find the code folder however it was picked: by its path in the job, or as a folder of its own', () => {
+  it('find the code folder however it was picked: by its path in the job, or as a folder of its own', async () => {
     const up = uploadFromMultipart(form([['files', 'src/main.py', 'm'], ['files', 'src/lib/u.py', 'u'], ['files', 'data/iris.csv', 'c']]));
-    expect(codeFilesFor(up, './src').map((f) => f.path).sort()).toEqual(['lib/u.py', 'main.py']);
-    expect(codeFilesFor(up, '../../src').map((f) => f.path).sort()).toEqual(['lib/u.py', 'main.py']);
-    expect(codeFilesFor(up, 'other')).toEqual([]);
-    expect(codeFilesFor(up, '.').length).toBe(3);
+    expect((await codeFilesFor(up, './src')).map((f) => f.path).sort()).toEqual(['lib/u.py', 'main.py']);
+    expect((await codeFilesFor(up, '../../src')).map((f) => f.path).sort()).toEqual(['lib/u.py', 'main.py']);
+    expect(await codeFilesFor(up, 'other')).toEqual([]);
+    expect((await codeFilesFor(up, '.')).length).toBe(3);
     expect(inputFileFor(up, './data/iris.csv')?.data.toString()).toBe('c');
     expect(inputFileFor(up, 'data/missing.csv')).toBeUndefined();
   });

@@ -9,7 +9,7 @@ import { env } from '../env';
 import { AppError } from '../errors';
 import { secretKey } from '../secrets';
 import type { MultipartBody } from '../http/multipart';
-import { isGzip, isZip, normalizeRelativePath, packTarGz, readTarGz, readZip, sha256Hex, type ArchiveFile } from './code-assets-archive';
+import { ARCHIVE_LIMITS, bytesText, isGzip, isZip, normalizeRelativePath, packTarGz, readTarGz, readZip, sha256Hex, withArchiveSlot, type ArchiveCaps, type ArchiveFile } from './code-assets-archive';
 
 // Code that comes with a job, and local input files (Azure ML's `code: ./src`, `inputs.x.path: ./data.csv`).
 //
@@ -23,6 +23,9 @@ import { isGzip, isZip, normalizeRelativePath, packTarGz, readTarGz, readZip, sh
 // <HARBORMASTER_DATA_DIR>/code/<sha256> (uploaded input files are stored the same way, as they are). Pods
 // fetch it over HTTPS from GET /api/v1/code/<sha256> with a short-lived token bound to their job (an HMAC
 // under the console's secret key; the token sits in a Secret next to the Job).
+// Caps (code-assets-archive.ts): an upload unpacks to at most HARBORMASTER_MAX_CODE_BYTES (100 MiB by default)
+// in at most 20,000 entries, else 413 naming `code` or `files`; at most 4 uploads are unpacked or packed at
+// once per console process (the 5th waits up to 10 s, then 429 with Retry-After).
 
 export type { ArchiveFile } from './code-assets-archive';
 
@@ -76,10 +79,10 @@ export function uploadFromMultipart(body: MultipartBody): Upload {
   return { files, codeArchive: archives[0] ? { name: archives[0].filename, data: archives[0].data } : undefined, skipped: [] };
 }
 
-/** Reads an uploaded code archive (zip or tar.gz, by content). */
-export function readCodeArchive(a: { name: string; data: Uint8Array }): { files: ArchiveFile[]; skipped: string[] } {
-  if (isZip(a.data)) return readZip(a.data, 'code');
-  if (isGzip(a.data) || /\.tar$/i.test(a.name)) return readTarGz(a.data, 'code');
+/** Reads an uploaded code archive (zip or tar.gz, by content), holding one of the archive slots. */
+export async function readCodeArchive(a: { name: string; data: Uint8Array }, caps?: Partial<ArchiveCaps>): Promise<{ files: ArchiveFile[]; skipped: string[] }> {
+  if (isZip(a.data)) return withArchiveSlot('code', () => readZip(a.data, 'code', caps));
+  if (isGzip(a.data) || /\.tar$/i.test(a.name)) return withArchiveSlot('code', () => readTarGz(a.data, 'code', caps));
   throw new AppError('bad_request', `code: "${a.name}" is neither a zip nor a tar.gz archive`, { fieldErrors: [{ path: 'code', message: 'not a zip or tar.gz archive' }] });
 }
 
@@ -93,11 +96,27 @@ const basename = (p: string) => p.split('/').filter(Boolean).pop() ?? '';
  * The files of the code folder `codePath` (as written in the job: `src`, `./src`, `../src`, `.`) in an
  * upload, relative to that folder; empty when the upload does not hold it.
  */
-export function codeFilesFor(upload: Upload, codePath: string): ArchiveFile[] {
+export async function codeFilesFor(upload: Upload, codePath: string, opts: { caps?: Partial<ArchiveCaps>; capLooseFiles?: boolean } = {}): Promise<ArchiveFile[]> {
+  const files = await selectCodeFiles(upload, codePath, opts.caps);
+  if (!upload.codeArchive && opts.capLooseFiles !== false) capLooseFiles(files, opts.caps);
+  return files;
+}
+
+/** Refuses loose code files over the caps (413 naming `files` and the numbers). */
+export function capLooseFiles(files: readonly ArchiveFile[], limits?: Partial<ArchiveCaps>): void {
+  const maxFiles = limits?.maxFiles ?? ARCHIVE_LIMITS.maxFiles;
+  const maxBytes = limits?.maxBytes ?? ARCHIVE_LIMITS.maxBytes;
+  const tooLarge = (message: string) => new AppError('payload_too_large', `files: ${message}`, { fieldErrors: [{ path: 'files', message }] });
+  if (files.length > maxFiles) throw tooLarge(`${files.length} files sent, more than ${maxFiles} (the limit)`);
+  const total = files.reduce((n, f) => n + f.data.byteLength, 0);
+  if (total > maxBytes) throw tooLarge(`the files hold ${bytesText(total)}, more than ${bytesText(maxBytes)} (the limit)`);
+}
+
+async function selectCodeFiles(upload: Upload, codePath: string, caps?: Partial<ArchiveCaps>): Promise<ArchiveFile[]> {
   const cp = codePath.replace(/\\/g, '/').split('/').filter((s) => s && s !== '.').join('/');
   const base = basename(cp.replace(/^(\.\.\/)+/, ''));
   if (upload.codeArchive) {
-    const { files, skipped } = readCodeArchive(upload.codeArchive);
+    const { files, skipped } = await readCodeArchive(upload.codeArchive, caps);
     upload.skipped.push(...skipped);
     const tops = new Set(files.map((f) => f.path.split('/')[0]));
     const single = tops.size === 1 && files.every((f) => f.path.includes('/'));
@@ -142,9 +161,9 @@ export interface StoredBlob {
   files: number;
 }
 
-/** A code snapshot (tarball) of `files`, not yet stored: its bytes and digest. */
-export function snapshotOf(files: readonly ArchiveFile[]): { data: Buffer; blob: StoredBlob } {
-  const data = packTarGz(files);
+/** A code snapshot (tarball) of `files`, not yet stored: its bytes and digest (async gzip, in an archive slot). */
+export async function snapshotOf(files: readonly ArchiveFile[]): Promise<{ data: Buffer; blob: StoredBlob }> {
+  const data = await withArchiveSlot('code', () => packTarGz(files));
   return { data, blob: { sha256: sha256Hex(data), size: data.length, files: files.length } };
 }
 

@@ -234,7 +234,7 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
   const firstCode = first.ok ? trialOf(first.spec).code : undefined;
   const codePath = firstCode?.kind === 'local' ? firstCode.path : undefined;
   let codeFiles: ArchiveFile[] = [];
-  if (codePath !== undefined && (req.upload.files.length || req.upload.codeArchive)) codeFiles = codeFilesFor(req.upload, codePath);
+  if (codePath !== undefined && (req.upload.files.length || req.upload.codeArchive)) codeFiles = await codeFilesFor(req.upload, codePath);
 
   const parsed = parseSource(req.source, {
     dryRun,
@@ -324,7 +324,7 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
   const codeField = spec.type === 'sweep' ? 'trial.code' : 'code';
   if (codeSpec?.kind === 'local') {
     if (codeFiles.length > 0) {
-      const snapData = snapshotOf(codeFiles);
+      const snapData = await snapshotOf(codeFiles);
       code = { data: snapData.data, ...snapData.blob };
     } else if (!dryRun) {
       errors.push({ path: codeField, message: `"${codeSpec.path}" is a local folder and its files did not come with the submission: upload the folder (or a zip of it) with the job, or use git+https://…` });

@@ -179,7 +179,9 @@ export async function prepareModelVersion(db: DbOrTx, req: ModelRequest, opts: {
       location = { kind: loc.kind, uri: loc.uri };
       break;
     case 'local': {
-      const files = req.upload.files.length || req.upload.codeArchive ? codeFilesFor(req.upload, loc.path) : [];
+      // A model's folder: archives keep the 512 MiB unpack cap they had (streamed, stopped at the cap); loose
+      // files are held to MAX_MODEL_UPLOAD_BYTES below.
+      const files = req.upload.files.length || req.upload.codeArchive ? await codeFilesFor(req.upload, loc.path, { caps: { maxBytes: 512 * 1024 * 1024 }, capLooseFiles: false }) : [];
       if (files.length === 0) {
         if (!opts.dryRun) throw refuse([{ path: 'path', message: `"${loc.path}" is a local path and its files did not come with the request: upload them with it (multipart, file names relative to the model file), or point at a job output or storage` }]);
         warnings.push({ path: 'path', message: `"${loc.path}" is a local path: its files are uploaded with the real request` });
@@ -188,7 +190,7 @@ export async function prepareModelVersion(db: DbOrTx, req: ModelRequest, opts: {
       }
       const total = files.reduce((n, f) => n + f.data.byteLength, 0);
       if (total > MAX_MODEL_UPLOAD_BYTES) throw new AppError('payload_too_large', `path: the uploaded files are ${total} bytes, more than the 2 GiB a model upload may be`, { fieldErrors: [{ path: 'path', message: 'over 2 GiB' }] });
-      const snap = snapshotOf(files);
+      const snap = await snapshotOf(files);
       const field = req.upload.codeArchive ? 'code' : 'files';
       // A dry run answers what the real request would (the real one checks again as it stores).
       if (opts.dryRun) await checkCodeQuota(db, { id: wid, name: req.workspace }, [snap.blob], field);
