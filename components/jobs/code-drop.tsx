@@ -51,7 +51,14 @@ function size(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.max(1, Math.round(bytes / 1024))} KiB`;
 }
 
-export function CodeDrop({ value, onChange, codePath, disabled }: { value: CodeUpload; onChange: (v: CodeUpload) => void; codePath?: string; disabled?: boolean }) {
+/** The words of the drop zone: a job's code (default), or a model's files (the register model form). */
+const WORDS = {
+  code: { group: 'Code upload', folderInput: 'Code folder', archiveInput: 'Code archive', thing: 'code', folder: 'the code folder', sentWith: 'the job' },
+  model: { group: 'Model files upload', folderInput: 'Model folder', archiveInput: 'Model archive', thing: 'model files', folder: 'the model folder', sentWith: 'the model' },
+};
+
+export function CodeDrop({ value, onChange, codePath, disabled, subject = 'code' }: { value: CodeUpload; onChange: (v: CodeUpload) => void; codePath?: string; disabled?: boolean; subject?: keyof typeof WORDS }) {
+  const words = WORDS[subject];
   const [over, setOver] = React.useState(false);
   const folderInput = React.useRef<HTMLInputElement>(null);
   const archiveInput = React.useRef<HTMLInputElement>(null);
@@ -75,7 +82,7 @@ export function CodeDrop({ value, onChange, codePath, disabled }: { value: CodeU
   return (
     <div
       role="group"
-      aria-label="Code upload"
+      aria-label={words.group}
       onDragOver={(e) => {
         e.preventDefault();
         if (!disabled) setOver(true);
@@ -86,7 +93,7 @@ export function CodeDrop({ value, onChange, codePath, disabled }: { value: CodeU
     >
       <div className="flex flex-wrap items-center gap-2">
         <p className="mr-auto text-muted-foreground">
-          Drop the code folder{codePath ? <> (<span className="font-mono">{codePath}</span>)</> : ''} or a .zip / .tar.gz here
+          Drop {words.folder}{codePath ? <> (<span className="font-mono">{codePath}</span>)</> : ''} or a .zip / .tar.gz here
         </p>
         <Button type="button" variant="secondary" size="sm" disabled={disabled} onClick={() => folderInput.current?.click()}>
           <FolderUp aria-hidden /> Choose folder
@@ -99,7 +106,7 @@ export function CodeDrop({ value, onChange, codePath, disabled }: { value: CodeU
           type="file"
           className="sr-only"
           tabIndex={-1}
-          aria-label="Code folder"
+          aria-label={words.folderInput}
           data-testid="code-folder-input"
           multiple
           {...({ webkitdirectory: '', directory: '' } as Record<string, string>)}
@@ -114,7 +121,7 @@ export function CodeDrop({ value, onChange, codePath, disabled }: { value: CodeU
           type="file"
           className="sr-only"
           tabIndex={-1}
-          aria-label="Code archive"
+          aria-label={words.archiveInput}
           accept=".zip,.tar.gz,.tgz,application/zip,application/gzip"
           onChange={(e) => {
             const f = e.currentTarget.files?.[0];
@@ -128,9 +135,9 @@ export function CodeDrop({ value, onChange, codePath, disabled }: { value: CodeU
           <div className="flex flex-wrap items-center gap-2 text-xs">
             <span className="font-mono">{value.archive ? value.archive.name : folders.map((f) => `${f}/`).join(', ')}</span>
             <span className="text-muted-foreground">
-              {value.archive ? 'archive' : `${value.files.length} file${value.files.length === 1 ? '' : 's'}`}, {size(total)} — sent with the job
+              {value.archive ? 'archive' : `${value.files.length} file${value.files.length === 1 ? '' : 's'}`}, {size(total)} — sent with {words.sentWith}
             </span>
-            <Button type="button" variant="ghost" size="icon-sm" aria-label="Remove the uploaded code" disabled={disabled} onClick={() => onChange({ files: [] })}>
+            <Button type="button" variant="ghost" size="icon-sm" aria-label={`Remove the uploaded ${words.thing}`} disabled={disabled} onClick={() => onChange({ files: [] })}>
               <X aria-hidden />
             </Button>
           </div>

@@ -3,15 +3,15 @@
 import * as React from 'react';
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
-import { parse } from 'yaml';
 import { toast } from 'sonner';
-import { Rocket, ShieldCheck } from 'lucide-react';
+import { Rocket } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import { Tabs, TabsContent, TabsList, TabsTrigger } from '@/components/ui/tabs';
+import { Tabs, TabsContent } from '@/components/ui/tabs';
 import { FormError } from '@/components/forms/form-error';
+import { parseYamlLoosely, ProblemList, TwoViewTabs, useDocumentRequest, useLocalProblems, useTwoViews, ValidateAndSubmit, type EditorMode, type TwoViewsStart } from '@/components/forms/two-view-editor';
 import { normalizeJob, parseJobYaml } from '@/lib/aml/job-spec';
 import { documentToForm, EMPTY_FORM, emptyExtra, formFieldOf, formToDocument, localCodePath, type FormView, type JobFormState } from '@/lib/jobs/job-form';
-import { markersForErrors, toYaml, yamlSyntaxMarkers, type YamlMarker } from '@/lib/jobs/yaml-positions';
+import { markersForErrors, toYaml } from '@/lib/jobs/yaml-positions';
 import { CodeDrop, type CodeUpload } from './code-drop';
 import { DryRunResult } from './dry-run-result';
 import { JobFormFields } from './job-form-fields';
@@ -19,7 +19,7 @@ import { YamlEditor } from './yaml-editor';
 import { sendJob, type JobBody } from './job-request';
 import { fetchJson } from '@/components/live/fetch-json';
 import { instanceTypeOption, type TargetInstanceTypeLike } from '@/lib/jobs/instance-type-options';
-import type { DryRunAnswer, EnvironmentOption, JobIssueDto, Problem, TargetOption } from './types';
+import type { DryRunAnswer, EnvironmentOption, JobIssueDto, TargetOption } from './types';
 
 // New job: one spec, two views (Form | YAML), switchable both ways without loss; code dropped beside it;
 // "Validate" runs the server's dry run (the API server checks the objects too) and shows the normalized
@@ -35,42 +35,29 @@ export interface JobEditorProps {
   initial?: { yaml: string };
 }
 
-type Mode = 'form' | 'yaml';
-
-function keyFor(): string {
-  return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
-}
-
 /** The editor's first state: empty, or a cloned document in the form (or in YAML when the form cannot hold it). */
-function startFrom(initial: JobEditorProps['initial'], firstTarget: string): { mode: Mode; view: FormView; yaml: string; formDirty: boolean } {
+function startFrom(initial: JobEditorProps['initial'], firstTarget: string): TwoViewsStart<FormView> {
   const empty = { form: { ...EMPTY_FORM, compute: firstTarget }, extra: emptyExtra() };
   if (!initial) return { mode: 'form', view: empty, yaml: '', formDirty: true };
-  const v = documentToForm(safeParse(initial.yaml) ?? {});
+  const v = documentToForm(parseYamlLoosely(initial.yaml) ?? {});
   return v.ok ? { mode: 'form', view: v.view, yaml: initial.yaml, formDirty: false } : { mode: 'yaml', view: empty, yaml: initial.yaml, formDirty: false };
 }
 
 export function JobEditor({ workspace, targets: initialTargets, environments, canSubmit, initial }: JobEditorProps) {
   const router = useRouter();
-  const [start] = React.useState(() => startFrom(initial, initialTargets[0]?.name ?? ''));
-  const [mode, setMode] = React.useState<Mode>(start.mode);
-  const [view, setView] = React.useState<FormView>(start.view);
-  const [yamlText, setYamlText] = React.useState(start.yaml);
-  const [formDirty, setFormDirty] = React.useState(start.formDirty);
-  const [code, setCode] = React.useState<CodeUpload>({ files: [] });
-  const [result, setResult] = React.useState<DryRunAnswer | null>(null);
-  const [problem, setProblem] = React.useState<Problem | null>(null);
-  const [switchNote, setSwitchNote] = React.useState<string | null>(null);
-  const [pending, setPending] = React.useState<'validate' | 'submit' | null>(null);
   const [checked, setChecked] = React.useState(false);
-  const idempotencyKey = React.useRef(keyFor());
+  const { mode, view, editView, yamlText, setYamlText, note: switchNote, switchTo } = useTwoViews<FormView>(() => startFrom(initial, initialTargets[0]?.name ?? ''), {
+    noun: 'job',
+    toYaml: (v) => toYaml(formToDocument(v.form, v.extra)),
+    toForm: documentToForm,
+    onSyntaxBlocked: () => setChecked(true),
+  });
+  const [code, setCode] = React.useState<CodeUpload>({ files: [] });
 
   const body: JobBody = mode === 'yaml' ? { kind: 'yaml', text: yamlText } : { kind: 'json', doc: formToDocument(view.form, view.extra) };
   const bodyKey = mode === 'yaml' ? yamlText : JSON.stringify(body.kind === 'json' ? body.doc : '');
   // A new request (content or files changed) gets a new Idempotency-Key; retries of the same one reuse it.
-  React.useEffect(() => {
-    idempotencyKey.current = keyFor();
-    setResult(null);
-  }, [bodyKey, code]);
+  const { result, problem, setProblem, pending, send, banner } = useDocumentRequest<DryRunAnswer & { status?: string }>(bodyKey, code);
 
   // "Can start N now" for the chosen target (the compute pages' own API): read when a target is picked and
   // again when the window regains focus after 30 s, not on a timer.
@@ -93,20 +80,21 @@ export function JobEditor({ workspace, targets: initialTargets, environments, ca
     [fresh, initialTargets, compute],
   );
 
-  // The same parser as the server, as you type (deferred so typing stays smooth).
-  const deferred = React.useDeferredValue(bodyKey);
-  const local = React.useMemo(() => {
-    void deferred;
-    if (!checked) return { errors: [] as JobIssueDto[], syntax: [] as YamlMarker[] };
-    if (mode === 'yaml') {
-      const syntax = yamlSyntaxMarkers(yamlText);
-      if (syntax.length) return { errors: [], syntax };
-      const r = parseJobYaml(yamlText, { dryRun: true, hasLocalPath: () => true });
-      return { errors: r.ok ? [] : r.errors, syntax: [] };
-    }
-    const r = normalizeJob(formToDocument(view.form, view.extra), { dryRun: true, hasLocalPath: () => true });
-    return { errors: r.ok ? [] : r.errors, syntax: [] };
-  }, [deferred, checked]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The same parser as the server, as you type.
+  const local = useLocalProblems({
+    enabled: checked,
+    mode,
+    yamlText,
+    documentKey: bodyKey,
+    checkYaml: (text) => {
+      const r = parseJobYaml(text, { dryRun: true, hasLocalPath: () => true });
+      return r.ok ? [] : r.errors;
+    },
+    checkForm: () => {
+      const r = normalizeJob(formToDocument(view.form, view.extra), { dryRun: true, hasLocalPath: () => true });
+      return r.ok ? [] : r.errors;
+    },
+  });
 
   const errors: JobIssueDto[] = problem?.errors?.length ? problem.errors : local.errors;
   const formErrors: Record<string, string> = {};
@@ -119,71 +107,25 @@ export function JobEditor({ workspace, targets: initialTargets, environments, ca
   const markers = mode === 'yaml' ? [...local.syntax, ...markersForErrors(yamlText, errors)] : [];
 
   function patchForm(patch: Partial<JobFormState>) {
-    setView((v) => ({ ...v, form: { ...v.form, ...patch } }));
-    setFormDirty(true);
+    editView((v) => ({ ...v, form: { ...v.form, ...patch } }));
     setProblem(null);
-  }
-
-  function switchTo(next: Mode) {
-    setSwitchNote(null);
-    if (next === mode) return;
-    if (next === 'yaml') {
-      if (formDirty || !yamlText) setYamlText(toYaml(formToDocument(view.form, view.extra)));
-      setMode('yaml');
-      setFormDirty(false);
-      return;
-    }
-    const syntax = yamlSyntaxMarkers(yamlText);
-    if (syntax.length) {
-      setChecked(true);
-      setSwitchNote('Fix the YAML syntax first: the form shows the same document.');
-      return;
-    }
-    const v = documentToForm(yamlText.trim() ? parse(yamlText, { uniqueKeys: false }) : {});
-    if (!v.ok) {
-      setSwitchNote(`This job stays in YAML: ${v.reason}.`);
-      return;
-    }
-    setView(v.view);
-    setFormDirty(false);
-    setMode('form');
   }
 
   async function run(dryRun: boolean) {
-    setPending(dryRun ? 'validate' : 'submit');
     setChecked(true);
-    const answer = await sendJob(workspace, body, code, { dryRun, idempotencyKey: dryRun ? undefined : idempotencyKey.current });
-    setPending(null);
-    if (!answer.ok) {
-      setProblem(answer.problem);
-      setResult(null);
-      return;
-    }
-    setProblem(null);
-    if (dryRun) {
-      setResult(answer.data);
-      return;
-    }
-    toast.success(`Job ${answer.data.name} submitted`, { action: { label: 'Open', onClick: () => router.push(`/w/${workspace}/jobs/${answer.data.name}`) } });
-    router.push(`/w/${workspace}/jobs/${encodeURIComponent(answer.data.name)}`);
+    const job = await send(dryRun, (idempotencyKey) => sendJob(workspace, body, code, { dryRun, idempotencyKey }));
+    if (!job || dryRun) return;
+    toast.success(`Job ${job.name} submitted`, { action: { label: 'Open', onClick: () => router.push(`/w/${workspace}/jobs/${job.name}`) } });
+    router.push(`/w/${workspace}/jobs/${encodeURIComponent(job.name)}`);
   }
 
-  const doc = mode === 'yaml' ? safeParse(yamlText) : formToDocument(view.form, view.extra);
+  const doc = mode === 'yaml' ? parseYamlLoosely(yamlText) : formToDocument(view.form, view.extra);
   const codePath = localCodePath(doc);
-  const banner = problem ? `${problem.detail}${problem.requestId ? ` (request ${problem.requestId})` : ''}` : null;
 
   return (
     <div className="grid gap-6">
-      <Tabs value={mode} onValueChange={(v) => switchTo(v as Mode)}>
-        <TabsList aria-label="Edit the job as">
-          <TabsTrigger value="form">Form</TabsTrigger>
-          <TabsTrigger value="yaml">YAML</TabsTrigger>
-        </TabsList>
-        {switchNote && (
-          <p role="status" className="mt-2 text-sm text-warning-text">
-            {switchNote}
-          </p>
-        )}
+      <Tabs value={mode} onValueChange={(v) => switchTo(v as EditorMode)}>
+        <TwoViewTabs label="Edit the job as" note={switchNote} />
         <TabsContent value="form">
           <JobFormFields form={view.form} onChange={patchForm} targets={targets} environments={environments} errors={formErrors} />
           {Object.keys(view.extra.top).length + Object.keys(view.extra.inputs).length + Object.keys(view.extra.outputs).length > 0 && (
@@ -213,26 +155,11 @@ export function JobEditor({ workspace, targets: initialTargets, environments, ca
 
       <div aria-live="polite" className="grid gap-2">
         <FormError message={banner} />
-        {unplaced.length > 0 && mode === 'form' && (
-          <ul className="space-y-1 text-sm text-danger-text" aria-label="Problems">
-            {unplaced.map((e, i) => (
-              <li key={i}>
-                <span className="font-mono">{e.path || '(job)'}</span>: {e.message}
-              </li>
-            ))}
-          </ul>
-        )}
+        {mode === 'form' && <ProblemList problems={unplaced} what="job" />}
       </div>
 
       {canSubmit ? (
-        <div className="flex flex-wrap gap-2">
-          <Button variant="secondary" onClick={() => run(true)} pending={pending === 'validate'} disabled={pending !== null}>
-            <ShieldCheck aria-hidden /> Validate
-          </Button>
-          <Button onClick={() => run(false)} pending={pending === 'submit'} disabled={pending !== null}>
-            <Rocket aria-hidden /> Submit
-          </Button>
-        </div>
+        <ValidateAndSubmit pending={pending} onRun={run} submitLabel="Submit" submitIcon={Rocket} />
       ) : (
         <p className="rounded-md border border-border bg-muted px-3 py-2 text-sm text-muted-foreground">
           Read-only: you can look at job specifications here, but submitting or validating jobs in {workspace} needs the data scientist role in it.
@@ -244,10 +171,3 @@ export function JobEditor({ workspace, targets: initialTargets, environments, ca
   );
 }
 
-function safeParse(text: string): unknown {
-  try {
-    return parse(text, { uniqueKeys: false });
-  } catch {
-    return undefined;
-  }
-}
