@@ -1,7 +1,7 @@
 import 'server-only';
 import { can, effectiveRole, type Principal } from '@/lib/rbac/permissions';
 import { ROLE_LABELS } from '@/lib/schemas/core';
-import type { NavModel } from '@/components/shell/nav-model';
+import { workspaceNavItems, type NavModel } from '@/components/shell/nav-model';
 
 /** The navigation a principal may use: only areas and pages its permissions allow (the server decides). */
 export function navFor(p: Principal, currentWorkspace?: string): NavModel {
@@ -18,11 +18,7 @@ export function navFor(p: Principal, currentWorkspace?: string): NavModel {
   if (ws && can(p, 'workspaces.read', ws)) {
     areas.push({
       label: 'Workspace',
-      items: [
-        { href: `/w/${ws}`, label: 'Home', icon: 'home' },
-        ...(can(p, 'compute.read', ws) ? [{ href: `/w/${ws}/compute`, label: 'Compute', icon: 'compute' }] : []),
-        ...(can(p, 'jobs.read', ws) ? [{ href: `/w/${ws}/jobs`, label: 'Jobs', icon: 'jobs' }, { href: `/w/${ws}/environments`, label: 'Environments', icon: 'environments' }] : []),
-      ],
+      items: workspaceNavItems(ws, { compute: can(p, 'compute.read', ws), jobs: can(p, 'jobs.read', ws), models: can(p, 'models.read', ws) }),
     });
   }
   if (can(p, 'audit.read')) {

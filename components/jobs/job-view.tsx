@@ -26,6 +26,7 @@ import { combineWatches, useJobMetrics, useSweepTrials } from './sweep-data';
 import { SweepSummaryCard, TrialSummaryCard } from './sweep-summary';
 import { SweepTrials } from './sweep-trials';
 import { CopyButton } from '@/components/ui/copy-button';
+import { JobModelsLine } from '@/components/models/job-models-line';
 
 // One job's page: the job as the server rendered it (hydrated into react-query), kept current by its stream
 // (GET …/jobs/{name}?watch=true: the whole job on every change, pods and events included), so a job goes
@@ -130,6 +131,7 @@ export function JobView({ workspace, workspaceLabel, name, canSubmit }: JobViewP
           <WatchIndicator watch={pageWatch} className="pb-2" />
         </div>
         <TabsContent value="overview">
+          <JobModelsLine workspace={workspace} job={d} />
           <JobOverview job={d} />
         </TabsContent>
         {available('trials') && (

@@ -17,6 +17,11 @@ export const JOBS_PAGE_SIZE = 100;
 /** How many trials of a sweep its page reads and watches (the trials API's largest page). */
 export const TRIALS_PAGE_SIZE = 500;
 
+/** How many models the models list reads and watches (the models API's largest page). */
+export const MODELS_PAGE_SIZE = 200;
+
+const ws = (workspace: string) => `/api/v1/workspaces/${encodeURIComponent(workspace)}`;
+
 export const liveQueries = {
   /** The first page of a workspace's jobs for these filters and order (the page URL's query string). */
   jobs: (workspace: string, filters: JobListFilters = NO_FILTERS): LiveQuery => ({
@@ -37,6 +42,21 @@ export const liveQueries = {
   jobMetrics: (workspace: string, name: string): LiveQuery => ({
     queryKey: ['workspace-job-metrics', workspace, name],
     url: `/api/v1/workspaces/${encodeURIComponent(workspace)}/jobs/${encodeURIComponent(name)}/metrics`,
+  }),
+  /** A workspace's models by name, each with its latest version (`q`: part of the name); ?watch=true streams changes. */
+  models: (workspace: string, q = ''): LiveQuery => ({
+    queryKey: ['workspace-models', workspace, q],
+    url: `${ws(workspace)}/models?limit=${MODELS_PAGE_SIZE}${q ? `&q=${encodeURIComponent(q)}` : ''}`,
+  }),
+  /** A model's versions, newest first. Not streamed itself: refetched when the models stream reports the model. */
+  modelVersions: (workspace: string, name: string): LiveQuery => ({
+    queryKey: ['workspace-model-versions', workspace, name],
+    url: `${ws(workspace)}/models/${encodeURIComponent(name)}/versions?limit=200`,
+  }),
+  /** One model version with its lineage; refetched like the versions. */
+  modelVersion: (workspace: string, name: string, version: string): LiveQuery => ({
+    queryKey: ['workspace-model-version', workspace, name, version],
+    url: `${ws(workspace)}/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`,
   }),
   clusters: (): LiveQuery => ({ queryKey: ['cluster-list'], url: '/api/v1/clusters' }),
   extension: (cluster: string): LiveQuery => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeHref, workspaceFromPath, workspaceSwitchHref } from './nav-model';
+import { activeHref, workspaceFromPath, workspaceNavItems, workspaceSwitchHref } from './nav-model';
 
 describe('activeHref', () => {
   const hrefs = ['/ops', '/ops/clusters', '/ops/instance-types', '/w/vision', '/w/vision/jobs', '/audit/log'];
@@ -42,5 +42,19 @@ describe('workspace switching', () => {
     expect(workspaceSwitchHref('/', 'a b')).toBe('/w/a%20b');
     expect(workspaceFromPath('/w/a%20b/jobs')).toBe('a b');
     expect(workspaceFromPath('/ops')).toBeUndefined();
+  });
+});
+
+describe('workspace nav items', () => {
+  it('puts Models next to Jobs for those who may read them', () => {
+    const all = workspaceNavItems('vision', { compute: true, jobs: true, models: true });
+    expect(all.map((i) => i.label)).toEqual(['Home', 'Compute', 'Jobs', 'Models', 'Environments']);
+    expect(all.find((i) => i.label === 'Models')).toEqual({ href: '/w/vision/models', label: 'Models', icon: 'models' });
+    expect(activeHref('/w/vision/models/resnet/versions/3', all.map((i) => i.href))).toBe('/w/vision/models');
+  });
+
+  it('leaves out what the role may not use', () => {
+    expect(workspaceNavItems('vision', { compute: false, jobs: true, models: false }).map((i) => i.label)).toEqual(['Home', 'Jobs', 'Environments']);
+    expect(workspaceNavItems('vision', { compute: false, jobs: false, models: true }).map((i) => i.label)).toEqual(['Home', 'Models']);
   });
 });

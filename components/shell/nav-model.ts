@@ -50,6 +50,25 @@ export interface UnreachableCluster {
   href?: string;
 }
 
+/** What a principal may see in a workspace, for its nav items (the server decides: server/nav.ts). */
+export interface WorkspaceAccess {
+  compute: boolean;
+  jobs: boolean;
+  models: boolean;
+}
+
+/** The Workspace area's items, in order: Home, Compute, Jobs, Models (next to Jobs), Environments. */
+export function workspaceNavItems(workspace: string, may: WorkspaceAccess): NavItem[] {
+  const ws = `/w/${workspace}`;
+  return [
+    { href: ws, label: 'Home', icon: 'home' },
+    ...(may.compute ? [{ href: `${ws}/compute`, label: 'Compute', icon: 'compute' }] : []),
+    ...(may.jobs ? [{ href: `${ws}/jobs`, label: 'Jobs', icon: 'jobs' }] : []),
+    ...(may.models ? [{ href: `${ws}/models`, label: 'Models', icon: 'models' }] : []),
+    ...(may.jobs ? [{ href: `${ws}/environments`, label: 'Environments', icon: 'environments' }] : []),
+  ];
+}
+
 /**
  * Which nav href is active for a path: the longest href that equals the path or is a parent of it,
  * so "/ops" is not highlighted on "/ops/clusters" when both are in the nav.
