@@ -11,6 +11,7 @@ import type { KubeObject, PlanStep } from '../kube/plan';
 import { cancelPendingIntents } from '../runtime/intents';
 import { jobTransitionsOf, objectNameOf } from '../runtime/job-status';
 import { sweepSummary, trialDto, type SweepSummaryDto, type TrialDto } from './sweeps';
+import { modelVersionsOfJob } from './models';
 import { findClusterRow, type ClusterRow } from './clusters';
 import { backendFor } from './jobs';
 
@@ -39,6 +40,8 @@ export interface JobDto extends JobSummaryDto {
   transitions?: Array<{ status: string; message: string | null; at: string }>;
   /** The Kubernetes Job's name (a command job or a trial). */
   objectName: string;
+  /** The model versions this job's outputs became (name, version, output). */
+  models?: Array<{ name: string; version: string; output: string | null }>;
   /** A sweep: its objective, limits, how many trials ran and ended how, and its best trial. */
   sweep?: SweepSummaryDto;
   /** A trial: its sweep (and the sweep's objective), index, parameters, primary metric and why it was stopped. */
@@ -250,6 +253,8 @@ export async function getJob(db: DbOrTx, workspace: string, name: string): Promi
     ...jobDto(row, createdBy, !TERMINAL_STATUSES.has(row.status as JobStatus)),
     transitions: transitions.map((t) => ({ status: t.status, message: t.message, at: t.at.toISOString() })),
   };
+  const made = await modelVersionsOfJob(db, row.id);
+  if (made.length) dto.models = made;
   if (row.type === 'sweep') dto.sweep = sweepSummary(row, await db.select({ status: jobs.status }).from(jobs).where(eq(jobs.parentJobId, row.id)));
   if (row.parentJobId) {
     const [p] = await db.select({ name: jobs.name, spec: jobs.spec }).from(jobs).where(eq(jobs.id, row.parentJobId)).limit(1);

@@ -12,6 +12,7 @@ import { auditEvents, codeAssets, jobs, models, modelVersions, workspaces } from
 import { resetEnvCache } from '../env';
 import { runAction, systemCaller } from '../actions/run';
 import { jobsWithUnregisteredModels } from './models';
+import { getJob } from './jobs-read';
 import * as modelsRoute from '@/app/api/v1/workspaces/[workspace]/models/route';
 import * as versionsRoute from '@/app/api/v1/workspaces/[workspace]/models/[name]/versions/route';
 import * as versionRoute from '@/app/api/v1/workspaces/[workspace]/models/[name]/versions/[version]/route';
@@ -212,5 +213,7 @@ describe('models from jobs', () => {
       },
     });
     expect(await lastAudit()).toMatchObject({ action: 'models.registerJobOutputs', outcome: 'success' });
+    // The job's record names the versions its outputs became.
+    expect((await getJob(cast.db.db, 'vision', 'train-resnet')).models).toEqual([{ name: 'resnet', version: '1', output: 'model' }]);
   });
 });

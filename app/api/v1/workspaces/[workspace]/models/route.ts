@@ -26,7 +26,8 @@ export const GET = apiHandler(async (ctx) => {
   return watchList(ctx.req, {
     topics: [`models:${workspace}`],
     list: async () => (await listModels(ctx.db, workspace, { ...query, cursor: undefined })).items,
-    load: async (name) => (await listModels(ctx.db, workspace, { q: name, limit: 200 })).items.find((m) => m.name === name),
+    // A model that no longer matches ?q= leaves the watched list (DELETED), as the jobs list does.
+    load: async (name) => (query.q && !name.toLowerCase().includes(query.q.toLowerCase()) ? undefined : (await listModels(ctx.db, workspace, { q: name, limit: 200 })).items.find((m) => m.name === name)),
     uid: (m) => m.uid,
     key: (m) => m.name,
   });
