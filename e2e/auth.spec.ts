@@ -57,3 +57,11 @@ test('a next= that points off the console is ignored, before and after signing i
   await page.goto('/login?next=%2Fops%2Fworkspaces%3Fx%3D1');
   await expect(page).toHaveURL(/\/ops\/workspaces\?x=1$/);
 });
+
+test('served over https behind a proxy, pages carry HSTS; over plain http they do not (issue 18: headers)', async ({ request }) => {
+  const tls = await request.get('/login', { headers: { 'x-forwarded-proto': 'https' } });
+  expect(tls.headers()['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+  expect(tls.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+  const plain = await request.get('/login');
+  expect(plain.headers()['strict-transport-security']).toBeUndefined();
+});

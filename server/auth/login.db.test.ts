@@ -26,6 +26,10 @@ describe('sign-in', () => {
     const sc = r.headers.get('set-cookie')!;
     expect(sc).toMatch(/HttpOnly/);
     expect(sc).toMatch(/SameSite=Lax/);
+    // Plain http: not Secure (the browser would drop it); behind a TLS-terminating proxy: Secure.
+    expect(sc).not.toMatch(/Secure/);
+    const viaTls = await call(login.POST as never, { path: '/api/auth/login', body: { email: 'dana@example.com', password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
+    expect(viaTls.headers.get('set-cookie')).toMatch(/; Secure$/);
     const id = cookieOf(r)!;
     expect(id.length).toBeGreaterThanOrEqual(40);
     // Only a hash is stored.

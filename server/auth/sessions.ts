@@ -88,6 +88,12 @@ export async function revokeOtherSessions(db: DbOrTx, userId: string, keepIdHash
   return r.length;
 }
 
-export function cookieOptions(secure: boolean, expiresAt: Date) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure, path: '/', expires: expiresAt };
+/**
+ * The Set-Cookie value of a new session (sign-in and first-run setup): HttpOnly, SameSite=Lax, and Secure when
+ * the console is reached over https — directly, behind a TLS-terminating proxy (X-Forwarded-Proto: https), or
+ * when HARBORMASTER_PUBLIC_URL is an https address.
+ */
+export function sessionCookie(req: Request, session: { id: string; expiresAt: Date }): string {
+  const secure = new URL(req.url).protocol === 'https:' || req.headers.get('x-forwarded-proto')?.split(',')[0].trim() === 'https' || (env().HARBORMASTER_PUBLIC_URL ?? '').startsWith('https:');
+  return `${SESSION_COOKIE}=${session.id}; Path=/; Expires=${session.expiresAt.toUTCString()}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
 }

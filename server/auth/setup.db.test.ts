@@ -24,9 +24,10 @@ describe('first-run setup link', () => {
     expect(bad.json.errors[0].path).toBe('password');
     const wrong = await call(setupRoute.POST as never, { body: { token: 'guessed', email: 'first@example.com', password: 'a-long-enough-password' } });
     expect(wrong.status).toBe(403);
-    const ok = await call(setupRoute.POST as never, { body: { token: 'one-time-token-abc', email: 'first@example.com', password: 'a-long-enough-password' } });
+    // Behind a TLS-terminating proxy the session cookie is Secure (the console itself sees http).
+    const ok = await call(setupRoute.POST as never, { body: { token: 'one-time-token-abc', email: 'first@example.com', password: 'a-long-enough-password' }, headers: { 'x-forwarded-proto': 'https' } });
     expect(ok.status).toBe(200);
-    expect(ok.headers.get('set-cookie')).toMatch(/hm_session=/);
+    expect(ok.headers.get('set-cookie')).toMatch(/^hm_session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; SameSite=Lax; Secure$/);
     expect((await findUserByEmail(t.db, 'first@example.com'))?.globalRole).toBe('ops_admin');
     const again = await call(setupRoute.POST as never, { body: { token: 'one-time-token-abc', email: 'second@example.com', password: 'a-long-enough-password' } });
     expect(again.status).toBe(403);

@@ -8,7 +8,7 @@ import { readBody } from '@/server/http/body';
 import { verifyPassword } from '@/server/auth/crypto';
 import { findUserByEmail, normalizeEmail } from '@/server/auth/users';
 import { checkThrottle, recordAttempt } from '@/server/auth/rate-limit';
-import { cookieOptions, createSession, SESSION_COOKIE } from '@/server/auth/sessions';
+import { createSession, sessionCookie } from '@/server/auth/sessions';
 import { writeAuditAlone } from '@/server/audit/audit';
 import { effectiveRole } from '@/lib/rbac/permissions';
 import { principalFor } from '@/server/auth/users';
@@ -50,16 +50,11 @@ export async function POST(req: NextRequest): Promise<Response> {
     const principal = await principalFor(db, user);
     const session = await createSession(db, user.id, { ip, userAgent: req.headers.get('user-agent') });
     await audit('success', 'signed in', { id: user.id, email: user.email, role: effectiveRole(principal) });
-    const secure = req.nextUrl.protocol === 'https:' || req.headers.get('x-forwarded-proto') === 'https' || (env().HARBORMASTER_PUBLIC_URL ?? '').startsWith('https:');
     const res = new Response(JSON.stringify({ ok: true, email: user.email, role: effectiveRole(principal) }), {
       status: 200,
       headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
     });
-    const o = cookieOptions(secure, session.expiresAt);
-    res.headers.append(
-      'set-cookie',
-      `${SESSION_COOKIE}=${session.id}; Path=${o.path}; Expires=${o.expires.toUTCString()}; HttpOnly; SameSite=Lax${o.secure ? '; Secure' : ''}`,
-    );
+    res.headers.append('set-cookie', sessionCookie(req, session));
     return res;
   } catch (e) {
     return problemResponse(e, requestId, '/api/auth/login');

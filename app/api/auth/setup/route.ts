@@ -6,7 +6,7 @@ import { AppError, zodFieldErrors } from '@/server/errors';
 import { problemResponse } from '@/server/http/problem';
 import { readBody } from '@/server/http/body';
 import { completeSetup } from '@/server/auth/setup';
-import { createSession, SESSION_COOKIE } from '@/server/auth/sessions';
+import { createSession, sessionCookie } from '@/server/auth/sessions';
 import { writeAuditAlone } from '@/server/audit/audit';
 import { email, password } from '@/lib/schemas/core';
 
@@ -25,7 +25,7 @@ export async function POST(req: NextRequest): Promise<Response> {
     const user = await completeSetup(db, parsed.data, requestId);
     const s = await createSession(db, user.id, { ip: req.headers.get('x-forwarded-for'), userAgent: req.headers.get('user-agent') });
     const res = Response.json({ ok: true });
-    res.headers.append('set-cookie', `${SESSION_COOKIE}=${s.id}; Path=/; Expires=${s.expiresAt.toUTCString()}; HttpOnly; SameSite=Lax${req.nextUrl.protocol === 'https:' ? '; Secure' : ''}`);
+    res.headers.append('set-cookie', sessionCookie(req, s));
     return res;
   } catch (e) {
     const db = await getDb().catch(() => null);
