@@ -43,9 +43,14 @@ export async function recordJobStatus(db: DbOrTx, row: JobRow, next: StatusChang
   if (row.status === next.status && row.statusMessage === message && +(row.startedAt ?? 0) === +(startedAt ?? 0) && +(row.finishedAt ?? 0) === +(finishedAt ?? 0)) return undefined;
   const [u] = await db.update(jobs).set({ status: next.status, statusMessage: message, startedAt, finishedAt, updatedAt: new Date() }).where(eq(jobs.id, row.id)).returning();
   if (row.status !== next.status) await db.insert(jobTransitions).values({ jobId: row.id, status: next.status, message });
+  await publishJobChange(db, row);
+  return u;
+}
+
+/** Tells the streams of a job's workspace that the job changed. */
+export async function publishJobChange(db: DbOrTx, row: Pick<JobRow, 'workspaceId' | 'name'>): Promise<void> {
   const [ws] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, row.workspaceId)).limit(1);
   if (ws) publish(`jobs:${ws.name}`, row.name);
-  return u;
 }
 
 /** The recorded transitions of a job, oldest first. */

@@ -19,10 +19,10 @@ import type { JobRow } from './job-status';
 const ACTIVE = ['NotStarted', 'Queued', 'Preparing', 'Running', 'Finalizing'];
 
 export async function advanceSweep(db: Db, sweep: JobRow, workspace: string): Promise<void> {
-  const { decision } = await refreshSweep(db, sweep);
+  const { decision, trials } = await refreshSweep(db, sweep);
   if (!decision.terminate.length && !decision.create.length) return;
   const caller = await systemCaller(db, `sweep:${sweep.name}`);
-  const byIndex = new Map((await db.select({ name: jobs.name, index: jobs.trialIndex }).from(jobs).where(eq(jobs.parentJobId, sweep.id))).map((t) => [t.index, t.name]));
+  const byIndex = new Map(trials.map((t) => [t.trialIndex, t.name]));
   for (const stop of decision.terminate) {
     const name = byIndex.get(stop.index);
     if (!name) continue;

@@ -10,7 +10,7 @@ import { JOB_STATUSES, TERMINAL_STATUSES, type JobStatus } from '../compute/back
 import type { KubeObject, PlanStep } from '../kube/plan';
 import { cancelPendingIntents } from '../runtime/intents';
 import { jobTransitionsOf, objectNameOf } from '../runtime/job-status';
-import { sweepSummary, trialDto, type SweepSummaryDto, type TrialDto } from './sweeps';
+import { sweepSummary, trialDto, trialRowsOf, type SweepSummaryDto, type TrialDto } from './sweeps';
 import { modelVersionsOfJob } from './models';
 import { findClusterRow, type ClusterRow } from './clusters';
 import { backendFor } from './jobs';
@@ -255,7 +255,7 @@ export async function getJob(db: DbOrTx, workspace: string, name: string): Promi
   };
   const made = await modelVersionsOfJob(db, row.id);
   if (made.length) dto.models = made;
-  if (row.type === 'sweep') dto.sweep = sweepSummary(row, await db.select({ status: jobs.status }).from(jobs).where(eq(jobs.parentJobId, row.id)));
+  if (row.type === 'sweep') dto.sweep = sweepSummary(row, await trialRowsOf(db, row.id));
   if (row.parentJobId) {
     const [p] = await db.select({ name: jobs.name, spec: jobs.spec }).from(jobs).where(eq(jobs.id, row.parentJobId)).limit(1);
     const objective = p ? (p.spec as { objective?: { primaryMetric: string; goal: 'maximize' | 'minimize' } }).objective : undefined;
@@ -281,7 +281,7 @@ export async function cancelJob(db: DbOrTx, workspace: string, name: string, opt
     throw new AppError('conflict', `job ${name} already ended (${row.status}); there is nothing to cancel`);
   }
   const cluster = await findClusterRow(db, row.clusterName);
-  const members = row.type === 'sweep' ? (await db.select().from(jobs).where(eq(jobs.parentJobId, row.id))).filter((t) => !TERMINAL_STATUSES.has(t.status as JobStatus)) : [row];
+  const members = row.type === 'sweep' ? (await trialRowsOf(db, row.id)).filter((t) => !TERMINAL_STATUSES.has(t.status as JobStatus)) : [row];
   // One set of deletes per Job's record, so that each record shows how its own deletion went.
   const perJob = cluster ? members.map((m) => ({ id: m.id, steps: backendFor(cluster).cancelSteps(refOf(m), m.objects as KubeObject[]) })).filter((p) => p.steps.length) : [];
   const steps = perJob.flatMap((p) => p.steps);

@@ -8,7 +8,7 @@ import { JOB_NAME_RE } from '@/lib/aml/job-yaml-schema';
 import { loadPyYaml } from '@/lib/aml/yaml';
 import { DEFAULT_INSTANCE_TYPE, DEFAULT_INSTANCE_TYPE_NAME, type ListedInstanceType } from '@/lib/instance-types';
 import type { DbOrTx } from '../db';
-import { jobs, jobTransitions, workspaces, type BestTrial } from '../db/schema';
+import { jobs, jobTransitions, workspaces } from '../db/schema';
 import { env } from '../env';
 import { AppError, isAppError, type FieldError } from '../errors';
 import { jobManifests, ManifestError, type JobManifestInput, type ResolvedInput } from '../kube/manifests/job';
@@ -674,4 +674,3 @@ export async function recordTrials(tx: DbOrTx, sweep: JobRow, indices: number[],
   return out;
 }
 
-export type { BestTrial };

@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import { publish } from '../live/bus';
 import { sweepPlan } from '../kube/manifests/sweep.job';
-import { recordJobStatus } from '../runtime/job-status';
+import { publishJobChange, recordJobStatus } from '../runtime/job-status';
 import { getJobRow, type JobRow } from './jobs-read';
 
 // Sweeps as their controller and their readers see them (DESIGN §3; lib/jobs/sweep-control.ts decides):
@@ -58,6 +58,7 @@ export function trialDto(row: JobRow, now = Date.now()): TrialDto {
   const started = row.startedAt?.getTime();
   const end = row.finishedAt?.getTime() ?? (TERMINAL.has(row.status) ? undefined : now);
   const termination = row.termination ?? undefined;
+  const reason = termination?.reason ?? trialTimeoutReason(row, row.spec as never);
   return {
     uid: row.id,
     name: row.name,
@@ -69,7 +70,8 @@ export function trialDto(row: JobRow, now = Date.now()): TrialDto {
     ...(row.startedAt ? { startedAt: row.startedAt.toISOString() } : {}),
     ...(row.finishedAt ? { finishedAt: row.finishedAt.toISOString() } : {}),
     ...(started !== undefined && end !== undefined ? { durationSeconds: Math.max(0, Math.round((end - started) / 1000)) } : {}),
-    ...(termination ? { terminationReason: termination.reason, termination } : trialTimeoutReason(row, row.spec as never) ? { terminationReason: trialTimeoutReason(row, row.spec as never) } : {}),
+    ...(reason ? { terminationReason: reason } : {}),
+    ...(termination ? { termination } : {}),
     ignoredMetricLines: row.metricLinesIgnored,
   };
 }
@@ -143,7 +145,7 @@ export async function refreshSweep(db: DbOrTx, sweep: JobRow, now = new Date()):
     }
   }
   // The trials list streams re-read the trials whose metric moved.
-  for (const t of changedTrials) await publishJob(db, t);
+  for (const t of changedTrials) await publishJobChange(db, t);
   const best: BestTrial | null = decision.best
     ? { ...decision.best, parameters: trials.find((t) => t.trialIndex === decision.best!.index)?.parameters ?? {} }
     : null;
@@ -154,13 +156,8 @@ export async function refreshSweep(db: DbOrTx, sweep: JobRow, now = new Date()):
   const recorded = TERMINAL.has(sweep.status)
     ? undefined
     : await recordJobStatus(db, sweep, { status: decision.status, message: decision.message, startedAt: decision.startedAt, finishedAt: decision.finishedAt });
-  if (changed && !recorded) await publishJob(db, sweep);
+  if (changed && !recorded) await publishJobChange(db, sweep);
   return state;
-}
-
-async function publishJob(db: DbOrTx, row: JobRow) {
-  const [ws] = await db.select({ name: workspaces.name }).from(workspaces).where(eq(workspaces.id, row.workspaceId)).limit(1);
-  if (ws) publish(`jobs:${ws.name}`, row.name);
 }
 
 /** After a trial's creation was carried out: its sweep's status follows at once. */
@@ -246,13 +243,6 @@ export async function jobMetricSeries(db: DbOrTx, workspace: string, name: strin
   const items = [...series.values()].sort((a, b) => (order.get(a.job) ?? 0) - (order.get(b.job) ?? 0) || a.name.localeCompare(b.name));
   return { items, ignoredLines: members.reduce((n, m) => n + m.metricLinesIgnored, 0) };
 }
-
-/** Active trials of a sweep (the cancel of a sweep cancels them). */
-export async function activeTrialsOf(db: DbOrTx, sweepId: string): Promise<JobRow[]> {
-  const rows = await db.select().from(jobs).where(and(eq(jobs.parentJobId, sweepId), isNull(jobs.finishedAt)));
-  return rows.filter((r) => !TERMINAL.has(r.status));
-}
-
 /** One trial of a sweep by name, as the trials list shows it (undefined: not a trial of that sweep). */
 export async function trialByName(db: DbOrTx, workspace: string, sweepName: string, name: string): Promise<TrialDto | undefined> {
   const sweep = await sweepRow(db, workspace, sweepName);
