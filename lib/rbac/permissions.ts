@@ -50,6 +50,9 @@ export const PERMISSIONS = {
   'environments.manage': { scope: 'workspace', roles: ['data_scientist', 'ops_admin'], description: 'Register environments' },
   'models.read': { scope: 'workspace', roles: ALL, description: 'See models, their versions and lineage' },
   'models.manage': { scope: 'workspace', roles: ['data_scientist', 'ops_admin'], description: 'Register, archive and restore model versions' },
+  'endpoints.read': { scope: 'workspace', roles: ALL, description: 'See online endpoints, their deployments, status, events and logs (never keys)' },
+  'endpoints.manage': { scope: 'workspace', roles: ['data_scientist', 'ops_admin'], description: 'Create, update and delete online endpoints and deployments, and move traffic' },
+  'endpoints.keys': { scope: 'workspace', roles: ['data_scientist', 'ops_admin'], description: 'Read and regenerate online endpoint keys, and send test requests' },
 
   // Audit
   'audit.read': { scope: 'global', roles: ['ops_admin', 'auditor'], description: 'Read, verify and export the audit log' },
