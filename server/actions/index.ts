@@ -10,3 +10,4 @@ import './environments';
 import './jobs';
 import './sweeps';
 import './models';
+import './endpoints';

@@ -38,6 +38,8 @@ export interface Effects {
   kube(cluster: { id: string; name: string }, owner: IntentOwner, steps: PlanStep[], opts?: { ownByJobs?: boolean; wait?: boolean }): void;
   /** Run a recorded extension install/upgrade after commit (durable; the request does not wait for it). */
   extensionOperation(cluster: { id: string; name: string }, operationId: string): void;
+  /** Re-render the cluster's inference router from the DB once the action committed (after its other intents). */
+  routerSync(cluster: { id: string; name: string }, owner: IntentOwner): void;
   /** In-process work after commit (cache drops, notices to live pages); never on a dry run or a rollback. */
   afterCommit(fn: () => void | Promise<void>): void;
   /** In-process work once every intent of the action was carried out (e.g. wait until the live cache shows it). */
@@ -54,6 +56,10 @@ export class EffectSink implements Effects {
   }
   extensionOperation(cluster: { id: string; name: string }, operationId: string) {
     this.intents.push({ kind: 'extension.operation', cluster, owner: { type: 'extension', id: cluster.id }, payload: { operationId }, wait: false });
+  }
+  routerSync(cluster: { id: string; name: string }, owner: IntentOwner) {
+    // One is enough per action: it renders whatever the DB holds when it runs.
+    if (!this.intents.some((i) => i.kind === 'router.sync' && i.cluster.id === cluster.id)) this.intents.push({ kind: 'router.sync', cluster, owner, payload: {} });
   }
   afterCommit(fn: () => void | Promise<void>) {
     this.after.push(fn);

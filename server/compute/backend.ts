@@ -71,5 +71,5 @@ export interface ComputeBackend {
   /** The steps that stop the job and remove what it created (idempotent): its Jobs, whose pods and dependents go with them. */
   cancelSteps(job: JobRef, applied: KubeObject[]): PlanStep[];
   /** The main container's log of one pod, streamed (follow: until it ends or the signal aborts). */
-  streamLogs(namespace: string, pod: string, opts?: { follow?: boolean; tailLines?: number; timestamps?: boolean; signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
+  streamLogs(namespace: string, pod: string, opts?: { /** Default: the job container (main). */ container?: string; follow?: boolean; tailLines?: number; timestamps?: boolean; signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;
 }

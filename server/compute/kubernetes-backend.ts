@@ -81,10 +81,10 @@ export class KubernetesBackend implements ComputeBackend {
    * The main container's log of one pod, streamed (follow: until the container ends or the caller goes away).
    * The pod is chosen from the live cache by the caller (server/services/job-logs.ts).
    */
-  async streamLogs(namespace: string, pod: string, opts: { follow?: boolean; tailLines?: number; timestamps?: boolean; signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
+  async streamLogs(namespace: string, pod: string, opts: { container?: string; follow?: boolean; tailLines?: number; timestamps?: boolean; signal?: AbortSignal } = {}): Promise<ReadableStream<Uint8Array>> {
     const c = this.client();
     const out = new PassThrough();
-    const abort = await new Log(c.kubeConfig).log(namespace, pod, MAIN_CONTAINER, out, { follow: !!opts.follow, timestamps: !!opts.timestamps, ...(opts.tailLines ? { tailLines: opts.tailLines } : {}) });
+    const abort = await new Log(c.kubeConfig).log(namespace, pod, opts.container ?? MAIN_CONTAINER, out, { follow: !!opts.follow, timestamps: !!opts.timestamps, ...(opts.tailLines ? { tailLines: opts.tailLines } : {}) });
     const stop = () => {
       abort.abort();
       out.end();

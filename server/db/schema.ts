@@ -347,11 +347,55 @@ export const modelVersions = pgTable('model_versions', {
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
+// Online endpoints (0011_online_endpoints.sql).
+export const onlineEndpoints = pgTable('online_endpoints', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  workspaceId: uuid('workspace_id').notNull(),
+  computeTargetId: uuid('compute_target_id').notNull(),
+  clusterId: uuid('cluster_id').notNull(),
+  name: text('name').notNull(),
+  authMode: text('auth_mode').$type<'key'>().notNull().default('key'),
+  description: text('description').notNull().default(''),
+  tags: jsonb('tags').$type<Record<string, string>>().notNull().default({}),
+  traffic: jsonb('traffic').$type<Record<string, number>>().notNull().default({}),
+  mirrorTraffic: jsonb('mirror_traffic').$type<Record<string, number>>().notNull().default({}),
+  keysEnc: text('keys_enc').notNull(),
+  keysRotatedAt: ts('keys_rotated_at').notNull().defaultNow(),
+  provisioningState: text('provisioning_state').$type<'Creating' | 'Updating' | 'Succeeded' | 'Failed' | 'Deleting'>().notNull().default('Creating'),
+  provisioningMessage: text('provisioning_message'),
+  source: text('source').notNull().default(''),
+  sourceFormat: text('source_format').$type<'yaml' | 'json'>().notNull().default('json'),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const onlineDeployments = pgTable('online_deployments', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  endpointId: uuid('endpoint_id').notNull(),
+  name: text('name').notNull(),
+  spec: jsonb('spec').$type<import('@/lib/endpoints/spec').OnlineDeploymentSpec>().notNull(),
+  instanceType: text('instance_type').notNull(),
+  objectName: text('object_name').notNull(),
+  modelVersionId: uuid('model_version_id'),
+  serviceIp: text('service_ip'),
+  state: text('state').$type<import('@/lib/endpoints/spec').DeploymentState>().notNull().default('Provisioning'),
+  reasons: jsonb('reasons').$type<import('@/lib/endpoints/spec').DeploymentStatusReason[]>().notNull().default([]),
+  readyReplicas: integer('ready_replicas').notNull().default(0),
+  desiredReplicas: integer('desired_replicas').notNull().default(0),
+  codeSha256: text('code_sha256'),
+  source: text('source').notNull().default(''),
+  sourceFormat: text('source_format').$type<'yaml' | 'json'>().notNull().default('json'),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
 // Runtime core (0006_runtime.sql): the outbox of cluster effects, and job status transitions.
 export const intents = pgTable('intents', {
   id: uuid('id').primaryKey().defaultRandom(),
   seq: bigserial('seq', { mode: 'number' }).notNull(),
-  kind: text('kind').$type<'kube.plan' | 'extension.operation'>().notNull(),
+  kind: text('kind').$type<'kube.plan' | 'extension.operation' | 'router.sync'>().notNull(),
   clusterId: uuid('cluster_id'),
   clusterName: text('cluster_name').notNull(),
   ownerType: text('owner_type').notNull(),

@@ -11,6 +11,7 @@ import { logger } from '../logger';
 import { applyPlan, type KubeObject, type PlanResult, type PlanStep, type StepVerdict } from '../kube/plan';
 import { liveCache, type ClusterRow } from '../services/clusters';
 import { onIntentOutcome, shouldSkipIntent } from './outcomes';
+import { syncRouter } from '../services/router-sync';
 
 // Effects after commit (DESIGN §3). An action never calls a cluster inside its transaction: it validates
 // (the API server's server-side dry run included), then commits its DB change, its audit event and its
@@ -22,7 +23,7 @@ import { onIntentOutcome, shouldSkipIntent } from './outcomes';
 // apply leaves the intent pending: the next process to start finishes it (SSA with deterministic names
 // makes a second apply harmless, so exactly one Job results).
 
-export type IntentKind = 'kube.plan' | 'extension.operation';
+export type IntentKind = 'kube.plan' | 'extension.operation' | 'router.sync';
 
 export interface IntentOwner {
   /** job | compute | instancetype | extension … — who shows the outcome (server/runtime/outcomes.ts). */
@@ -40,11 +41,14 @@ export interface ExtensionOperationPayload {
   operationId: string;
 }
 
+/** router.sync: re-render the cluster's inference router from the DB when carried out (server/services/router-sync.ts). */
+export type RouterSyncPayload = Record<string, never>;
+
 export interface IntentRequest {
   kind: IntentKind;
   cluster: Pick<ClusterRow, 'id' | 'name'>;
   owner: IntentOwner;
-  payload: KubePlanPayload | ExtensionOperationPayload;
+  payload: KubePlanPayload | ExtensionOperationPayload | RouterSyncPayload;
   /** The request waits for this intent (default true); long operations (extension installs) do not. */
   wait?: boolean;
 }
@@ -163,11 +167,14 @@ async function execute(db: Db, row: IntentRow, onStarted?: () => void): Promise<
 
   let result: PlanResult;
   try {
-    const client = liveCache(cluster).client;
-    result = await applyPlan(client, payload.steps, {
-      timeoutMs: STEP_TIMEOUT_MS,
-      beforeApply: payload.ownByJobs ? ownByJob : undefined,
-    });
+    if (row.kind === 'router.sync') result = await syncRouter(db, cluster);
+    else {
+      const client = liveCache(cluster).client;
+      result = await applyPlan(client, payload.steps, {
+        timeoutMs: STEP_TIMEOUT_MS,
+        beforeApply: payload.ownByJobs ? ownByJob : undefined,
+      });
+    }
   } catch (e) {
     result = { ok: false, unreachable: true, verdicts: [], message: (e as Error).message };
   }

@@ -5,10 +5,11 @@ import { deriveJobState, TERMINAL, type DerivedJobState, type JobPodState } from
 import type { Db, DbOrTx } from '../db';
 import { clusters, jobs, jobTransitions, workspaces } from '../db/schema';
 import { logger } from '../logger';
-import { publish, subscribeAll } from '../live/bus';
+import { publish } from '../live/bus';
+import { startClusterWatch } from './cluster-watch';
 import type { ClusterCache, LeanJob, LeanPod } from '../kube/cache';
 import { jobObjectName } from '../kube/manifests/names.job';
-import { liveCache, type ClusterRow } from '../services/clusters';
+import type { ClusterRow } from '../services/clusters';
 
 // Job status from informers (DESIGN §3 "Live state"): the leader watches the Jobs Harbormaster created and
 // their pods on every cluster that has active jobs, derives each job's status in Azure ML's words
@@ -127,113 +128,24 @@ export async function syncClusterJobs(db: Db, cluster: ClusterRow, cache: Cluste
   return changed;
 }
 
-interface Watched {
-  cache: ClusterCache;
-  unsubscribe: () => void;
-  timer?: NodeJS.Timeout;
-  running: boolean;
-  again: boolean;
-}
-
 /**
  * The status reconciler (run by the leader only): watches the clusters that have active jobs, re-derives
  * their jobs' status on every Job or pod change (coalesced), and every few seconds as a safety net.
  */
 export function startJobStatusReconciler(db: Db, opts: { tickMs?: number; debounceMs?: number } = {}): () => void {
-  const tickMs = opts.tickMs ?? 3000;
-  const debounceMs = opts.debounceMs ?? 15;
-  const watched = new Map<string, Watched>(); // by cluster id
-  let stopped = false;
-
-  const sync = (row: ClusterRow, w: Watched) => {
-    if (w.running) {
-      w.again = true;
-      return;
-    }
-    w.running = true;
-    syncClusterJobs(db, row, w.cache)
-      .catch((e) => logger.warn({ err: { message: (e as Error).message }, cluster: row.name }, 'job status sync failed'))
-      .finally(() => {
-        w.running = false;
-        if (w.again && !stopped) {
-          w.again = false;
-          sync(row, w);
-        }
-      });
-  };
-
-  const tick = async () => {
-    if (stopped) return;
-    try {
-      const active = await db
+  return startClusterWatch(db, {
+    name: 'job status',
+    ...opts,
+    topicPrefix: 'jobs:',
+    async clusters(d) {
+      const active = await d
         .selectDistinct({ name: jobs.clusterName })
         .from(jobs)
         .where(and(inArray(jobs.status, ACTIVE), eq(jobs.backend, 'kubernetes')));
-      const names = active.map((a) => a.name);
-      const rows = names.length ? await db.select().from(clusters).where(inArray(clusters.name, names)) : [];
-      const keep = new Set(rows.map((r) => r.id));
-      for (const [id, w] of watched) {
-        if (!keep.has(id)) {
-          w.unsubscribe();
-          watched.delete(id);
-        }
-      }
-      for (const row of rows) {
-        let cache: ClusterCache;
-        try {
-          cache = liveCache(row);
-        } catch {
-          continue;
-        }
-        let w = watched.get(row.id);
-        if (w && w.cache !== cache) {
-          w.unsubscribe();
-          w = undefined;
-        }
-        if (!w) {
-          const entry: Watched = { cache, unsubscribe: () => undefined, running: false, again: false };
-          const poke = () => {
-            if (entry.timer) return;
-            entry.timer = setTimeout(() => {
-              entry.timer = undefined;
-              sync(row, entry);
-            }, debounceMs);
-          };
-          const u1 = cache.jobs().subscribe(poke);
-          const u2 = cache.pods().subscribe(poke);
-          entry.unsubscribe = () => {
-            u1();
-            u2();
-            if (entry.timer) clearTimeout(entry.timer);
-          };
-          watched.set(row.id, entry);
-          w = entry;
-        }
-        sync(row, w);
-      }
-    } catch (e) {
-      logger.warn({ err: { message: (e as Error).message } }, 'job status reconciler pass failed');
-    }
-  };
-
-  const timer = setInterval(() => void tick(), tickMs);
-  timer.unref?.();
-  void tick();
-  // A job submitted (in any process) on a cluster not watched yet: start watching it now, not at the next tick.
-  let soon: NodeJS.Timeout | undefined;
-  const unsubscribe = subscribeAll((n) => {
-    if (!n.topic.startsWith('jobs:') || soon) return;
-    soon = setTimeout(() => {
-      soon = undefined;
-      void tick();
-    }, 10);
+      const names = active.map((x) => x.name);
+      return names.length ? d.select().from(clusters).where(inArray(clusters.name, names)) : [];
+    },
+    informers: (cache) => [cache.jobs(), cache.pods()],
+    sync: syncClusterJobs,
   });
-  return () => {
-    stopped = true;
-    unsubscribe();
-    if (soon) clearTimeout(soon);
-    clearInterval(timer);
-    for (const w of watched.values()) w.unsubscribe();
-    watched.clear();
-  };
 }

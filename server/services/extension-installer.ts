@@ -1,4 +1,5 @@
 import 'server-only';
+import { routerEndpoints } from './router-sync';
 import { and, eq } from 'drizzle-orm';
 import type { ExtensionSettings } from '@/lib/domain';
 import type { Db } from '../db';
@@ -23,7 +24,6 @@ import {
   objectsToPrune,
   planSteps,
   readSslSecret,
-  routerEndpoints,
   storedTls,
   TERMINATING_MESSAGE,
   usesTls,

@@ -36,7 +36,8 @@ import { clusterAttachments, clusterClient, extensionRow, lastProbe, liveCache, 
 // extension installed and keeps the InstanceType CRD (and so the users' instance types) unless purged.
 
 /** Harbormaster's extension version, recorded on every object it applies. */
-export const EXTENSION_VERSION = '0.1.0';
+export { EXTENSION_VERSION } from '../kube/manifests/extension-common';
+import { EXTENSION_VERSION } from '../kube/manifests/extension-common';
 
 export type ExtensionStatus = 'notInstalled' | 'installing' | 'installed' | 'failed';
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
@@ -56,9 +57,7 @@ const tlsPurpose = (clusterId: string) => `cluster:${clusterId}:router-tls`;
  * The online endpoints the inference router of a cluster routes to. There are no endpoint tables yet: the
  * online-endpoints issue reads them here from its tables; until then the router serves no endpoints.
  */
-export async function routerEndpoints(_db: DbOrTx, _clusterId: string): Promise<RouterEndpoint[]> {
-  return [];
-}
+import { routerEndpoints } from './router-sync';
 
 export interface StoredTls {
   certPem: string;

@@ -108,11 +108,20 @@ export async function jobDetail(db: DbOrTx, workspace: string, name: string, opt
   let pending: PendingExplanation | null = null;
   const stuck = myPods.some((p) => !p.nodeName && p.phase === 'Pending') || myPods.some((p) => p.problem && p.phase === 'Pending');
   const quotaRefused = myEvents.some((e) => e.reason === 'FailedCreate');
-  if (opts.explain !== false && PENDING_STATUSES.has(job.status) && (stuck || quotaRefused)) pending = await explain(db, workspace, job, myPods, myEvents);
+  if (opts.explain !== false && PENDING_STATUSES.has(job.status) && (stuck || quotaRefused)) pending = await explainPendingPods(db, workspace, job, myPods, myEvents);
   return { ...job, ranks, events: myEvents.slice(0, 200).map(eventDto), pending, clusterState: 'live' };
 }
 
-async function explain(db: DbOrTx, workspace: string, job: JobDto, pods: LeanPod[], events: LeanEvent[]): Promise<PendingExplanation> {
+/** What the pending explanation needs to know about the workload whose pods wait (a job, an online deployment). */
+export interface PendingSubject {
+  computeTarget: string;
+  cluster: string;
+  instanceType: string;
+  instanceCount: number;
+}
+
+/** Why pods of a workload wait, and instance types that could start now instead (jobs and online deployments). */
+export async function explainPendingPods(db: DbOrTx, workspace: string, job: PendingSubject, pods: LeanPod[], events: LeanEvent[]): Promise<PendingExplanation> {
   const target = await getComputeTarget(db, workspace, job.computeTarget).catch(() => undefined);
   const cluster = await findClusterRow(db, job.cluster);
   const snap = cluster ? await clusterSnapshot(db, cluster, { waitMs: 1000 }) : undefined;

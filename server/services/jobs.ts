@@ -23,7 +23,7 @@ import { environmentLookup, listEnvironments } from './environments';
 import { bindBlob, checkCodeQuota, codeFilesFor, getWorkspaceCodeAsset, hasFolder, inputFileFor, issueFetchToken, snapshotOf, storeBlobs, type ArchiveFile, type Upload } from './code-assets';
 import { sha256Hex } from './code-assets-archive';
 import { MODEL_TYPES, resolveModelReference } from './models';
-import { jobCapacity, jobPlacement, jobTaints, mlPvcs } from './jobs-placement';
+import { jobCapacity, jobPlacement, jobTaints, mlPvcs, refuse, resolveInstanceType, resolveTarget } from './jobs-placement';
 import { liveCache, type ClusterRow } from './clusters';
 import { getObject } from '../kube/apply';
 import { clusterAppError } from '../kube/errors';
@@ -80,8 +80,6 @@ export interface PreparedJob {
 /** `code: azureml:code-<sha256>[:1]` names a snapshot uploaded on its own (POST …/code answers this reference). */
 export const CODE_ASSET_RE = /^azureml:code-([0-9a-f]{64})(?::1)?$/;
 
-const refuse = (errors: FieldError[], summary?: string) =>
-  new AppError('bad_request', summary ?? errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '), { fieldErrors: errors.map((e) => ({ path: e.path || '(body)', message: e.message })) });
 
 /** Secret values never leave the server: shown objects carry this instead. */
 export const REDACTED = '<redacted>';
@@ -202,27 +200,6 @@ export function issueSecrets(ctx: RunContext, ownerId: string): JobSecrets {
   return { token: ctx.fetch ? issueFetchToken(ownerId) : undefined, mpiKeys: ctx.mpi ? generateMpiSshKeys() : undefined };
 }
 
-async function resolveTarget(db: DbOrTx, workspace: string, compute: string | undefined, warnings: JobIssue[]): Promise<ComputeTargetRecord> {
-  if (compute) {
-    try {
-      return await getComputeTarget(db, workspace, compute);
-    } catch (e) {
-      if (!(e instanceof AppError) || e.code !== 'not_found') throw e;
-      const names = (await listComputeTargets(db, workspace)).map((t) => t.row.name);
-      throw refuse([
-        {
-          path: 'compute',
-          message: `no compute target "${compute}" in workspace ${workspace}; ${names.length ? `use one of: ${names.map((n) => `azureml:${n}`).join(', ')}` : 'this workspace has no compute targets yet (an ops admin attaches one)'}`,
-        },
-      ]);
-    }
-  }
-  const all = await listComputeTargets(db, workspace);
-  if (all.length === 0) throw refuse([{ path: 'compute', message: `is required: this workspace has no compute targets yet (an ops admin attaches a cluster to ${workspace})` }]);
-  warnings.push({ path: 'compute', message: `no compute given; using azureml:${all[0].row.name}${all.length > 1 ? ` (the workspace also has ${all.slice(1).map((t) => t.row.name).join(', ')})` : ''}` });
-  return all[0];
-}
-
 /** Validates a job and computes everything it becomes; nothing is written. */
 export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: boolean }): Promise<PreparedJob> {
   const { dryRun } = opts;
@@ -260,23 +237,8 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
   const trial = trialOf(spec);
   const itField = spec.type === 'sweep' && !raw.resources ? 'trial.resources.instance_type' : 'resources.instance_type';
   const itName = trial.resources.instanceType ?? target.row.defaultInstanceType ?? DEFAULT_INSTANCE_TYPE_NAME;
-  if (!allowsInstanceType(target.row, itName)) {
-    throw refuse([{ path: itField, message: `instance type "${itName}" is not allowed on compute target ${target.row.name}; allowed: ${(target.row.allowedInstanceTypes ?? []).join(', ') || 'none'}` }]);
-  }
   const snap = await jobPlacement(db, target, 3000);
-  let instanceType: InstanceTypeSpec | undefined = snap.instanceTypes?.find((it) => it.name === itName);
-  if (!instanceType) {
-    if (snap.instanceTypes) {
-      const offered = snap.instanceTypes.filter((it: ListedInstanceType) => allowsInstanceType(target.row, it.name)).map((it) => it.name);
-      throw refuse([{ path: itField, message: `instance type "${itName}" does not exist on cluster ${target.cluster.name}; available on ${target.row.name}: ${offered.join(', ') || 'none'}` }]);
-    }
-    if (itName !== DEFAULT_INSTANCE_TYPE_NAME) {
-      throw new AppError('upstream_unavailable', `compute: cluster ${target.cluster.name} cannot be read (${snap.problem ?? 'unreachable'}), so instance type ${itName} cannot be looked up; try again when it is reachable`, {
-        fieldErrors: [{ path: 'compute', message: `cluster ${target.cluster.name} is unreachable` }],
-      });
-    }
-    instanceType = { ...DEFAULT_INSTANCE_TYPE, nodeSelector: {}, resources: { requests: { ...DEFAULT_INSTANCE_TYPE.resources.requests }, limits: { ...DEFAULT_INSTANCE_TYPE.resources.limits } } };
-  }
+  const instanceType = resolveInstanceType(target, snap, itName, itField);
   if (!snap.live) {
     warnings.push({ path: 'compute', message: `cluster ${target.cluster.name} could not be read (${snap.problem ?? 'unreachable'}): capacity and quota were not checked` });
   }

@@ -6,6 +6,8 @@ import { labelValueProblem } from '@/lib/extension/k8s-names';
 /** Azure ML's release namespace; Harbormaster's own extension uses the same one. */
 export const EXTENSION_NAMESPACE = 'azureml';
 export const EXTENSION_VERSION_LABEL = 'harbormaster.io/extension-version';
+/** The version of the extension bundle this console installs. */
+export const EXTENSION_VERSION = '0.1.0';
 export const PART_OF = 'harbormaster-ml-extension';
 
 /** Labels every extension object carries; `component` names the part (inference-router, gpu, rbac, …). */
