@@ -7,14 +7,23 @@ import 'server-only';
 // system (restricted Pod Security), the Service maps 80/443 onto them. A separate health port answers the
 // kubelet's probes whatever the scoring protocol. With inferenceRouterHA each of the 3 replicas needs its own
 // node (required anti-affinity), so rollouts replace pods one at a time instead of surging (a surge pod would
-// find no free node on a 3-node cluster). The pod template carries a checksum of configuration, keys and
-// certificate, so any change rolls the pods.
-import { createHash } from 'node:crypto';
+// find no free node on a 3-node cluster).
+//
+// Changes without rollouts. The container runs ROUTER_RELOADER_SCRIPT (server/kube/router/reloader.ts), which
+// starts nginx and reloads it in place when the mounted nginx.conf, keys or certificate change (the kubelet
+// refreshes ConfigMap/Secret volumes, typically within a minute). So the pod template depends on settings and
+// version only, never on endpoints, traffic, keys or certificate contents: a change there must not roll the pods
+// (rolling the HA router one node at a time would take minutes per traffic change). Nothing the configuration
+// holds needs a new nginx master (listeners, TLS files, workers all reload); what does — image, command, ports,
+// volumes, e.g. another sslSecret name — is in the template and rolls it by itself. The one thing a reload cannot
+// fix is a configuration nginx -t refuses: the router keeps serving the previous one and logs why (the renderer
+// validates its input, so this means a bug; a pod started meanwhile would fail to start on it, which shows).
 import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Secret, V1Service, V1ServiceAccount, V1Volume } from '@kubernetes/client-node';
 import type { ExtensionSettings } from '@/lib/domain';
 import { rewriteImage } from '@/lib/extension/images';
 import { routerReplicas } from '@/lib/extension/placement';
 import { renderRouterConfig, type RouterEndpoint } from '../router/nginx-config';
+import { ROUTER_RELOADER_SCRIPT } from '../router/reloader';
 import { kubeObject, type KubeObject } from '../plan';
 import { EXTENSION_NAMESPACE, extensionLabels, selectorLabels } from './extension-common';
 
@@ -23,7 +32,6 @@ export const ROUTER_CONFIG_MAP = 'azureml-fe-config';
 export const ROUTER_KEYS_SECRET = 'azureml-fe-keys';
 export const ROUTER_TLS_SECRET = 'azureml-fe-tls';
 export const ROUTER_SERVICE_ACCOUNT = 'azureml-fe';
-export const CONFIG_CHECKSUM_ANNOTATION = 'harbormaster.io/config-checksum';
 export const ROUTER_PORTS = { http: 8080, https: 8443, health: 8081 } as const;
 const COMPONENT = 'inference-router';
 
@@ -42,7 +50,10 @@ export interface RouterInput {
   tls?: { certPem: string; keyPem: string };
   /** Keys of the existing settings.sslSecret holding the chain and key (tlsFromSecret tells); Azure ML's cert.pem/key.pem by default. */
   sslSecretKeys?: { cert: string; key: string };
-  /** Changes whenever settings.sslSecret's contents change (e.g. its resourceVersion), so a rotation rolls the pods. */
+  /**
+   * settings.sslSecret's resourceVersion. No longer used: the router reloads a rotated certificate in place (see
+   * above), so a rotation must not change the pod template. Kept so callers need not change.
+   */
   tlsRevision?: string;
 }
 
@@ -53,8 +64,8 @@ export function routerUsesTls(settings: ExtensionSettings): boolean {
 
 const SERVICE_TYPES = { loadBalancer: 'LoadBalancer', nodePort: 'NodePort', clusterIP: 'ClusterIP' } as const;
 
-/** ConfigMap (nginx.conf), key Secret and the checksum for the pod template: what changes when endpoints change. */
-export function routerConfigObjects(input: RouterInput): { configMap: KubeObject; keysSecret: KubeObject; checksum: string; warnings: string[] } {
+/** ConfigMap (nginx.conf) and key Secret: what changes when endpoints change (the running router reloads them in place). */
+export function routerConfigObjects(input: RouterInput): { configMap: KubeObject; keysSecret: KubeObject; warnings: string[] } {
   const { settings, version } = input;
   const tls = routerUsesTls(settings);
   const rendered = renderRouterConfig({
@@ -77,12 +88,7 @@ export function routerConfigObjects(input: RouterInput): { configMap: KubeObject
     type: 'Opaque',
     stringData: rendered.secretFiles,
   };
-  const hash = createHash('sha256');
-  hash.update(rendered.nginxConf);
-  for (const [k, v] of Object.entries(rendered.secretFiles).sort()) hash.update(`\0${k}\0${v}`);
-  if (tls && input.tls) hash.update(`\0tls\0${input.tls.certPem}\0${input.tls.keyPem}`);
-  if (tls && input.tlsRevision) hash.update(`\0tlsRevision\0${input.tlsRevision}`);
-  return { configMap: kubeObject(configMap), keysSecret: kubeObject(keysSecret), checksum: hash.digest('hex'), warnings: rendered.warnings };
+  return { configMap: kubeObject(configMap), keysSecret: kubeObject(keysSecret), warnings: rendered.warnings };
 }
 
 /** Every object of the router, in apply order. Empty when inference is off. */
@@ -92,7 +98,7 @@ export function routerObjects(input: RouterInput): { objects: KubeObject[]; warn
   const tls = routerUsesTls(settings);
   const labels = extensionLabels(version, COMPONENT);
   const selector = selectorLabels(ROUTER_NAME);
-  const { configMap, keysSecret, checksum, warnings } = routerConfigObjects(input);
+  const { configMap, keysSecret, warnings } = routerConfigObjects(input);
   const objects: KubeObject[] = [];
 
   // nginx reads files only: the router needs no Kubernetes API access, so its account gets no token and no role.
@@ -150,10 +156,7 @@ export function routerObjects(input: RouterInput): { objects: KubeObject[]; warn
         rollingUpdate: ha ? { maxSurge: 0, maxUnavailable: 1 } : { maxSurge: 1, maxUnavailable: 0 },
       },
       template: {
-        metadata: {
-          labels: { ...labels, ...selector },
-          annotations: { [CONFIG_CHECKSUM_ANNOTATION]: checksum },
-        },
+        metadata: { labels: { ...labels, ...selector } },
         spec: {
           serviceAccountName: ROUTER_SERVICE_ACCOUNT,
           automountServiceAccountToken: false,
@@ -180,7 +183,13 @@ export function routerObjects(input: RouterInput): { objects: KubeObject[]; warn
             {
               name: 'router',
               image: rewriteImage(settings.routerImage, settings.imageRegistry),
-              command: ['nginx', '-c', `${CONFIG_DIR}/nginx.conf`, '-e', 'stderr'],
+              // sh is PID 1 and nginx its child; the script traps SIGTERM (PID 1 gets no default handlers).
+              command: ['sh', '-c', ROUTER_RELOADER_SCRIPT, 'router-reloader'],
+              env: [
+                { name: 'ROUTER_CONF', value: `${CONFIG_DIR}/nginx.conf` },
+                { name: 'ROUTER_WATCH', value: [CONFIG_DIR, KEYS_DIR, ...(tlsSecretName ? [TLS_DIR] : [])].join(' ') },
+                { name: 'ROUTER_POLL_SECONDS', value: '2' },
+              ],
               ports: [
                 ...(tls ? [{ name: 'https', containerPort: ROUTER_PORTS.https }] : [{ name: 'http', containerPort: ROUTER_PORTS.http }]),
                 { name: 'health', containerPort: ROUTER_PORTS.health },

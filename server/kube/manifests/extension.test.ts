@@ -4,7 +4,7 @@ import { parseExtensionSettings } from '@/lib/extension/settings';
 import { extensionBundle, extensionComponents, redactSecrets, uninstallPlan, type ExtensionBundleInput } from './extension';
 import type { KubeObject } from '../plan';
 import { instanceTypeCrd } from './instance-type-crd';
-import { CONFIG_CHECKSUM_ANNOTATION } from './extension-router';
+import { ROUTER_RELOADER_SCRIPT } from '../router/reloader';
 import { workloadEgressPolicy } from './extension-network';
 import { workloadRoleBinding } from './extension-rbac';
 
@@ -88,7 +88,16 @@ describe('extensionBundle', () => {
     expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
     expect(c.ports.map((p: { name: string }) => p.name)).toEqual(['https', 'health']);
     expect(pod.volumes.find((v: { name: string }) => v.name === 'tls').secret).toMatchObject({ secretName: 'azureml-fe-tls' });
-    expect(dep.spec.template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION]).toMatch(/^[0-9a-f]{64}$/);
+    // The entrypoint reloads nginx when config, keys or certificate change (so no checksum annotation rolls the pods).
+    expect(c.command).toEqual(['sh', '-c', ROUTER_RELOADER_SCRIPT, 'router-reloader']);
+    expect(c.env).toEqual([
+      { name: 'ROUTER_CONF', value: '/etc/harbormaster/router/nginx.conf' },
+      { name: 'ROUTER_WATCH', value: '/etc/harbormaster/router /etc/harbormaster/router-keys /etc/harbormaster/router-tls' },
+      { name: 'ROUTER_POLL_SECONDS', value: '2' },
+    ]);
+    expect(dep.spec.template.metadata.annotations).toBeUndefined();
+    // Mounted as whole volumes (no subPath: the kubelet never updates those), read-only.
+    expect(c.volumeMounts.filter((m: { subPath?: string }) => m.subPath)).toEqual([]);
 
     const svc = find(b.objects, 'Service', 'azureml-fe');
     expect(svc.spec.type).toBe('LoadBalancer');
@@ -134,19 +143,34 @@ describe('extensionBundle', () => {
     expect(find(b.objects, 'NetworkPolicy', 'azureml-fe-ingress').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }, { protocol: 'TCP', port: 8081 }]);
   });
 
-  it('keys go to the keys Secret, and any change of routes, keys or certificate rolls the router', () => {
+  it('keys go to the keys Secret; a change of routes, keys or certificate is reloaded in place, not rolled out', () => {
     const s = settings({ ...secureInference, sslSecret: 'my-tls' });
     const endpoint = (key: string, weight: number) => ({
       name: 'ep', keys: [key], timeoutMs: 5000,
       deployments: [{ name: 'blue', upstream: '10.0.0.1:80', weight }, { name: 'green', upstream: '10.0.0.2:80', weight: 100 - weight }],
     });
-    const checksum = (extra: Partial<ExtensionBundleInput>) =>
-      find(bundle(s, extra).objects, 'Deployment', 'azureml-fe').spec.template.metadata.annotations[CONFIG_CHECKSUM_ANNOTATION];
-    const base = checksum({ endpoints: [endpoint('key-aaaaaaaaaaaaaaaaaaaa', 90)] });
-    expect(checksum({ endpoints: [endpoint('key-aaaaaaaaaaaaaaaaaaaa', 90)] })).toBe(base);
-    expect(checksum({ endpoints: [endpoint('key-aaaaaaaaaaaaaaaaaaaa', 50)] })).not.toBe(base);
-    expect(checksum({ endpoints: [endpoint('key-bbbbbbbbbbbbbbbbbbbb', 90)] })).not.toBe(base);
-    expect(checksum({ endpoints: [endpoint('key-aaaaaaaaaaaaaaaaaaaa', 90)], tlsRevision: '4711' })).not.toBe(base);
+    const objects = (st: ExtensionSettings, extra: Partial<ExtensionBundleInput>) => {
+      const o = bundle(st, extra).objects;
+      return {
+        template: JSON.stringify(find(o, 'Deployment', 'azureml-fe').spec.template),
+        conf: find(o, 'ConfigMap', 'azureml-fe-config').data['nginx.conf'] as string,
+        keys: find(o, 'Secret', 'azureml-fe-keys').stringData['endpoint-keys.map'] as string,
+      };
+    };
+    const base = objects(s, { endpoints: [endpoint('key-aaaaaaaaaaaaaaaaaaaa', 90)] });
+    const traffic = objects(s, { endpoints: [endpoint('key-aaaaaaaaaaaaaaaaaaaa', 50)] });
+    const keys = objects(s, { endpoints: [endpoint('key-bbbbbbbbbbbbbbbbbbbb', 90)] });
+    const none = objects(s, { endpoints: [] });
+    const rotated = objects(s, { endpoints: [endpoint('key-aaaaaaaaaaaaaaaaaaaa', 90)], tlsRevision: '4711' });
+    // The mounted files do change (the router reloads them) …
+    expect(traffic.conf).not.toBe(base.conf);
+    expect(none.conf).not.toBe(base.conf);
+    expect(keys.keys).not.toBe(base.keys);
+    // … and the pod template does not, so the pods are not rolled.
+    for (const changed of [traffic, keys, none, rotated]) expect(changed.template).toBe(base.template);
+    // What a reload cannot change is in the template and still rolls it: another certificate Secret, plain HTTP.
+    expect(objects(settings({ ...secureInference, sslSecret: 'other-tls' }), {}).template).not.toBe(base.template);
+    expect(objects(settings({ enableInference: true, inferenceRouterServiceType: 'clusterIP', allowInsecureConnections: true }), {}).template).not.toBe(base.template);
 
     const b = bundle(s, { endpoints: [endpoint('key-aaaaaaaaaaaaaaaaaaaa', 90)] });
     expect(JSON.stringify(find(b.objects, 'ConfigMap', 'azureml-fe-config'))).not.toContain('key-aaaaaaaaaaaaaaaaaaaa');

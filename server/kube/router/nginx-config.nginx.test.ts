@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { ensureNginx } from '@/test/ensure-nginx';
 import { renderRouterConfig, type RenderRouterInput } from './nginx-config';
-import { freePort, request, startNginx, type RunningNginx } from './nginx-harness';
+import { freePort, modelServer, request, startNginx, type ModelServer, type RunningNginx } from './nginx-harness';
 import { createPki, fullChain, type Issued, type Pki } from './test-pki';
 
 const nginxAvailable = ensureNginx();
@@ -19,45 +19,16 @@ const KEY1 = 'primaryKey-0123456789abcdefABCDEF';
 const KEY2 = 'secondaryKey-0123456789abcdefABCD';
 const SLOW_KEY = 'slowKey-0123456789abcdefABCDEFgh';
 const DARK_KEY = 'darkKey-0123456789abcdefABCDEFgh';
-
-interface ModelServer {
-  name: string;
-  port: number;
-  hits: { url: string; authorization?: string; requestId?: string }[];
-  close(): Promise<void>;
-}
-
-/** A stand-in model server answering with its name; `delayMs` makes it slow. */
-async function modelServer(name: string, delayMs = 0): Promise<ModelServer> {
-  const hits: ModelServer['hits'] = [];
-  const timers = new Set<NodeJS.Timeout>();
-  const server = http.createServer((req, res) => {
-    hits.push({ url: req.url ?? '', authorization: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined });
-    req.resume();
-    const answer = () => {
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ deployment: name }));
-    };
-    if (delayMs) {
-      const t = setTimeout(() => { timers.delete(t); answer(); }, delayMs);
-      timers.add(t);
-    } else answer();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    name,
-    port: (server.address() as { port: number }).port,
-    hits,
-    close: () => new Promise((r) => { timers.forEach(clearTimeout); server.closeAllConnections(); server.close(() => r()); }),
-  };
-}
+const STAGED_KEY = 'stagedKey-0123456789abcdefABCDEF';
+const MIRROR_KEY = 'mirrorKey-0123456789abcdefABCDEF';
+const MIRROR_BROKEN_KEY = 'mirrorBrokenKey-0123456789abcdef';
 
 describe.skipIf(!nginxAvailable.ok)('inference router on a real nginx', () => {
   const nginx = nginxAvailable.ok ? nginxAvailable.nginx : '';
   let dir: string;
   let pki: Pki;
   let leaf: Issued;
-  let blue: ModelServer, green: ModelServer, slow: ModelServer, canary: ModelServer;
+  let blue: ModelServer, green: ModelServer, slow: ModelServer, canary: ModelServer, primary: ModelServer, shadow: ModelServer;
   let plain: RunningNginx, secure: RunningNginx;
   let plainUrl: string, secureUrl: string, secureHealth: string, plainHealth: string;
   const started: RunningNginx[] = [];
@@ -96,6 +67,33 @@ describe.skipIf(!nginxAvailable.ok)('inference router on a real nginx', () => {
         timeoutMs: 5000,
         deployments: [{ name: 'canary', upstream: `127.0.0.1:${canary.port}`, weight: 0, path: '/v2/predict' }],
       },
+      {
+        // Half the traffic goes to a deployment whose Service has no address yet.
+        name: 'staged',
+        keys: [STAGED_KEY],
+        timeoutMs: 5000,
+        deployments: [{ name: 'blue', upstream: `127.0.0.1:${blue.port}`, weight: 50 }, { name: 'pending', weight: 50 }],
+      },
+      {
+        name: 'mirrored',
+        keys: [MIRROR_KEY],
+        timeoutMs: 5000,
+        deployments: [
+          { name: 'primary', upstream: `127.0.0.1:${primary.port}`, weight: 100 },
+          { name: 'shadow', upstream: `127.0.0.1:${shadow.port}`, weight: 0, mirrorPercent: 10, path: '/shadow/score' },
+        ],
+      },
+      {
+        // Mirror to a deployment that is down: the client must not notice.
+        name: 'mirror-broken',
+        keys: [MIRROR_BROKEN_KEY],
+        timeoutMs: 5000,
+        deployments: [
+          { name: 'primary', upstream: `127.0.0.1:${primary.port}`, weight: 50 },
+          { name: 'blue', upstream: `127.0.0.1:${blue.port}`, weight: 50 },
+          { name: 'gone', upstream: `127.0.0.1:${closedPort}`, weight: 0, mirrorPercent: 50 },
+        ],
+      },
     ];
   }
 
@@ -104,7 +102,9 @@ describe.skipIf(!nginxAvailable.ok)('inference router on a real nginx', () => {
     // Workers drop root privileges; let them reach the temp paths under this directory.
     chmodSync(dir, 0o755);
     pki = createPki(join(dir, 'pki'));
-    [blue, green, slow, canary] = await Promise.all([modelServer('blue'), modelServer('green'), modelServer('slow', 3000), modelServer('canary')]);
+    [blue, green, slow, canary, primary, shadow] = await Promise.all([
+      modelServer('blue'), modelServer('green'), modelServer('slow', 3000), modelServer('canary'), modelServer('primary'), modelServer('shadow'),
+    ]);
     const closedPort = await freePort();
 
     const [httpPort, healthPort, httpsPort, secureHealthPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -132,7 +132,7 @@ describe.skipIf(!nginxAvailable.ok)('inference router on a real nginx', () => {
 
   afterAll(async () => {
     await Promise.all(started.map((n) => n.stop()));
-    await Promise.all([blue, green, slow, canary].filter(Boolean).map((s) => s.close()));
+    await Promise.all([blue, green, slow, canary, primary, shadow].filter(Boolean).map((s) => s.close()));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -225,11 +225,74 @@ describe.skipIf(!nginxAvailable.ok)('inference router on a real nginx', () => {
     expect(JSON.parse(down.body).error.code).toBe('BadGateway');
   });
 
+  it('answers 503 DeploymentNotReady for a deployment without an address, which keeps its share of the traffic', async () => {
+    const before = blue.hits.length;
+    const results = await Promise.all(Array.from({ length: 200 }, () => score('staged', { authorization: `Bearer ${STAGED_KEY}` })));
+    const notReady = results.filter((r) => r.status === 503);
+    expect(results.filter((r) => r.status !== 503 && r.status !== 200)).toEqual([]);
+    // Expected 100 of 200 (σ ≈ 7): 60–140 is over 5 σ either way.
+    expect(notReady.length).toBeGreaterThanOrEqual(60);
+    expect(notReady.length).toBeLessThanOrEqual(140);
+    expect(blue.hits.length - before).toBe(200 - notReady.length);
+    for (const r of notReady) {
+      expect(JSON.parse(r.body)).toEqual({ error: { code: 'DeploymentNotReady', message: 'deployment pending of endpoint staged is not ready yet: it has no address to send requests to' } });
+      expect(r.headers['azureml-model-deployment']).toBe('pending');
+    }
+    const named = await score('staged', { authorization: `Bearer ${STAGED_KEY}`, 'azureml-model-deployment': 'pending' });
+    expect(named.status).toBe(503);
+    expect(JSON.parse(named.body).error.code).toBe('DeploymentNotReady');
+    // The key check still comes first.
+    expect((await score('staged', { 'azureml-model-deployment': 'pending' })).status).toBe(401);
+  });
+
+  it('mirrors about 10 % of live requests to the shadow deployment without the key, and clients only see the primary', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+    const results: { status: number; deployment: unknown; body: string }[] = [];
+    for (let batch = 0; batch < 20; batch++) {
+      const rs = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        request(`${plainUrl}/api/v1/endpoint/mirrored/score`, { method: 'POST', agent, headers: { authorization: `Bearer ${MIRROR_KEY}` }, body: `{"n":${batch * 20 + i}}` })));
+      results.push(...rs.map((r) => ({ status: r.status, deployment: r.headers['azureml-model-deployment'], body: r.body })));
+    }
+    // Header-routed requests are not mirrored (as in Azure ML).
+    await Promise.all(Array.from({ length: 40 }, () =>
+      request(`${plainUrl}/api/v1/endpoint/mirrored/score`, { method: 'POST', agent, headers: { authorization: `Bearer ${MIRROR_KEY}`, 'azureml-model-deployment': 'primary' }, body: '{"n":-1}' })));
+    // Mirror subrequests may end just after the client's answer: wait until the count settles.
+    let seen = -1;
+    for (let i = 0; i < 40 && seen !== shadow.hits.length; i++) { seen = shadow.hits.length; await new Promise((r) => setTimeout(r, 50)); }
+    agent.destroy();
+
+    expect(results.filter((r) => r.status !== 200 || r.deployment !== 'primary' || r.body !== '{"deployment":"primary"}')).toEqual([]);
+    expect(primary.hits.length).toBe(440);
+    // Expected 40 of 400 (σ ≈ 6): 15–70 leaves a false-failure chance far below one in a million.
+    expect(shadow.hits.length).toBeGreaterThanOrEqual(15);
+    expect(shadow.hits.length).toBeLessThanOrEqual(70);
+    // Copies of live requests: same request id, path rewritten to the shadow's, body mirrored, no key.
+    const live = new Map(primary.hits.map((h) => [h.requestId, h]));
+    for (const h of shadow.hits) {
+      expect(h.url).toBe('/shadow/score');
+      expect(h.authorization).toBeUndefined();
+      expect(h.body).toBe(live.get(h.requestId)?.body);
+      expect(h.body).not.toBe('{"n":-1}');
+    }
+    console.log(`mirror: ${shadow.hits.length} of 400 live requests mirrored (10 % configured), 0 of 40 header-routed`);
+  });
+
+  it('ignores the mirror deployment\'s failures: clients get the live answer', async () => {
+    const results = await Promise.all(Array.from({ length: 40 }, () => score('mirror-broken', { authorization: `Bearer ${MIRROR_BROKEN_KEY}` })));
+    expect(results.filter((r) => r.status !== 200 || !['primary', 'blue'].includes(r.headers['azureml-model-deployment'] as string))).toEqual([]);
+    expect(new Set(results.map((r) => JSON.parse(r.body).deployment))).toEqual(new Set(['primary', 'blue']));
+  });
+
   it('answers 404 for unknown endpoints and never exposes internal routes', async () => {
     expect((await score('nope', { authorization: `Bearer ${KEY1}` })).status).toBe(404);
-    const internal = await request(`${plainUrl}/_hm/my-endpoint/blue`, { method: 'POST', body: '{}' });
-    expect(internal.status).toBe(404);
-    expect(JSON.parse(internal.body).error.code).toBe('NotFound');
+    for (const path of ['/_hm/my-endpoint/blue', '/_hm/mirrored/_mirror', '/_hm/staged/pending']) {
+      const internal = await request(`${plainUrl}${path}`, { method: 'POST', body: '{}' });
+      expect(internal.status).toBe(404);
+      expect(JSON.parse(internal.body).error.code).toBe('NotFound');
+    }
+    // Nor through the header: it only names deployments.
+    const viaHeader = await score('mirrored', { authorization: `Bearer ${MIRROR_KEY}`, 'azureml-model-deployment': '_mirror' });
+    expect(JSON.parse(viaHeader.body).error.code).toBe('DeploymentNotFound');
   });
 
   describe('TLS', () => {

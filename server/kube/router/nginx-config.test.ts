@@ -100,3 +100,66 @@ describe('renderRouterConfig output', () => {
     expect(renderRouterConfig({ listen: { http: 8080 }, endpoints: [] }).nginxConf).toContain('worker_processes 2;');
   });
 });
+
+describe('deployments that are not ready and mirror traffic', () => {
+  const block = (conf: string, start: string) => conf.slice(conf.indexOf(start)).split('\n        }\n')[0];
+
+  it('answers 503 DeploymentNotReady for a deployment without an address, keeping its share of the split', () => {
+    const r = renderRouterConfig({ listen: { http: 8080 }, endpoints: [ep({ name: 'my-ep', deployments: [
+      { name: 'blue', upstream: '10.0.0.1:80', weight: 80 },
+      { name: 'green', weight: 20 },
+    ] })] });
+    expect(r.nginxConf).toContain('split_clients "${request_id}" $hm_split_my_ep {\n        80% blue;\n        * green;\n    }');
+    expect(r.nginxConf).not.toContain('upstream hm_my_ep__green');
+    const green = block(r.nginxConf, 'location = /_hm/my-ep/green {');
+    expect(green).toContain('return 503 \'{"error":{"code":"DeploymentNotReady","message":"deployment green of endpoint my-ep is not ready yet: it has no address to send requests to"}}\';');
+    expect(green).toContain('add_header azureml-model-deployment green always;');
+    expect(green).not.toContain('proxy_pass');
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('checks mirror shares: 0–50, one deployment per endpoint, never one with live traffic', () => {
+    const deps = (...more: RouterEndpoint['deployments']) => [{ name: 'blue', upstream: '10.0.0.1:80', weight: 100 }, ...more];
+    expect(problems({ listen: { http: 8080 }, endpoints: [ep({ deployments: deps({ name: 'green', upstream: '10.0.0.2:80', weight: 0, mirrorPercent: 51 }) })] }))
+      .toEqual(['endpoint "ep", deployment "green": mirrorPercent must be an integer from 0 to 50']);
+    expect(problems({ listen: { http: 8080 }, endpoints: [ep({ deployments: deps(
+      { name: 'green', upstream: '10.0.0.2:80', weight: 0, mirrorPercent: 10 },
+      { name: 'red', upstream: '10.0.0.3:80', weight: 0, mirrorPercent: 5 },
+    ) })] })).toEqual(['endpoint "ep": mirror traffic goes to at most one deployment (green, red)']);
+    expect(problems({ listen: { http: 8080 }, endpoints: [ep({ deployments: [
+      { name: 'blue', upstream: '10.0.0.1:80', weight: 90 }, { name: 'green', upstream: '10.0.0.2:80', weight: 10, mirrorPercent: 10 },
+    ] })] })).toEqual(['endpoint "ep", deployment "green": a deployment receives either live traffic or mirror traffic, not both (weight 10, mirrorPercent 10)']);
+  });
+
+  it('mirrors a drawn share of the live deployments\' requests, not of header-routed ones, through an internal location', () => {
+    const r = renderRouterConfig({ listen: { http: 8080 }, endpoints: [ep({ name: 'my-ep', deployments: [
+      { name: 'blue', upstream: '10.0.0.1:80', weight: 100 },
+      { name: 'idle', upstream: '10.0.0.3:80', weight: 0 },
+      { name: 'shadow', upstream: '10.0.0.2:80', weight: 0, mirrorPercent: 10, timeoutMs: 2000, path: '/v2/score' },
+    ] })] });
+    // Drawn on its own hash key, so the mirrored share does not coincide with a slice of the traffic split.
+    expect(r.nginxConf).toContain('split_clients "${request_id}mirror" $hm_mirror_draw_my_ep {\n        10% 1;\n        * "";\n    }');
+    expect(r.nginxConf).toContain('map "$http_azureml_model_deployment:$hm_mirror_draw_my_ep" $hm_mirror_my_ep {\n        ":1" 1;\n        default "";\n    }');
+    expect(block(r.nginxConf, 'location = /_hm/my-ep/blue {')).toContain('mirror_request_body on;\n            mirror /_hm/my-ep/_mirror;');
+    expect(block(r.nginxConf, 'location = /_hm/my-ep/idle {')).not.toContain('mirror');
+    expect(block(r.nginxConf, 'location = /_hm/my-ep/shadow {')).not.toContain('mirror');
+    const mirror = block(r.nginxConf, 'location = /_hm/my-ep/_mirror {');
+    expect(mirror).toContain('internal;');
+    expect(mirror).toContain('if ($hm_mirror_my_ep = "") {\n                return 204;\n            }');
+    expect(mirror).toContain('proxy_read_timeout 2000ms;');
+    expect(mirror).toContain('proxy_pass http://hm_my_ep__shadow/v2/score;');
+    // A subrequest shares the request's variables: setting one would overwrite the live deployment in the access log.
+    expect(mirror).not.toMatch(/\bset \$/);
+    // It inherits the http-level header rules, which clear Authorization.
+    expect(mirror).not.toContain('proxy_set_header');
+    expect(r.nginxConf).toContain('\n    proxy_set_header Authorization "";');
+  });
+
+  it('drops mirror traffic, with a warning, while the mirror deployment is not ready', () => {
+    const r = renderRouterConfig({ listen: { http: 8080 }, endpoints: [ep({ deployments: [
+      { name: 'blue', upstream: '10.0.0.1:80', weight: 100 }, { name: 'shadow', weight: 0, mirrorPercent: 20 },
+    ] })] });
+    expect(r.nginxConf).not.toContain('mirror');
+    expect(r.warnings).toEqual(['endpoint "ep", deployment "shadow" is not ready: its mirror traffic is dropped until it is']);
+  });
+});

@@ -14,20 +14,37 @@ import 'server-only';
 // Upstreams. nginx resolves host names in `upstream` blocks once, when the configuration loads, and refuses to
 // start when one does not resolve. Pass the Service's ClusterIP ("10.0.12.7:80"); a host name yields a warning.
 //
+// Deployments not ready yet. Traffic may name a deployment whose Service has no address yet (`upstream` absent):
+// its share of the split and requests naming it in the header are answered 503 DeploymentNotReady; the weights
+// still count, so the other deployments do not silently take its share.
+//
+// Mirror traffic (Azure ML `mirror_traffic`). One deployment per endpoint may receive a copy of `mirrorPercent` %
+// (≤ 50) of the live requests; its answers are discarded. Rendered with nginx's `mirror` directive in the live
+// deployments' locations: every live request makes a subrequest to an internal mirror location, which answers 204
+// at once unless this request was drawn by a `split_clients` on `${request_id}mirror` (a different hash key from
+// the traffic split, so the mirrored share is spread over all live deployments). As in Azure ML, the mirror
+// deployment takes no live traffic (weight 0), and requests naming a deployment in the header are not mirrored.
+// The subrequest goes through the same upstream settings, so the endpoint key is not forwarded. Caveat of nginx's
+// mirror: the client gets its answer without waiting, but the next request on the same keep-alive connection
+// waits until the mirror subrequest ends, so a slow mirror deployment (bounded by its timeout) slows clients that
+// reuse connections.
+//
 // Timeouts. proxy_read_timeout bounds the wait between two reads from the model server, which equals the request
 // timeout for ordinary (non-streaming) scoring responses; nginx (open source) has no whole-request timeout.
 
 export interface RouterDeployment {
   /** Deployment name (blue, green, …): also the value of the `azureml-model-deployment` header. */
   name: string;
-  /** "host:port" of the deployment's Service, preferably its ClusterIP. */
-  upstream: string;
+  /** "host:port" of the deployment's Service, preferably its ClusterIP; absent while the deployment is not ready (503 DeploymentNotReady). */
+  upstream?: string;
   /** Traffic percentage, integer 0–100; an endpoint's weights sum to 100 (or all 0: no default traffic). */
   weight: number;
   /** Scoring path on the model server; default "/score". */
   path?: string;
   /** Overrides the endpoint's timeout (Azure ML request_settings.request_timeout_ms is per deployment). */
   timeoutMs?: number;
+  /** Azure ML mirror_traffic: integer 0–50, the share of live requests copied here (answers discarded). At most one deployment per endpoint, and it takes no live traffic (weight 0). */
+  mirrorPercent?: number;
 }
 
 export interface RouterEndpoint {
@@ -154,6 +171,8 @@ function validate(input: RenderRouterInput, paths: RouterPaths): { problems: str
     if (!Number.isInteger(ep.timeoutMs) || ep.timeoutMs < 1) problems.push(`${where}: timeoutMs must be a positive integer`);
     const seenDeployments = new Set<string>();
     let total = 0;
+    const mirrored = ep.deployments.filter((d) => d.mirrorPercent !== undefined && d.mirrorPercent !== 0);
+    if (mirrored.length > 1) problems.push(`${where}: mirror traffic goes to at most one deployment (${mirrored.map((d) => d.name).join(', ')})`);
     for (const d of ep.deployments) {
       const dw = `${where}, deployment "${d.name}"`;
       if (!NAME.test(d.name)) problems.push(`${dw}: name must start with a letter and contain only letters, digits and "-" (at most 32)`);
@@ -161,8 +180,15 @@ function validate(input: RenderRouterInput, paths: RouterPaths): { problems: str
       seenDeployments.add(d.name);
       if (!Number.isInteger(d.weight) || d.weight < 0 || d.weight > 100) problems.push(`${dw}: weight must be an integer from 0 to 100`);
       total += d.weight;
-      const up = parseUpstream(d.upstream);
-      if (!up) problems.push(`${dw}: upstream "${d.upstream}" must be host:port`);
+      if (d.mirrorPercent !== undefined && (!Number.isInteger(d.mirrorPercent) || d.mirrorPercent < 0 || d.mirrorPercent > 50)) {
+        problems.push(`${dw}: mirrorPercent must be an integer from 0 to 50`);
+      } else if (d.mirrorPercent && d.weight > 0) {
+        problems.push(`${dw}: a deployment receives either live traffic or mirror traffic, not both (weight ${d.weight}, mirrorPercent ${d.mirrorPercent})`);
+      }
+      const up = d.upstream === undefined ? undefined : parseUpstream(d.upstream);
+      if (d.upstream === undefined) {
+        if (d.mirrorPercent) warnings.push(`${dw} is not ready: its mirror traffic is dropped until it is`);
+      } else if (!up) problems.push(`${dw}: upstream "${d.upstream}" must be host:port`);
       else if (!/^[\d.]+$/.test(up.host) && !up.host.startsWith('[')) {
         warnings.push(`${dw}: upstream host "${up.host}" is a DNS name; nginx resolves it once at start and will not start if it does not resolve — prefer the Service's ClusterIP`);
       }
@@ -195,7 +221,22 @@ function endpointBlocks(ep: RouterEndpoint): { http: string[]; locations: string
     '}',
   );
   for (const d of ep.deployments) {
+    if (d.upstream === undefined) continue;
     http.push(`upstream hm_${e}__${id(d.name)} {`, `    server ${d.upstream};`, '    keepalive 16;', '}');
+  }
+  const mirror = ep.deployments.find((d) => d.mirrorPercent && d.upstream !== undefined);
+  if (mirror) {
+    // Its own hash key, so the mirrored share is independent of the traffic split; header-routed requests are not mirrored.
+    http.push(
+      `split_clients "\${request_id}mirror" $hm_mirror_draw_${e} {`,
+      `    ${mirror.mirrorPercent}% 1;`,
+      '    * "";',
+      '}',
+      `map "$http_${id(DEPLOYMENT_HEADER)}:$hm_mirror_draw_${e}" $hm_mirror_${e} {`,
+      '    ":1" 1;',
+      '    default "";',
+      '}',
+    );
   }
 
   const locations: string[] = [
@@ -217,23 +258,51 @@ function endpointBlocks(ep: RouterEndpoint): { http: string[]; locations: string
     `    return 503 ${errorBody('NoTraffic', `endpoint ${ep.name} sends no traffic to any deployment: set traffic, or name a deployment in the ${DEPLOYMENT_HEADER} header`)};`,
     '}',
   ];
-  for (const d of ep.deployments) {
+  const timeouts = (d: RouterDeployment) => {
     const timeout = d.timeoutMs ?? ep.timeoutMs;
-    locations.push(
+    return [`proxy_connect_timeout ${Math.min(timeout, 5000)}ms;`, `proxy_send_timeout ${timeout}ms;`, `proxy_read_timeout ${timeout}ms;`];
+  };
+  for (const d of ep.deployments) {
+    const head = [
       `location = /_hm/${ep.name}/${d.name} {`,
       '    internal;',
       `    set $hm_deployment ${d.name};`,
       // add_header here replaces the inherited ones, so X-Request-Id is repeated.
       `    add_header ${DEPLOYMENT_HEADER} ${d.name} always;`,
       '    add_header X-Request-Id $request_id always;',
-      `    proxy_connect_timeout ${Math.min(timeout, 5000)}ms;`,
-      `    proxy_send_timeout ${timeout}ms;`,
-      `    proxy_read_timeout ${timeout}ms;`,
+    ];
+    if (d.upstream === undefined) {
+      locations.push(
+        ...head,
+        `    return 503 ${errorBody('DeploymentNotReady', `deployment ${d.name} of endpoint ${ep.name} is not ready yet: it has no address to send requests to`)};`,
+        '}',
+      );
+      continue;
+    }
+    locations.push(
+      ...head,
+      ...indent(timeouts(d), 4),
+      // Live traffic is copied to the mirror deployment (the mirror location decides per request; answers are discarded).
+      ...(mirror && d.weight > 0 ? ['    mirror_request_body on;', `    mirror /_hm/${ep.name}/_mirror;`] : []),
       // error_page here replaces the server's list, so 404 is repeated.
       '    error_page 404 @hm_404;',
       '    error_page 502 @hm_502;',
       '    error_page 504 @hm_504;',
       `    proxy_pass http://hm_${e}__${id(d.name)}${d.path ?? '/score'};`,
+      '}',
+    );
+  }
+  if (mirror) {
+    // A subrequest: it shares the main request's variables, so it sets none ($hm_deployment stays the live one for
+    // the access log). Authorization is cleared by the http-level proxy_set_header, as for live requests.
+    locations.push(
+      `location = /_hm/${ep.name}/_mirror {`,
+      '    internal;',
+      `    if ($hm_mirror_${e} = "") {`,
+      '        return 204;',
+      '    }',
+      ...indent(timeouts(mirror), 4),
+      `    proxy_pass http://hm_${e}__${id(mirror.name)}${mirror.path ?? '/score'};`,
       '}',
     );
   }
