@@ -9,6 +9,7 @@ import { logger } from '../logger';
 import { seedDemoClusters } from '../services/clusters-demo';
 import { seedDemoCompute } from '../services/compute-demo';
 import { seedDemoJobs } from '../services/jobs-demo';
+import { seedDemoEndpoints } from '../services/endpoints-demo';
 
 // `npm run demo` data (DESIGN §9), created through the actions as the system account (the audit log names it).
 // Idempotent: a second run finds everything and changes nothing. Passwords are generated, printed once when
@@ -45,6 +46,7 @@ export async function seedDemo(db: Db): Promise<void> {
   await seedDemoClusters(db, undefined, caller);
   await seedDemoCompute(db, caller);
   await seedDemoJobs(db);
+  await seedDemoEndpoints(db);
   if (printed.length) {
     console.log(`\nDemo accounts (passwords are shown this once; reset with: npm run admin -- reset-password --email <email>):\n${printed.join('\n')}\n`);
   } else {

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { NextRequest } from 'next/server';
 import { getDb } from '../db';
-import { jobs } from '../db/schema';
+import { jobs, onlineDeployments } from '../db/schema';
 import { AppError } from '../errors';
 import { logger } from '../logger';
 import { problemResponse } from '../http/problem';
@@ -13,7 +13,8 @@ import { codeBlobPath, getCodeAsset, verifyFetchToken } from './code-assets';
 // GET /api/v1/code/{sha256}[/{name}]: a pod fetches its job's files. Not a user API: the only credential
 // accepted is the job-scoped fetch token (HMAC of the job id and an expiry under the console's secret key),
 // and it opens only the blobs that job references — its code snapshot and its uploaded input files — and
-// only while the job has not ended.
+// only while the job has not ended. An online deployment's token (its record id) opens its scoring code
+// while the deployment exists.
 
 const ENDED = new Set(['Completed', 'Failed', 'Canceled']);
 
@@ -30,9 +31,13 @@ export async function serveJobBlob(req: NextRequest, ctx: { params: Promise<{ sh
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new AppError('not_found', 'no such file');
     const db = await getDb();
     const [job] = await db.select({ code: jobs.codeSha256, inputs: jobs.inputFiles, status: jobs.status }).from(jobs).where(eq(jobs.id, check.jobId)).limit(1);
+    // An online deployment's pods fetch its scoring code whenever they start, for as long as it exists.
+    const [deployment] = job ? [] : await db.select({ code: onlineDeployments.codeSha256 }).from(onlineDeployments).where(eq(onlineDeployments.id, check.jobId)).limit(1);
     // The same answer for "not this job's file" and "no such job": a token opens nothing else.
-    if (!job || (job.code !== sha256 && !Object.values(job.inputs ?? {}).includes(sha256))) throw new AppError('not_found', 'no such file for this job');
-    if (ENDED.has(job.status)) throw new AppError('forbidden', `the job has ended (${job.status}); its files are no longer served`);
+    if (deployment) {
+      if (deployment.code !== sha256) throw new AppError('not_found', 'no such file for this deployment');
+    } else if (!job || (job.code !== sha256 && !Object.values(job.inputs ?? {}).includes(sha256))) throw new AppError('not_found', 'no such file for this job');
+    else if (ENDED.has(job.status)) throw new AppError('forbidden', `the job has ended (${job.status}); its files are no longer served`);
     const asset = await getCodeAsset(db, sha256);
     const file = codeBlobPath(sha256);
     if (!asset || !fs.existsSync(file)) throw new AppError('not_found', 'the file is missing from the data directory');

@@ -284,7 +284,8 @@ export async function pruneCodeBlobs(db: Db, now = Date.now()): Promise<string[]
     AND NOT EXISTS (SELECT 1 FROM code_asset_workspaces w WHERE w.sha256 = ${codeAssets.sha256} AND w.last_used_at >= ${cutoff})
     AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.code_sha256 = ${codeAssets.sha256})
     AND NOT EXISTS (SELECT 1 FROM jobs j, jsonb_each_text(j.input_files) f WHERE f.value = ${codeAssets.sha256})
-    AND NOT EXISTS (SELECT 1 FROM model_versions v WHERE v.upload_sha256 = ${codeAssets.sha256})`;
+    AND NOT EXISTS (SELECT 1 FROM model_versions v WHERE v.upload_sha256 = ${codeAssets.sha256})
+    AND NOT EXISTS (SELECT 1 FROM online_deployments d WHERE d.code_sha256 = ${codeAssets.sha256})`;
   const moved: Array<{ file: string; aside: string }> = [];
   let deleted: string[] = [];
   try {

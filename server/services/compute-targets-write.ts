@@ -6,7 +6,7 @@ import { LABELS, MANAGED_BY, type ComputeTargetRef } from '@/lib/domain';
 import { defaultNamespaceFor, namespaceName, quotaToHard, type attachComputeInput, type ComputeQuota, type detachComputeInput, type updateComputeInput } from '@/lib/compute/schemas';
 import { withDefaultInstanceType } from '@/lib/instance-types/schema';
 import type { Tx } from '../db';
-import { computeTargets } from '../db/schema';
+import { computeTargets, onlineEndpoints } from '../db/schema';
 import { AppError, type FieldError } from '../errors';
 import { getObject, listAll } from '../kube/apply';
 import { applyPlan, applySteps, type KubeObject, type ObjectRef, type PlanStep } from '../kube/plan';
@@ -271,6 +271,15 @@ export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dr
   const before = targetSnapshot(t.row, t.workspace, row.name);
   const ref = t.ref;
   const namespace = ref.namespace;
+  // Online endpoints are records on the target (their router routes, keys, traffic): deleting them is a decision
+  // of their own, not a side effect of detaching, whatever force says.
+  const endpoints = await tx.select({ name: onlineEndpoints.name }).from(onlineEndpoints).where(eq(onlineEndpoints.computeTargetId, t.row.id));
+  if (endpoints.length) {
+    const names = endpoints.map((e) => e.name).join(', ');
+    throw new AppError('conflict', `compute target ${t.row.name} serves ${endpoints.length} online endpoint${endpoints.length === 1 ? '' : 's'} (${names}): delete ${endpoints.length === 1 ? 'it' : 'them'} first`, {
+      fieldErrors: [{ path: 'name', message: `serves online endpoints: ${names}` }],
+    });
+  }
   const others = (await listComputeTargetsOnCluster(tx, row.id)).filter((o) => o.row.namespace === namespace && o.row.id !== t.row.id);
   if (input.deleteNamespace && others.length) {
     throw new AppError('bad_request', `namespace ${namespace} is also used by ${others.map((o) => `${o.workspace}/${o.row.name}`).join(', ')}: it cannot be deleted while they are attached`, { fieldErrors: [{ path: 'deleteNamespace', message: 'the namespace is shared' }] });

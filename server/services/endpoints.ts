@@ -201,18 +201,6 @@ export async function getDeployment(db: DbOrTx, workspace: string, endpoint: str
   return deploymentDto(db, rec, await getDeploymentRow(db, rec.row, name));
 }
 
-/** Online deployments serving a model version (its lineage). */
-export async function deploymentsOfModelVersion(db: DbOrTx, versionId: string): Promise<Array<{ endpoint: string; deployment: string; cluster: string; traffic: number }>> {
-  const rows = await db
-    .select({ d: onlineDeployments.name, e: onlineEndpoints.name, traffic: onlineEndpoints.traffic, cluster: clusters.name })
-    .from(onlineDeployments)
-    .innerJoin(onlineEndpoints, eq(onlineEndpoints.id, onlineDeployments.endpointId))
-    .innerJoin(clusters, eq(clusters.id, onlineEndpoints.clusterId))
-    .where(eq(onlineDeployments.modelVersionId, versionId))
-    .orderBy(asc(onlineEndpoints.name), asc(onlineDeployments.name));
-  return rows.map((r) => ({ endpoint: r.e, deployment: r.d, cluster: r.cluster, traffic: r.traffic[r.d] ?? 0 }));
-}
-
 // --- traffic --------------------------------------------------------------------------------------
 
 /**

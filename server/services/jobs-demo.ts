@@ -72,7 +72,7 @@ export const DEMO_JOBS: Array<{ workspace: string; as: string; yaml: string }> =
   },
 ];
 
-async function callerFor(db: Db, email: string): Promise<Caller | undefined> {
+export async function callerFor(db: Db, email: string): Promise<Caller | undefined> {
   const user = await findUserByEmail(db, email);
   if (!user) return undefined;
   return { db, user, principal: await principalFor(db, user), requestId: `demo-seed-${randomUUID().slice(0, 8)}`, ip: null, via: 'system' };

@@ -4,7 +4,7 @@ import { MODEL_TYPES, normalizeModel, parseModelYaml, type ModelParseResult, typ
 import type { JobIssue } from '@/lib/aml/issues';
 import type { JobSpec } from '@/lib/aml/job-spec';
 import type { DbOrTx } from '../db';
-import { jobs, models, modelVersions, users, workspaces, type ModelArtifactLocation, type ModelJobLineage } from '../db/schema';
+import { clusters, jobs, models, modelVersions, onlineDeployments, onlineEndpoints, users, workspaces, type ModelArtifactLocation, type ModelJobLineage } from '../db/schema';
 import { AppError, type FieldError } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import { OUTPUTS_DIR } from '../kube/manifests/job';
@@ -293,8 +293,20 @@ export async function versionDto(db: DbOrTx, name: string, v: VersionRow, create
     archivedAt: v.archivedAt?.toISOString() ?? null,
     createdAt: v.createdAt.toISOString(),
     createdBy,
-    lineage: { job, deployments: [] },
+    lineage: { job, deployments: await deploymentsOfModelVersion(db, v.id) },
   };
+}
+
+/** Online deployments serving a model version (its lineage). */
+export async function deploymentsOfModelVersion(db: DbOrTx, versionId: string): Promise<Array<{ endpoint: string; deployment: string; cluster: string; traffic: number }>> {
+  const rows = await db
+    .select({ d: onlineDeployments.name, e: onlineEndpoints.name, traffic: onlineEndpoints.traffic, cluster: clusters.name })
+    .from(onlineDeployments)
+    .innerJoin(onlineEndpoints, eq(onlineEndpoints.id, onlineDeployments.endpointId))
+    .innerJoin(clusters, eq(clusters.id, onlineEndpoints.clusterId))
+    .where(eq(onlineDeployments.modelVersionId, versionId))
+    .orderBy(asc(onlineEndpoints.name), asc(onlineDeployments.name));
+  return rows.map((r) => ({ endpoint: r.e, deployment: r.d, cluster: r.cluster, traffic: r.traffic[r.d] ?? 0 }));
 }
 
 /** What a dry run answers: the version as it would be recorded. */
