@@ -2,12 +2,14 @@
 
 import * as React from 'react';
 import { parse } from 'yaml';
-import { ShieldCheck, type LucideIcon } from 'lucide-react';
+import { ShieldCheck, TriangleAlert, type LucideIcon } from 'lucide-react';
 import { Button } from '@/components/ui/button';
+import { FormError } from '@/components/forms/form-error';
+import { YamlEditor } from '@/components/jobs/yaml-editor';
 import { TabsList, TabsTrigger } from '@/components/ui/tabs';
 import type { DocumentAnswer } from '@/components/jobs/job-request';
 import type { Problem } from '@/components/jobs/types';
-import { yamlSyntaxMarkers, type YamlMarker } from '@/lib/jobs/yaml-positions';
+import { markersForErrors, yamlSyntaxMarkers, type YamlMarker } from '@/lib/jobs/yaml-positions';
 
 // The editors that create an Azure ML document (New job, Register model): one document, two views — Form and
 // YAML — switchable both ways without loss (UI.md "Forms"); Validate (the server's dry run) and the real
@@ -157,6 +159,25 @@ export function useDocumentRequest<T>(documentKey: string, files: unknown) {
   return { result, problem, setProblem, pending, send, banner };
 }
 
+/**
+ * Where the problems go: in the form, each on the field `fieldOf` names (the first per field) with the
+ * browser's own `formCheck` filling the others, the rest listed; in YAML, markers on their lines.
+ */
+export function placeProblems<F extends string>(opts: { mode: EditorMode; errors: Issue[]; yamlText: string; syntax: YamlMarker[]; fieldOf: (path: string) => F | undefined; formCheck?: Partial<Record<F, string>> }) {
+  const formErrors: Partial<Record<F, string>> = {};
+  const unplaced: Issue[] = [];
+  if (opts.mode === 'form') {
+    for (const e of opts.errors) {
+      const f = opts.fieldOf(e.path);
+      if (!f) unplaced.push(e);
+      else formErrors[f] ??= e.message;
+    }
+    for (const [f, m] of Object.entries(opts.formCheck ?? {}) as Array<[F, string]>) formErrors[f] ??= m;
+  }
+  const markers = opts.mode === 'yaml' ? [...opts.syntax, ...markersForErrors(opts.yamlText, opts.errors)] : [];
+  return { formErrors, unplaced, markers };
+}
+
 /** Problems that belong to no form field, by their path. */
 export function ProblemList({ problems, what }: { problems: ReadonlyArray<{ path: string; message: string }>; what: string }) {
   if (problems.length === 0) return null;
@@ -183,4 +204,45 @@ export function ValidateAndSubmit({ pending, onRun, submitLabel, submitIcon: Sub
       </Button>
     </div>
   );
+}
+
+/** The YAML view's editor with its label and help (the help is the editor's description). Inside <TabsContent value="yaml">. */
+export function YamlPane({ id, label, help, rows, value, onChange, markers }: { id: string; label: React.ReactNode; help: React.ReactNode; rows: number; value: string; onChange: (v: string) => void; markers: YamlMarker[] }) {
+  return (
+    <>
+      <label htmlFor={id} className="mb-1.5 block text-sm font-medium">
+        {label}
+      </label>
+      <p id={`${id}-help`} className="mb-2 text-xs text-muted-foreground">
+        {help}
+      </p>
+      <YamlEditor id={id} rows={rows} value={value} onChange={onChange} markers={markers} aria-describedby={`${id}-help`} />
+    </>
+  );
+}
+
+/** Below the views: the server's message and the problems no field shows (announced), then Validate and the real request. */
+export function EditorActions({ banner, unplaced, what, ...buttons }: { banner: string | null; unplaced: ReadonlyArray<{ path: string; message: string }>; what: string } & React.ComponentProps<typeof ValidateAndSubmit>) {
+  return (
+    <>
+      <div aria-live="polite" className="grid max-w-4xl gap-2">
+        <FormError message={banner} />
+        <ProblemList problems={unplaced} what={what} />
+      </div>
+      <ValidateAndSubmit {...buttons} />
+    </>
+  );
+}
+
+/** A dry run's warnings, each with its field path. */
+export function WarningList({ warnings }: { warnings: ReadonlyArray<{ path: string; message: string }> }) {
+  return warnings.map((w, i) => (
+    <p key={i} className="flex items-start gap-2 rounded-md bg-warning-soft px-3 py-2 text-warning-text">
+      <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+      <span>
+        {w.path ? <span className="font-mono font-medium">{w.path}: </span> : null}
+        {w.message}
+      </span>
+    </p>
+  ));
 }

@@ -8,8 +8,11 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { RelativeTime } from '@/components/ui/relative-time';
 import type { JobEventDto } from '@/server/services/job-detail';
 
-/** The job's Kubernetes events (its Jobs and pods), newest first; the job's stream keeps them current. */
-export function JobEvents({ events, clusterState, live }: { events: JobEventDto[]; clusterState: 'live' | 'unreachable' | 'gone'; live: boolean }) {
+/**
+ * The job's Kubernetes events (its Jobs and pods), newest first; the job's stream keeps them current. Other
+ * objects' events (a deployment's) use it with their own `waiting` sentence for a live object with none yet.
+ */
+export function JobEvents({ events, clusterState, live, waiting }: { events: JobEventDto[]; clusterState: 'live' | 'unreachable' | 'gone'; live: boolean; waiting?: string }) {
   const columns = React.useMemo<ColumnDef<JobEventDto>[]>(
     () => [
       { accessorKey: 'at', header: 'Last seen', cell: ({ row }) => <RelativeTime value={row.original.at} /> },
@@ -27,7 +30,7 @@ export function JobEvents({ events, clusterState, live }: { events: JobEventDto[
       : clusterState === 'unreachable'
         ? 'The cluster cannot be read now: its events come back with it.'
         : live
-          ? 'Kubernetes has not reported anything about this job’s Job or pods yet; events appear here as they happen.'
+          ? (waiting ?? 'Kubernetes has not reported anything about this job’s Job or pods yet; events appear here as they happen.')
           : 'Kubernetes keeps events for about an hour: this job’s have expired (its status timeline is kept).';
   return (
     <DataTable

@@ -15,7 +15,8 @@ import { appendCapped, LineSplitter, parseAnsi, stripAnsi } from './log-text';
 // lines appear as the container prints them; only the visible lines are rendered (virtual rows), the view
 // follows the tail until the reader scrolls up (then "Jump to latest"), with a pause toggle, a search within,
 // ANSI colours rendered or stripped, and the whole log as a download. The stream restarts when the rank's pod
-// changes (a retried rank, or a pod that has just started).
+// changes (a retried rank, or a pod that has just started). LogViewer is the same viewer for any pod log
+// (a deployment's replicas use it with their own URL and picker).
 
 const LINE_HEIGHT = 20;
 const selectClass = 'h-9 rounded-md border border-input bg-surface px-2 text-sm';
@@ -104,7 +105,62 @@ export function JobLogs({ workspace, job }: { workspace: string; job: JobDetailD
   const base = `/api/v1/workspaces/${encodeURIComponent(workspace)}/jobs/${encodeURIComponent(job.name)}/logs?rank=${rank}${sweep ? `&trial=${trial}` : ''}`;
   // Follow while the container can still print; a new pod (or one that just started) opens a new stream.
   const follow = job.live && pod?.phase !== 'Succeeded' && pod?.phase !== 'Failed';
-  const log = useLogStream(base, `${pod?.pod ?? ''}:${started}`, follow);
+  return (
+    <LogViewer
+      url={base}
+      streamKey={`${pod?.pod ?? ''}:${started}`}
+      follow={follow}
+      live={job.live}
+      started={started}
+      pod={pod?.pod}
+      label={`Log of ${sweep ? `trial ${trial}, ` : ''}rank ${rank}`}
+      selectors={
+        <>
+          {sweep && (
+            <label className="grid gap-1 text-xs text-muted-foreground">
+              Trial
+              <select className={selectClass} value={trial} onChange={(e) => setTrial(Number(e.target.value))}>
+                {(trials.length ? trials : [0]).map((t) => (
+                  <option key={t} value={t}>Trial {t}</option>
+                ))}
+              </select>
+            </label>
+          )}
+          <label className="grid gap-1 text-xs text-muted-foreground">
+            Rank
+            <select className={selectClass} value={rank} onChange={(e) => setRank(Number(e.target.value))}>
+              {Array.from({ length: Math.max(1, job.instanceCount) }, (_, r) => (
+                <option key={r} value={r}>Rank {r}{r === 0 && job.instanceCount > 1 ? ' (primary)' : ''}</option>
+              ))}
+            </select>
+          </label>
+        </>
+      }
+    />
+  );
+}
+
+export interface LogViewerProps {
+  /** The log's URL with its query (…/logs?rank=0); `&follow=true` and `&download=true` are added to it. */
+  url: string;
+  /** Changes when the stream must open again (a new pod, or one that has just started). */
+  streamKey: string;
+  /** Follow the container while it can still print. */
+  follow: boolean;
+  /** The object is still live: an ended stream offers "Read again". */
+  live: boolean;
+  /** The pod's container has started (else an empty, ended log says it is waiting for it). */
+  started: boolean;
+  pod?: string;
+  /** The log region's accessible name ("Log of rank 0"). */
+  label: string;
+  /** The pickers left of the search (rank, trial, replica). */
+  selectors?: React.ReactNode;
+}
+
+/** The log viewer of the job page, for any pod log streamed as text (jobs' ranks, deployments' replicas). */
+export function LogViewer({ url: base, streamKey, follow, live, started, pod, label, selectors }: LogViewerProps) {
+  const log = useLogStream(base, streamKey, follow);
 
   const [query, setQuery] = React.useState('');
   const [colours, setColours] = React.useState(true);
@@ -150,31 +206,14 @@ export function JobLogs({ workspace, job }: { workspace: string; job: JobDetailD
           ? follow
             ? 'Following live'
             : 'Reading…'
-          : started || !job.live
+          : started || !live
             ? 'End of log'
             : 'Waiting for the pod to start: the log opens by itself when it does';
 
   return (
     <div className="grid gap-3">
       <div className="flex flex-wrap items-end gap-3">
-        {sweep && (
-          <label className="grid gap-1 text-xs text-muted-foreground">
-            Trial
-            <select className={selectClass} value={trial} onChange={(e) => setTrial(Number(e.target.value))}>
-              {(trials.length ? trials : [0]).map((t) => (
-                <option key={t} value={t}>Trial {t}</option>
-              ))}
-            </select>
-          </label>
-        )}
-        <label className="grid gap-1 text-xs text-muted-foreground">
-          Rank
-          <select className={selectClass} value={rank} onChange={(e) => setRank(Number(e.target.value))}>
-            {Array.from({ length: Math.max(1, job.instanceCount) }, (_, r) => (
-              <option key={r} value={r}>Rank {r}{r === 0 && job.instanceCount > 1 ? ' (primary)' : ''}</option>
-            ))}
-          </select>
-        </label>
+        {selectors}
         <div className="relative w-full max-w-xs">
           <Search aria-hidden className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-muted-foreground" />
           <Input type="search" aria-label="Search the log" placeholder="Search the log…" value={query} onChange={(e) => setQuery(e.target.value)} className="pl-8" />
@@ -202,12 +241,12 @@ export function JobLogs({ workspace, job }: { workspace: string; job: JobDetailD
           <span role="status" aria-live="polite" className={cn(log.status === 'error' && 'font-medium text-danger-text')}>
             {statusText}
           </span>
-          {pod && <span>pod <span className="font-mono">{pod.pod}</span></span>}
+          {pod && <span>pod <span className="font-mono">{pod}</span></span>}
           <span className="tabular-nums">
             {shown ? `${formatCount(shown.length)} of ${pluralize(log.lines.length, 'line')} match` : pluralize(log.lines.length + log.dropped, 'line')}
           </span>
           {log.dropped > 0 && <span>the first {formatCount(log.dropped)} are not kept here — download the whole log</span>}
-          {(log.status === 'error' || (log.status === 'ended' && job.live)) && (
+          {(log.status === 'error' || (log.status === 'ended' && live)) && (
             <Button variant="link" size="sm" className="h-auto text-xs" onClick={log.retry}>
               <RotateCw aria-hidden /> Read again
             </Button>
@@ -219,7 +258,7 @@ export function JobLogs({ workspace, job }: { workspace: string; job: JobDetailD
             onScroll={onScroll}
             role="log"
             aria-live="off"
-            aria-label={`Log of ${sweep ? `trial ${trial}, ` : ''}rank ${rank}`}
+            aria-label={label}
             tabIndex={0}
             className="h-[32rem] overflow-auto font-mono text-xs leading-5"
           >

@@ -14,11 +14,12 @@ export async function sendJob(workspace: string, body: JobBody, code: CodeUpload
 }
 
 /**
- * POSTs an Azure ML document to a REST collection (`…/jobs`, `…/models`) the same way: YAML or JSON alone, or
+ * POSTs an Azure ML document to a REST collection (`…/jobs`, `…/models`) — or PUTs it to an object's URL
+ * (`method: 'PUT'`, e.g. validating a deployment's new file) — the same way: YAML or JSON alone, or
  * multipart with the document as `key` and the picked files (or an archive as `code`). Answers the created
  * object, or the problem with its field errors.
  */
-export async function sendDocument<T>(collectionUrl: string, key: string, body: JobBody, code: CodeUpload, opts: { dryRun: boolean; idempotencyKey?: string }): Promise<DocumentAnswer<T>> {
+export async function sendDocument<T>(collectionUrl: string, key: string, body: JobBody, code: CodeUpload, opts: { dryRun: boolean; idempotencyKey?: string; method?: 'POST' | 'PUT' }): Promise<DocumentAnswer<T>> {
   const url = `${collectionUrl}${opts.dryRun ? '?dryRun=true' : ''}`;
   const headers: Record<string, string> = {};
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
@@ -38,7 +39,7 @@ export async function sendDocument<T>(collectionUrl: string, key: string, body: 
   }
   let res: Response;
   try {
-    res = await fetch(url, { method: 'POST', body: payload, headers, credentials: 'same-origin' });
+    res = await fetch(url, { method: opts.method ?? 'POST', body: payload, headers, credentials: 'same-origin' });
   } catch (e) {
     return { ok: false, problem: { status: 0, detail: `the console could not be reached: ${(e as Error).message}` } };
   }

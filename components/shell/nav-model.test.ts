@@ -57,4 +57,11 @@ describe('workspace nav items', () => {
     expect(workspaceNavItems('vision', { compute: false, jobs: true, models: false }).map((i) => i.label)).toEqual(['Home', 'Jobs', 'Environments']);
     expect(workspaceNavItems('vision', { compute: false, jobs: false, models: true }).map((i) => i.label)).toEqual(['Home', 'Models']);
   });
+
+  it('puts Endpoints after Models for those who may read them', () => {
+    const all = workspaceNavItems('vision', { compute: true, jobs: true, models: true, endpoints: true });
+    expect(all.map((i) => i.label)).toEqual(['Home', 'Compute', 'Jobs', 'Models', 'Endpoints', 'Environments']);
+    expect(all.find((i) => i.label === 'Endpoints')).toEqual({ href: '/w/vision/endpoints', label: 'Endpoints', icon: 'endpoints' });
+    expect(activeHref('/w/vision/endpoints/ep/deployments/blue', all.map((i) => i.href))).toBe('/w/vision/endpoints');
+  });
 });

@@ -55,9 +55,11 @@ export interface WorkspaceAccess {
   compute: boolean;
   jobs: boolean;
   models: boolean;
+  /** Online endpoints (endpoints.read). */
+  endpoints?: boolean;
 }
 
-/** The Workspace area's items, in order: Home, Compute, Jobs, Models (next to Jobs), Environments. */
+/** The Workspace area's items, in order: Home, Compute, Jobs, Models (next to Jobs), Endpoints, Environments. */
 export function workspaceNavItems(workspace: string, may: WorkspaceAccess): NavItem[] {
   const ws = `/w/${workspace}`;
   return [
@@ -65,6 +67,7 @@ export function workspaceNavItems(workspace: string, may: WorkspaceAccess): NavI
     ...(may.compute ? [{ href: `${ws}/compute`, label: 'Compute', icon: 'compute' }] : []),
     ...(may.jobs ? [{ href: `${ws}/jobs`, label: 'Jobs', icon: 'jobs' }] : []),
     ...(may.models ? [{ href: `${ws}/models`, label: 'Models', icon: 'models' }] : []),
+    ...(may.endpoints ? [{ href: `${ws}/endpoints`, label: 'Endpoints', icon: 'endpoints' }] : []),
     ...(may.jobs ? [{ href: `${ws}/environments`, label: 'Environments', icon: 'environments' }] : []),
   ];
 }

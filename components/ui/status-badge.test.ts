@@ -21,7 +21,8 @@ describe('StatusBadge', () => {
     expect(Object.keys(STATUS_VOCABULARY.job)).toEqual([
       'NotStarted', 'Queued', 'Preparing', 'Running', 'Finalizing', 'Completed', 'Failed', 'Canceled',
     ]);
-    expect(Object.keys(STATUS_VOCABULARY.deployment)).toEqual(['Provisioning', 'Healthy', 'Unhealthy']);
+    expect(Object.keys(STATUS_VOCABULARY.deployment)).toEqual(['Provisioning', 'Healthy', 'Unhealthy', 'Updating', 'Deleting']);
+    expect(Object.keys(STATUS_VOCABULARY.endpoint)).toEqual(['Creating', 'Updating', 'Succeeded', 'Failed', 'Deleting']);
     expect(Object.keys(STATUS_VOCABULARY.check)).toEqual(['ok', 'warning', 'error']);
     expect(Object.keys(STATUS_VOCABULARY.extension)).toEqual(['notInstalled', 'installing', 'installed', 'failed']);
     expect(Object.keys(STATUS_VOCABULARY.user)).toEqual(['active', 'disabled']);

@@ -31,6 +31,16 @@ export const STATUS_VOCABULARY = {
     Provisioning: { label: 'Provisioning', tone: 'info', icon: Loader2, busy: true },
     Healthy: { label: 'Healthy', tone: 'success', icon: CircleCheck },
     Unhealthy: { label: 'Unhealthy', tone: 'danger', icon: CircleX },
+    Updating: { label: 'Updating', tone: 'info', icon: Loader2, busy: true },
+    Deleting: { label: 'Deleting', tone: 'neutral', icon: Loader2, busy: true },
+  },
+  /** An online endpoint's provisioning state (Azure ML's words): is the router serving it. */
+  endpoint: {
+    Creating: { label: 'Creating', tone: 'info', icon: Loader2, busy: true },
+    Updating: { label: 'Updating', tone: 'info', icon: Loader2, busy: true },
+    Succeeded: { label: 'Succeeded', tone: 'success', icon: CircleCheck },
+    Failed: { label: 'Failed', tone: 'danger', icon: CircleX },
+    Deleting: { label: 'Deleting', tone: 'neutral', icon: Loader2, busy: true },
   },
   check: {
     ok: { label: 'OK', tone: 'success', icon: CircleCheck },

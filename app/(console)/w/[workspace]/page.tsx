@@ -9,6 +9,8 @@ import { listJobs } from '@/server/services/jobs-read';
 import { JobsTable } from '@/components/jobs/jobs-table';
 import { can } from '@/lib/rbac/permissions';
 import Link from 'next/link';
+import { listEndpoints } from '@/server/services/endpoints';
+import { RecentEndpoints } from '@/components/endpoints/recent-endpoints';
 
 export const dynamic = 'force-dynamic';
 
@@ -21,7 +23,12 @@ export default async function WorkspaceHome({ params }: { params: Promise<{ work
   const { principal } = await requirePermission('workspaces.read', workspace);
   const db = await getDb();
   const w = await getWorkspace(db, principal, workspace);
-  const [members, recent] = await Promise.all([workspaceMembers(db, w.id), can(principal, 'jobs.read', workspace) ? listJobs(db, workspace, { limit: 8 }) : Promise.resolve({ items: [] })]);
+  const mayEndpoints = can(principal, 'endpoints.read', workspace);
+  const [members, recent, endpoints] = await Promise.all([
+    workspaceMembers(db, w.id),
+    can(principal, 'jobs.read', workspace) ? listJobs(db, workspace, { limit: 8 }) : Promise.resolve({ items: [] }),
+    mayEndpoints ? listEndpoints(db, workspace) : Promise.resolve([]),
+  ]);
   return (
     <div className="space-y-6">
       <PageHeader title={w.displayName || w.name} breadcrumb={[{ label: 'Workspaces' }, { label: w.name }]} description={w.description || undefined} />
@@ -72,6 +79,22 @@ export default async function WorkspaceHome({ params }: { params: Promise<{ work
             </ul>
           </CardContent>
         </Card>
+        {mayEndpoints && (
+          <Card className="lg:col-span-2">
+            <CardHeader>
+              <CardTitle>Endpoints</CardTitle>
+              <CardDescription>
+                Online endpoints, most recently changed first ·{' '}
+                <Link className="text-accent-text underline underline-offset-4" href={`/w/${workspace}/endpoints`}>
+                  all endpoints
+                </Link>
+              </CardDescription>
+            </CardHeader>
+            <CardContent>
+              <RecentEndpoints workspace={workspace} endpoints={endpoints} canCreate={can(principal, 'endpoints.manage', workspace)} />
+            </CardContent>
+          </Card>
+        )}
       </div>
     </div>
   );
