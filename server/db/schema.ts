@@ -378,7 +378,7 @@ export const onlineDeployments = pgTable('online_deployments', {
   instanceType: text('instance_type').notNull(),
   objectName: text('object_name').notNull(),
   modelVersionId: uuid('model_version_id'),
-  serviceIp: text('service_ip'),
+  serviceAddress: text('service_address'),
   state: text('state').$type<import('@/lib/endpoints/spec').DeploymentState>().notNull().default('Provisioning'),
   reasons: jsonb('reasons').$type<import('@/lib/endpoints/spec').DeploymentStatusReason[]>().notNull().default([]),
   readyReplicas: integer('ready_replicas').notNull().default(0),

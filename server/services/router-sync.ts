@@ -38,7 +38,7 @@ export async function routerEndpoints(db: DbOrTx, clusterId: string): Promise<Ro
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((d) => ({
           name: d.name,
-          ...(d.serviceIp ? { upstream: `${d.serviceIp.includes(':') ? `[${d.serviceIp}]` : d.serviceIp}:80` } : {}),
+          ...(d.serviceAddress ? { upstream: d.serviceAddress } : {}),
           weight: e.traffic[d.name] ?? 0,
           ...(e.mirrorTraffic[d.name] ? { mirrorPercent: e.mirrorTraffic[d.name] } : {}),
           timeoutMs: d.spec.requestSettings.requestTimeoutMs,
@@ -48,19 +48,21 @@ export async function routerEndpoints(db: DbOrTx, clusterId: string): Promise<Ro
   });
 }
 
-/** Records each deployment's Service ClusterIP (the router's upstream) as the cluster has it now. */
+/** Records each deployment's Service address, ClusterIP:port (the router's upstream), as the cluster has it now. */
 async function refreshServiceAddresses(db: Db, cluster: ClusterRow): Promise<void> {
   const rows = await db
-    .select({ id: onlineDeployments.id, objectName: onlineDeployments.objectName, serviceIp: onlineDeployments.serviceIp, namespace: computeTargets.namespace })
+    .select({ id: onlineDeployments.id, objectName: onlineDeployments.objectName, serviceAddress: onlineDeployments.serviceAddress, namespace: computeTargets.namespace })
     .from(onlineDeployments)
     .innerJoin(onlineEndpoints, eq(onlineEndpoints.id, onlineDeployments.endpointId))
     .innerJoin(computeTargets, eq(computeTargets.id, onlineEndpoints.computeTargetId))
     .where(eq(onlineEndpoints.clusterId, cluster.id));
   const client = liveCache(cluster).client;
   for (const r of rows) {
-    const svc = await getObject<{ spec?: { clusterIP?: string } }>(client, { apiVersion: 'v1', kind: 'Service', name: r.objectName, namespace: r.namespace }, SERVICE_READ_TIMEOUT_MS);
+    const svc = await getObject<{ spec?: { clusterIP?: string; ports?: Array<{ port?: number }> } }>(client, { apiVersion: 'v1', kind: 'Service', name: r.objectName, namespace: r.namespace }, SERVICE_READ_TIMEOUT_MS);
     const ip = svc?.spec?.clusterIP && svc.spec.clusterIP !== 'None' ? svc.spec.clusterIP : null;
-    if (ip !== r.serviceIp) await db.update(onlineDeployments).set({ serviceIp: ip }).where(eq(onlineDeployments.id, r.id));
+    const port = svc?.spec?.ports?.[0]?.port;
+    const address = ip && port ? `${ip.includes(':') ? `[${ip}]` : ip}:${port}` : null;
+    if (address !== r.serviceAddress) await db.update(onlineDeployments).set({ serviceAddress: address }).where(eq(onlineDeployments.id, r.id));
   }
 }
 

@@ -39,8 +39,9 @@ CREATE TABLE online_deployments (
   -- Kubernetes Deployment/Service/HPA name in the target's namespace.
   object_name text NOT NULL,
   model_version_id uuid REFERENCES model_versions(id) ON DELETE SET NULL,
-  -- The Service's ClusterIP once known: the router's upstream (absent: the router answers 503 DeploymentNotReady).
-  service_ip text,
+  -- "<ClusterIP>:<port>" of the deployment's Service once known: the router's upstream (absent: the router
+  -- answers 503 DeploymentNotReady).
+  service_address text,
   state text NOT NULL DEFAULT 'Provisioning' CHECK (state IN ('Provisioning', 'Healthy', 'Unhealthy', 'Updating', 'Deleting')),
   reasons jsonb NOT NULL DEFAULT '[]',
   ready_replicas integer NOT NULL DEFAULT 0,

@@ -1,5 +1,6 @@
-// The rendered router configuration run by a real nginx on loopback, in front of small node:http model servers
-// ("blue", "green", a slow one), checking what a caller of a scoring URI notices.
+// The router configuration rendered from endpoint and deployment records (a real database) run by a real nginx
+// on loopback, in front of small node:http model servers ("blue", "green", a slow one), checking what a caller
+// of a scoring URI notices.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -11,6 +12,11 @@ import { ensureNginx } from '@/test/ensure-nginx';
 import { renderRouterConfig, type RenderRouterInput } from './nginx-config';
 import { freePort, modelServer, request, startNginx, type ModelServer, type RunningNginx } from './nginx-harness';
 import { createPki, fullChain, type Issued, type Pki } from './test-pki';
+import { createTestDb, type TestDb } from '@/server/db/test-db';
+import { routerEndpoints } from '@/server/services/router-sync';
+import { recordCluster, recordEndpoints } from '@/test/endpoint-records';
+
+process.env.HARBORMASTER_SECRET_KEY ??= Buffer.alloc(32, 9).toString('base64');
 
 const nginxAvailable = ensureNginx();
 if (!nginxAvailable.ok) console.warn(`skipping nginx router tests: ${nginxAvailable.reason}`);
@@ -32,6 +38,7 @@ describe.skipIf(!nginxAvailable.ok)('inference router on a real nginx', () => {
   let plain: RunningNginx, secure: RunningNginx;
   let plainUrl: string, secureUrl: string, secureHealth: string, plainHealth: string;
   const started: RunningNginx[] = [];
+  let testDb: TestDb;
 
   function writeInstance(name: string, input: RenderRouterInput): string {
     const prefix = join(dir, name);
@@ -43,61 +50,48 @@ describe.skipIf(!nginxAvailable.ok)('inference router on a real nginx', () => {
     return prefix;
   }
 
+  // The endpoints as the console records them (server/db: sealed keys, normalized deployment specs, Service
+  // addresses), rendered through routerEndpoints() — the function the router sync and the extension installer use.
   async function endpoints(closedPort: number): Promise<RenderRouterInput['endpoints']> {
-    return [
+    const where = await recordCluster(testDb.db);
+    await recordEndpoints(testDb.db, where, [
       {
         name: 'my-endpoint',
         keys: [KEY1, KEY2],
-        timeoutMs: 5000,
         deployments: [
-          { name: 'blue', upstream: `127.0.0.1:${blue.port}`, weight: 90 },
-          { name: 'green', upstream: `127.0.0.1:${green.port}`, weight: 10 },
-          { name: 'down', upstream: `127.0.0.1:${closedPort}`, weight: 0 },
+          { name: 'blue', address: `127.0.0.1:${blue.port}`, weight: 90 },
+          { name: 'green', address: `127.0.0.1:${green.port}`, weight: 10 },
+          { name: 'down', address: `127.0.0.1:${closedPort}`, weight: 0 },
         ],
       },
-      {
-        name: 'slow-endpoint',
-        keys: [SLOW_KEY],
-        timeoutMs: 5000,
-        deployments: [{ name: 'slow', upstream: `127.0.0.1:${slow.port}`, weight: 100, timeoutMs: 500 }],
-      },
-      {
-        name: 'dark',
-        keys: [DARK_KEY],
-        timeoutMs: 5000,
-        deployments: [{ name: 'canary', upstream: `127.0.0.1:${canary.port}`, weight: 0, path: '/v2/predict' }],
-      },
-      {
-        // Half the traffic goes to a deployment whose Service has no address yet.
-        name: 'staged',
-        keys: [STAGED_KEY],
-        timeoutMs: 5000,
-        deployments: [{ name: 'blue', upstream: `127.0.0.1:${blue.port}`, weight: 50 }, { name: 'pending', weight: 50 }],
-      },
+      { name: 'slow-endpoint', keys: [SLOW_KEY, `${SLOW_KEY}-2`], deployments: [{ name: 'slow', address: `127.0.0.1:${slow.port}`, weight: 100, timeoutMs: 500 }] },
+      { name: 'dark', keys: [DARK_KEY, `${DARK_KEY}-2`], deployments: [{ name: 'canary', address: `127.0.0.1:${canary.port}`, weight: 0, scoringPath: '/v2/predict' }] },
+      // Half the traffic goes to a deployment whose Service has no address yet.
+      { name: 'staged', keys: [STAGED_KEY, `${STAGED_KEY}-2`], deployments: [{ name: 'blue', address: `127.0.0.1:${blue.port}`, weight: 50 }, { name: 'pending', weight: 50 }] },
       {
         name: 'mirrored',
-        keys: [MIRROR_KEY],
-        timeoutMs: 5000,
+        keys: [MIRROR_KEY, `${MIRROR_KEY}-2`],
         deployments: [
-          { name: 'primary', upstream: `127.0.0.1:${primary.port}`, weight: 100 },
-          { name: 'shadow', upstream: `127.0.0.1:${shadow.port}`, weight: 0, mirrorPercent: 10, path: '/shadow/score' },
+          { name: 'primary', address: `127.0.0.1:${primary.port}`, weight: 100 },
+          { name: 'shadow', address: `127.0.0.1:${shadow.port}`, weight: 0, mirrorPercent: 10, scoringPath: '/shadow/score' },
         ],
       },
+      // Mirror to a deployment that is down: the client must not notice.
       {
-        // Mirror to a deployment that is down: the client must not notice.
         name: 'mirror-broken',
-        keys: [MIRROR_BROKEN_KEY],
-        timeoutMs: 5000,
+        keys: [MIRROR_BROKEN_KEY, `${MIRROR_BROKEN_KEY}-2`],
         deployments: [
-          { name: 'primary', upstream: `127.0.0.1:${primary.port}`, weight: 50 },
-          { name: 'blue', upstream: `127.0.0.1:${blue.port}`, weight: 50 },
-          { name: 'gone', upstream: `127.0.0.1:${closedPort}`, weight: 0, mirrorPercent: 50 },
+          { name: 'primary', address: `127.0.0.1:${primary.port}`, weight: 50 },
+          { name: 'blue', address: `127.0.0.1:${blue.port}`, weight: 50 },
+          { name: 'gone', address: `127.0.0.1:${closedPort}`, weight: 0, mirrorPercent: 50 },
         ],
       },
-    ];
+    ]);
+    return routerEndpoints(testDb.db, where.clusterId);
   }
 
   beforeAll(async () => {
+    testDb = await createTestDb();
     dir = mkdtempSync(join(tmpdir(), 'hm-router-'));
     // Workers drop root privileges; let them reach the temp paths under this directory.
     chmodSync(dir, 0o755);
@@ -131,6 +125,7 @@ describe.skipIf(!nginxAvailable.ok)('inference router on a real nginx', () => {
   });
 
   afterAll(async () => {
+    await testDb?.close();
     await Promise.all(started.map((n) => n.stop()));
     await Promise.all([blue, green, slow, canary, primary, shadow].filter(Boolean).map((s) => s.close()));
     if (dir) rmSync(dir, { recursive: true, force: true });
