@@ -27,6 +27,7 @@ import {
   sealKeys,
   storeDeploymentCode,
   trafficProblems,
+  type EndpointKeys,
   type EndpointSource,
 } from '../services/endpoints';
 import { scoreTest, type ScoreTestResult } from '../services/endpoint-test';
@@ -70,6 +71,18 @@ const auditEndpoint = (spec: OnlineEndpointSpec, extra: Record<string, unknown> 
   ...extra,
 });
 
+/**
+ * The unique index a concurrent request's row hit (PostgreSQL 23505): two requests for one name both passed
+ * the check, the second insert waited for the first to commit and was refused. Answered as 409, not 500.
+ */
+function uniqueViolation(e: unknown): string | null {
+  let c: unknown = e;
+  for (let depth = 0; depth < 5 && c && typeof c === 'object'; depth++, c = (c as { cause?: unknown }).cause) {
+    if ((c as { code?: unknown }).code === '23505') return String((c as { constraint?: unknown }).constraint ?? '');
+  }
+  return null;
+}
+
 // --- endpoints --------------------------------------------------------------------------------------
 
 defineAction({
@@ -82,25 +95,37 @@ defineAction({
   async run({ tx, user, dryRun, effects }, input) {
     const p = await prepareEndpoint(tx, { workspace: input.workspace, source: sourceOf(input.yaml, input.endpoint), compute: input.compute });
     const spec = p.spec;
+    // ?compute= places a file that names no compute; a file naming another target contradicts it (not silently one of them).
+    if (input.compute !== undefined && spec.compute !== input.compute && spec.compute !== input.compute.replace(/^azureml:/, '')) {
+      throw refuse([{ path: 'compute', message: `the file names compute target ${spec.compute} but the request asks for ${input.compute} (?compute=): remove one of them` }]);
+    }
     if (!dryRun) {
       const [ws] = await tx.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, input.workspace)).limit(1);
       const id = randomUUID();
-      await tx.insert(onlineEndpoints).values({
-        id,
-        workspaceId: ws.id,
-        computeTargetId: p.target.row.id,
-        clusterId: p.target.cluster.id,
-        name: spec.name,
-        authMode: spec.authMode,
-        description: spec.description ?? '',
-        tags: spec.tags,
-        traffic: spec.traffic ?? {},
-        mirrorTraffic: spec.mirrorTraffic ?? {},
-        keysEnc: sealKeys(id, { primaryKey: newEndpointKey(), secondaryKey: newEndpointKey() }),
-        source: p.source.text,
-        sourceFormat: p.source.format,
-        createdBy: user.id,
-      });
+      await tx
+        .insert(onlineEndpoints)
+        .values({
+          id,
+          workspaceId: ws.id,
+          computeTargetId: p.target.row.id,
+          clusterId: p.target.cluster.id,
+          name: spec.name,
+          authMode: spec.authMode,
+          description: spec.description ?? '',
+          tags: spec.tags,
+          traffic: spec.traffic ?? {},
+          mirrorTraffic: spec.mirrorTraffic ?? {},
+          keysEnc: sealKeys(id, { primaryKey: newEndpointKey(), secondaryKey: newEndpointKey() }),
+          source: p.source.text,
+          sourceFormat: p.source.format,
+          createdBy: user.id,
+        })
+        .catch((e: unknown) => {
+          const index = uniqueViolation(e);
+          if (index === null) throw e;
+          const where = index.includes('cluster') ? `cluster ${p.target.cluster.name} (endpoint names are unique per cluster)` : `workspace ${input.workspace}`;
+          throw new AppError('conflict', `name: an online endpoint named ${spec.name} was just created in ${where}; choose another name`, { fieldErrors: [{ path: 'name', message: 'already exists' }] });
+        });
       effects.routerSync(p.target.cluster, { type: 'endpoint', id });
       effects.afterCommit(() => publish(`endpoints:${input.workspace}`, spec.name));
     }
@@ -112,7 +137,11 @@ defineAction({
       audit: { targetType: 'online-endpoint', targetName: spec.name, workspace: input.workspace, after: auditEndpoint(spec, { computeTarget: p.target.row.name, cluster: p.target.cluster.name }) },
     };
   },
-  settle: async (outcomes, result) => ({ ...result, ...(outcomes.some((o) => o.status === 'pending') ? { provisioningMessage: outcomes.find((o) => o.status === 'pending')?.message ?? null } : {}) }),
+  settle: async (outcomes, result, { db }) => {
+    const waiting = outcomes.find((o) => o.status !== 'done');
+    const now = await getEndpoint(db, result.workspace, result.name);
+    return { ...now, ...(waiting ? { provisioningMessage: waiting.message ?? now.provisioningMessage } : {}), dryRun: false, warnings: result.warnings };
+  },
 });
 
 defineAction({
@@ -215,10 +244,12 @@ defineAction({
   description: 'Read an online endpoint’s primary and secondary keys (the read is audited)',
   input: z.strictObject({ workspace: workspaceName, name: endpointName }),
   example: { workspace: 'vision', name: 'rbac-example-ep' },
-  async run({ tx }, input) {
+  async run({ tx, dryRun }, input) {
     const rec = await getEndpointRecord(tx, input.workspace, input.name);
+    // A dry run audits nothing, so it must not reveal the keys (it checks permission and the endpoint only).
+    const result: EndpointKeys | { name: string; keys: 'not shown in a dry run' } = dryRun ? { name: input.name, keys: 'not shown in a dry run' } : readKeys(rec.row);
     return {
-      result: readKeys(rec.row),
+      result,
       audit: { targetType: 'online-endpoint', targetName: input.name, workspace: input.workspace, message: 'keys read' },
     };
   },
@@ -257,9 +288,11 @@ defineAction({
     body: z.string().max(1024 * 1024, 'the request body is larger than 1 MiB'),
   }),
   example: { workspace: 'vision', name: 'rbac-example-ep', body: '{}' },
-  async run({ tx }, input) {
+  async run({ tx, dryRun }, input) {
     const rec = await getEndpointRecord(tx, input.workspace, input.name);
     if (input.deployment !== undefined) await getDeploymentRow(tx, rec.row, input.deployment);
+    // A dry run audits nothing, so it sends nothing (the request would carry the endpoint's key).
+    if (dryRun) return { result: { name: input.name, deployment: input.deployment ?? null, sent: false } as ScoreTestResult | { name: string; deployment: string | null; sent: false }, audit: { targetType: 'online-endpoint', targetName: input.name, workspace: input.workspace } };
     const result: ScoreTestResult = await scoreTest(tx, rec, { deployment: input.deployment, body: input.body });
     return {
       result,
@@ -328,7 +361,15 @@ async function writeDeployment(ctx: RunCtx, input: z.infer<z.ZodObject<typeof de
     updatedAt: new Date(),
   };
   if (existing) await tx.update(onlineDeployments).set(values).where(eq(onlineDeployments.id, id));
-  else await tx.insert(onlineDeployments).values({ id, endpointId: rec.row.id, name: p.spec.name, createdBy: user.id, ...values });
+  else {
+    await tx
+      .insert(onlineDeployments)
+      .values({ id, endpointId: rec.row.id, name: p.spec.name, createdBy: user.id, ...values })
+      .catch((e: unknown) => {
+        if (uniqueViolation(e) === null) throw e;
+        throw new AppError('conflict', `name: endpoint ${rec.row.name} already has a deployment named ${p.spec.name} (it was just created); update it (PUT …/deployments/${p.spec.name}) or choose another name`, { fieldErrors: [{ path: 'name', message: 'already exists' }] });
+      });
+  }
   // A scale setting that no longer autoscales leaves no HPA behind.
   const steps = applySteps(objects);
   if (existing && existing.spec.scaleSettings.type === 'target_utilization' && p.spec.scaleSettings.type !== 'target_utilization') {
