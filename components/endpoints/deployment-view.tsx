@@ -242,6 +242,8 @@ function ReplicasTable({ replicas, clusterState }: { replicas: DeploymentReplica
       columns={columns}
       data={replicas}
       getRowId={(r) => r.pod}
+      defaultSorting={[{ id: 'ready', desc: false }]}
+      clientPageSize={25}
       empty={
         <EmptyState
           title="No replicas"

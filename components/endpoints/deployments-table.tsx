@@ -14,7 +14,7 @@ export function DeploymentModel({ workspace, model }: { workspace: string; model
   if (!model) return <span className="text-muted-foreground">—</span>;
   if ('path' in model) return <span className="block max-w-56 truncate font-mono text-xs" title={model.path}>{model.path}</span>;
   return (
-    <Link href={`/w/${encodeURIComponent(workspace)}/models/${encodeURIComponent(model.name)}/versions/${encodeURIComponent(model.version)}`} className="font-mono text-xs underline-offset-4 hover:underline">
+    <Link href={`/w/${encodeURIComponent(workspace)}/models/${encodeURIComponent(model.name)}/versions/${encodeURIComponent(model.version)}`} className="font-mono text-xs whitespace-nowrap underline-offset-4 hover:underline">
       {model.name}:{model.version}
     </Link>
   );

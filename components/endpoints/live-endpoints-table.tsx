@@ -30,7 +30,7 @@ export function LiveEndpointsTable({ workspace, empty }: { workspace: string; em
 
   const columns = React.useMemo<ColumnDef<OnlineEndpointDto>[]>(
     () => [
-      { accessorKey: 'name', header: 'Endpoint', cell: ({ row }) => <span className="font-mono font-medium">{row.original.name}</span> },
+      { accessorKey: 'name', header: 'Endpoint', cell: ({ row }) => <span className="font-mono font-medium whitespace-nowrap">{row.original.name}</span> },
       {
         accessorKey: 'computeTarget',
         header: 'Compute target',

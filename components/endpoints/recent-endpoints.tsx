@@ -31,8 +31,8 @@ export function RecentEndpoints({ workspace, endpoints, canCreate, limit = 5 }: 
   return (
     <ul className="divide-y divide-border">
       {recent.map((e) => (
-        <li key={e.name} className="grid gap-2 py-3 first:pt-0 last:pb-0 md:grid-cols-[minmax(0,1fr)_minmax(0,1.5fr)_12rem] md:items-center md:gap-4">
-          <div className="grid min-w-0 gap-1">
+        <li key={e.name} className="flex flex-wrap items-center gap-x-6 gap-y-2 py-3 first:pt-0 last:pb-0">
+          <div className="grid min-w-0 flex-[1_1_14rem] gap-1">
             <span className="flex items-center gap-2">
               <Link href={`${ws}/endpoints/${encodeURIComponent(e.name)}`} className="truncate font-mono font-medium underline-offset-4 hover:underline">
                 {e.name}
@@ -43,8 +43,10 @@ export function RecentEndpoints({ workspace, endpoints, canCreate, limit = 5 }: 
               <span className="font-mono">{e.computeTarget}</span> · updated <RelativeTime value={e.updatedAt} />
             </span>
           </div>
-          <DeploymentPills deployments={e.deployments} />
-          <TrafficBar traffic={trafficOf(e.traffic, e.deployments.map((d) => d.name))} />
+          <div className="min-w-0 flex-[1_1_14rem]">
+            <DeploymentPills deployments={e.deployments} />
+          </div>
+          <TrafficBar className="w-48 shrink-0" traffic={trafficOf(e.traffic, e.deployments.map((d) => d.name))} />
         </li>
       ))}
     </ul>

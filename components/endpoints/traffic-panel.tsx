@@ -29,6 +29,7 @@ export function TrafficPanel({ workspace, endpoint, canManage, onSaved }: { work
   }, [recorded, touched]);
   const update = useAction<OnlineEndpointDto>('endpoints.update');
   const readOnly = !canManage;
+  // Shares are clamped whole percents, so what can be wrong is the sum, which the inputs' line already says.
   const problem = trafficProblem(draft);
   const dirty = !sameTraffic(draft, recorded);
   const total = trafficTotal(draft);
@@ -113,7 +114,6 @@ export function TrafficPanel({ workspace, endpoint, canManage, onSaved }: { work
 
         {!readOnly && (
           <>
-            {problem && touched && <p className="text-sm text-warning-text">{problem}</p>}
             <FormError message={update.error ? `${update.error}${update.fieldErrors.traffic && !update.error.includes(update.fieldErrors.traffic) ? ` — ${update.fieldErrors.traffic}` : ''}` : null} />
             <div className="flex flex-wrap items-center gap-2">
               <Button onClick={save} pending={update.pending} disabled={!dirty || !!problem || update.pending}>
