@@ -325,7 +325,7 @@ class OnlineNormalizer<Raw, Opts> extends IssueCollector {
   }
 
   protected onlineName(path: string, name: string, what: string) {
-    if (!ONLINE_NAME_RE.test(name)) this.error(path, `"${name}" is not a valid ${what} name: ${NAME_RULE}`);
+    if (!ONLINE_NAME_RE.test(name)) this.error(path, `${describeValue(name)} is not a valid ${what} name: ${NAME_RULE}`);
   }
 
   protected schema(value: unknown, expected: RegExp, what: string) {

@@ -40,7 +40,7 @@ import { MAX_DOCUMENT, uploadedArchive, uploadedFile, uploadOf } from './upload-
 // nothing. Keys never appear in a result except endpoints.listKeys (permission endpoints.keys; auditors lack it).
 
 const endpointName = z.string().min(1).max(255);
-const percentMap = z.record(z.string().max(64), z.number());
+const percentMap = z.record(z.string().max(64), z.number()).refine((m) => Object.keys(m).length <= 100, 'at most 100 deployments');
 
 export interface EndpointWriteResult extends OnlineEndpointDto {
   dryRun: boolean;

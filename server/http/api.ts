@@ -135,6 +135,11 @@ export interface ActionRouteOptions {
   readBody?: (req: Request, ctx: ApiContext) => Promise<{ value: unknown; text: string } | null>;
   /** Shapes a dry run's answer; without it a dry run answers {dryRun: true, result}. */
   presentDryRun?: (result: unknown, ctx: ApiContext) => unknown;
+  /**
+   * Ignore Idempotency-Key: for reads behind POST whose every answer must be audited (endpoint keys) — a replay
+   * would hand out a stored answer with no audit event, and after a regeneration an old key.
+   */
+  noReplay?: boolean;
 }
 
 /**
@@ -177,7 +182,7 @@ export function actionRoute(actionName: string, opts: ActionRouteOptions = {}) {
       } else {
         bodyText = await readBodyText(ctx.req);
       }
-      const key = ctx.req.headers.get('idempotency-key');
+      const key = opts.noReplay ? null : ctx.req.headers.get('idempotency-key');
       if (key && ctx.user && !dryRun) {
         const replay = await idempotentReplay(ctx.db, ctx.user.id, key, ctx.req.method, ctx.url.pathname, bodyText);
         if (replay) return replay;

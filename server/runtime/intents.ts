@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { clusters, intents } from '../db/schema';
 import { decryptSecret, encryptSecret } from '../secrets';
@@ -165,6 +165,17 @@ async function execute(db: Db, row: IntentRow, onStarted?: () => void): Promise<
     return finish({ status: 'done', finishedAt: new Date(), lastError: null });
   }
 
+  if (row.kind === 'router.sync') {
+    // The router is rendered from the cluster as the changes before it left it (a new deployment's Service
+    // address): while one of them is still pending here — the loop may pick this one up while the request is
+    // still applying the deployment — it waits its turn.
+    const [earlier] = await db
+      .select({ id: intents.id })
+      .from(intents)
+      .where(and(eq(intents.clusterId, cluster.id), eq(intents.status, 'pending'), lt(intents.seq, row.seq), ne(intents.kind, 'router.sync')))
+      .limit(1);
+    if (earlier) return finish({ lastError: `waiting for the changes before it on cluster ${cluster.name}`, nextAttemptAt: new Date(Date.now() + 250) });
+  }
   let result: PlanResult;
   try {
     if (row.kind === 'router.sync') result = await syncRouter(db, cluster);

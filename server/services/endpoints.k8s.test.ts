@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppsV1Api, AutoscalingV2Api, CoreV1Api } from '@kubernetes/client-node';
+import { AppsV1Api, AutoscalingV2Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { eq } from 'drizzle-orm';
 import { call, type Cast } from '@/test/fixtures';
 import { k8sSkipReason, kubeConfig, testNamespace, waitFor } from '@/testbed/test-helpers';
@@ -52,6 +52,7 @@ describe.skipIf(k8sSkipReason)('online endpoints on the local API server', () =>
 
   afterAll(async () => {
     stop();
+    await kubeConfig().makeApiClient(CustomObjectsApi).deleteClusterCustomObject({ group: 'amlarc.azureml.com', version: 'v1alpha1', plural: 'instancetypes', name: 'nowhere' }).catch(() => undefined);
     stopLoop();
     await purgeAndWait(cast, CLUSTER).catch(() => undefined);
     dropAllClusterCaches();
@@ -119,6 +120,41 @@ describe.skipIf(k8sSkipReason)('online endpoints on the local API server', () =>
     const after = await apps().readNamespacedDeployment({ name: ROUTER_NAME, namespace: 'azureml' });
     expect(after.spec?.template).toEqual(before.spec?.template);
     expect(after.metadata?.generation).toBe(before.metadata?.generation);
+  });
+
+  it('says why a deployment cannot be scheduled, with the explanation the jobs give', async () => {
+    // An instance type whose node selector matches no node of the cluster.
+    await kubeConfig().makeApiClient(CustomObjectsApi).createClusterCustomObject({
+      group: 'amlarc.azureml.com',
+      version: 'v1alpha1',
+      plural: 'instancetypes',
+      body: { apiVersion: 'amlarc.azureml.com/v1alpha1', kind: 'InstanceType', metadata: { name: 'nowhere' }, spec: { nodeSelector: { 'harbormaster.io/pool': 'nowhere' }, resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } } } },
+    });
+    await cast.db.db.update(computeTargets).set({ allowedInstanceTypes: ['defaultinstancetype', 'nowhere'] }).where(eq(computeTargets.name, 'serving'));
+    const body = { name: 'stuck', environment: { image: 'docker.io/library/python:3.12-slim' }, instance_type: 'nowhere' };
+    const created = await waitFor(
+      async () => {
+        const r = await call(deploymentsRoute.POST as never, { method: 'POST', path: `/api/v1/workspaces/vision/online-endpoints/${EP}/deployments`, token: cast.users.dsVision.token, body, params: { ...params, name: EP } });
+        // The live cache may not list the new instance type for a moment.
+        return r.status === 201 ? r : r.status === 400 && /does not exist on cluster/.test(r.text) ? undefined : r;
+      },
+      { what: 'the deployment on instance type nowhere', timeoutMs: 20_000 },
+    );
+    expect(created.status, created.text).toBe(201);
+    const detail = await waitFor(
+      async () => {
+        const r = await call(deploymentRoute.GET as never, { path: `/api/v1/workspaces/vision/online-endpoints/${EP}/deployments/stuck`, token: cast.users.dsVision.token, params: { ...params, name: EP, deployment: 'stuck' } });
+        return r.json?.state === 'Unhealthy' && r.json.pending ? r.json : undefined;
+      },
+      { what: 'stuck Unhealthy with a pending explanation', timeoutMs: 60_000 },
+    );
+    expect(detail.reasons[0]).toMatchObject({ code: 'PodUnschedulable' });
+    expect(detail.reasons[0].message).toMatch(/cannot be scheduled/);
+    expect(detail.pending.reasons.length).toBeGreaterThan(0);
+    expect(detail.replicas[0]).toMatchObject({ ready: false, node: null });
+    const del = await call(deploymentRoute.DELETE as never, { method: 'DELETE', path: `/api/v1/workspaces/vision/online-endpoints/${EP}/deployments/stuck`, token: cast.users.dsVision.token, params: { ...params, name: EP, deployment: 'stuck' } });
+    expect(del.status, del.text).toBe(200);
+    await expect(apps().readNamespacedDeployment({ name: `${EP}-stuck`, namespace: ns.name })).rejects.toMatchObject({ code: 404 });
   });
 
   it('refuses resources beyond the instance type with both numbers, and applies nothing', async () => {
