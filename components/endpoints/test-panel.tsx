@@ -49,7 +49,7 @@ export function TestPanel({ workspace, endpoint, deployments }: { workspace: str
           <CardDescription>Sent to the scoring URI with the endpoint’s primary key, as a caller would. The request is recorded in the audit log.</CardDescription>
         </CardHeader>
         <CardContent className="grid gap-4">
-          <FormField label="Deployment" description="By traffic split: the router picks, as for any caller">
+          <FormField label="Deployment" description={deployment ? <>Sent with <span className="font-mono">azureml-model-deployment: {deployment}</span>: only it answers, whatever the split</> : 'By traffic split: the router picks, as for any caller'}>
             <select className={selectClass} value={deployment} onChange={(e) => setDeployment(e.currentTarget.value)}>
               <option value={BY_SPLIT}>By traffic split</option>
               {deployments.map((d) => (
