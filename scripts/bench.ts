@@ -111,7 +111,7 @@ else {
 if (process.env.BENCH_FUZZ === '0') notes.push('fuzz: skipped (BENCH_FUZZ=0)');
 else {
   const { benchFuzz } = await import('./bench-fuzz');
-  const fuzz = benchFuzz(Math.max(10_000, Number(process.env.BENCH_FUZZ_RUNS ?? 10_000)));
+  const fuzz = await benchFuzz(Math.max(10_000, Number(process.env.BENCH_FUZZ_RUNS ?? 10_000)));
   notes.push(...fuzz.lines);
   if (fuzz.failed) failed = fuzz.failed;
 }

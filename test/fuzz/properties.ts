@@ -6,8 +6,11 @@
 // The property for every parser: it returns (a refusal is a result, not an exception); a parser documented to
 // throw a specific error type (renderRouterConfig → RouterConfigError) throws only that. Time per input is
 // measured by runProperty and asserted only in the bench.
+// Async parsers (the code archive reader) are AsyncFuzzProperty, run by runAsyncProperty (fc.asyncProperty): the
+// same report; fast-check's per-input timeout catches an input that never finishes.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { parseJobYaml, normalizeJob } from '@/lib/aml/job-spec';
 import { parseModelYaml, normalizeModel } from '@/lib/aml/model-spec';
@@ -22,6 +25,10 @@ import { parseQuantity } from '@/lib/quantity';
 import { parseMetricLine, MetricReader } from '@/lib/jobs/metrics';
 import { validateTls, tlsFromSecret } from '@/server/kube/tls';
 import { renderRouterConfig, RouterConfigError, type RenderRouterInput, type RouterDeployment, type RouterEndpoint } from '@/server/kube/router/nginx-config';
+import { readCodeArchive } from '@/server/services/code-assets';
+import { archiveSlotsBusy, packTarGz, type ArchiveFile } from '@/server/services/code-assets-archive';
+import { AppError } from '@/server/errors';
+import { makeZip } from '../zip-writer';
 import { FUZZ_CERT_PEM, FUZZ_KEY_PEM } from './pem-seeds';
 
 /** A fuzz property: an input generator and a check that throws when the property does not hold. */
@@ -31,6 +38,14 @@ export interface FuzzProperty<T = unknown> {
   check(input: T): void;
 }
 
+/** A fuzz property of an async parser: `check` resolves when the property holds and rejects when not. */
+export interface AsyncFuzzProperty<T = unknown> {
+  name: string;
+  async: true;
+  arbitrary: fc.Arbitrary<T>;
+  check(input: T): Promise<void>;
+}
+
 export interface FuzzRun {
   name: string;
   runs: number;
@@ -38,7 +53,7 @@ export interface FuzzRun {
   /** The slowest input, shortened for printing. */
   slowest: string;
   /** Re-times the slowest input alone (best of 3): tells a slow input from a GC pause or a busy machine. */
-  retimeSlowest(): number;
+  retimeSlowest(): number | Promise<number>;
 }
 
 /** Fixed seed: CI runs are reproducible; FUZZ_SEED overrides it to explore further. */
@@ -72,10 +87,46 @@ export function runProperty<T>(p: FuzzProperty<T>, numRuns: number, seed = FUZZ_
   return { name: p.name, runs: numRuns, maxMs, slowest: show(slowest), retimeSlowest };
 }
 
+/** An async input that has not settled after this long fails the run (a hang); the 1 s bound is the bench's. */
+export const ASYNC_INPUT_TIMEOUT_MS = 10_000;
+
+/** runProperty for an async property (fc.asyncProperty): each input is awaited before the next starts. */
+export async function runAsyncProperty<T>(p: AsyncFuzzProperty<T>, numRuns: number, seed = FUZZ_SEED): Promise<FuzzRun> {
+  let maxMs = 0;
+  let slowest: T | undefined;
+  await fc.assert(
+    fc.asyncProperty(p.arbitrary, async (input) => {
+      const t = performance.now();
+      await p.check(input);
+      const ms = performance.now() - t;
+      if (ms > maxMs) {
+        maxMs = ms;
+        slowest = input;
+      }
+    }),
+    { numRuns, seed, endOnFailure: false, timeout: ASYNC_INPUT_TIMEOUT_MS },
+  );
+  const retimeSlowest = async () => {
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      await p.check(slowest as T);
+      best = Math.min(best, performance.now() - t);
+    }
+    return best;
+  };
+  return { name: p.name, runs: numRuns, maxMs, slowest: show(slowest), retimeSlowest };
+}
+
+/** Runs either kind of property. */
+export function runAnyProperty(p: FuzzProperty<never> | AsyncFuzzProperty<never>, numRuns: number, seed = FUZZ_SEED): Promise<FuzzRun> {
+  return 'async' in p ? runAsyncProperty(p, numRuns, seed) : Promise.resolve(runProperty(p, numRuns, seed));
+}
+
 function show(v: unknown): string {
   let s: string;
   try {
-    s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+    s = typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v, (_k, x: unknown) => (x instanceof Uint8Array ? `<${x.byteLength} bytes: ${Buffer.from(x.subarray(0, 24)).toString('hex')}…>` : x)) ?? String(v);
   } catch {
     s = String(v);
   }
@@ -404,3 +455,128 @@ const router: FuzzProperty<RenderRouterInput> = {
 
 /** Every property, in report order. */
 export const FUZZ_PROPERTIES: FuzzProperty<never>[] = [jobYaml, jobJson, modelYaml, modelJson, instanceTypes, extensionSettings, kubeconfig, tlsPem, noProxy, quantity, metricLine, router] as FuzzProperty<never>[];
+
+// --- code archives ----------------------------------------------------------------------------------
+
+/** Files an archive may hold and round-trip: unique safe relative paths (no junk the reader skips), small data. */
+const archiveFilesArb: fc.Arbitrary<ArchiveFile[]> = fc.uniqueArray(
+  fc.record({
+    path: fc.array(fc.oneof({ weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,11}$/) }, { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{40,70}$/) }), { minLength: 1, maxLength: 3 }).map((segs) => segs.join('/')),
+    data: fc.oneof(fc.uint8Array({ maxLength: 300 }), fc.string({ maxLength: 200 }).map((t) => new TextEncoder().encode(t)), fc.nat({ max: 20_000 }).map((n) => new Uint8Array(n).fill(97))),
+    executable: fc.boolean(),
+  }).map((f) => ({ path: f.path, data: Buffer.from(f.data), executable: f.executable })),
+  { minLength: 0, maxLength: 5, selector: (f) => f.path.toLowerCase() },
+// A file may not also be a folder ("a" and "a/b"): an archive cannot hold both.
+).filter((fs) => fs.every((f) => !fs.some((g) => g.path.startsWith(`${f.path}/`))));
+
+type Damage = { kind: 'truncate'; at: number } | { kind: 'flip'; at: number; bit: number } | { kind: 'set'; at: number; byte: number } | { kind: 'splice'; at: number; del: number; bytes: Uint8Array };
+const damageArb: fc.Arbitrary<Damage> = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat({ max: 7 }) }) },
+  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.constantFrom(0, 0xff, 0x7f, 0x80, 0x30, 0x2f, 0x2e) }),
+  fc.record({ kind: fc.constant('splice' as const), at: fc.nat(), del: fc.nat({ max: 16 }), bytes: fc.uint8Array({ maxLength: 16 }) }),
+);
+function damage(bytes: Uint8Array, ds: Damage[]): Uint8Array {
+  let b = Buffer.from(bytes);
+  for (const d of ds) {
+    const at = b.length ? d.at % b.length : 0;
+    if (d.kind === 'truncate') b = b.subarray(0, at);
+    else if (d.kind === 'flip' && b.length) b[at] ^= 1 << d.bit;
+    else if (d.kind === 'set' && b.length) b[at] = d.byte;
+    else if (d.kind === 'splice') b = Buffer.concat([b.subarray(0, at), d.bytes, b.subarray(at + d.del)]);
+  }
+  return new Uint8Array(b);
+}
+
+/** The plain tar inside a tar.gz (so damage reaches the tar headers, not only the gzip stream). */
+const gunzipTar = async (files: ArchiveFile[]) => new Uint8Array(gunzipSync(await packTarGz(files)));
+
+interface ArchiveInput {
+  name: string;
+  data: Uint8Array;
+  /** Files the archive must give back (valid archives only). */
+  files?: ArchiveFile[];
+  /** Whether the executable bit must come back too (zip entries written with a unix mode, tarballs). */
+  modes?: boolean;
+  /** Tarballs are built in the check (packTarGz is async): damage to apply to the gzip bytes or the tar inside. */
+  damage?: { where: 'gzip' | 'inside' | 'plain'; ds: Damage[] };
+}
+
+const archiveInputArb: fc.Arbitrary<ArchiveInput> = fc.oneof(
+  // valid zips (stored or deflated entries, with or without unix modes) from the test zip writer
+  fc.tuple(archiveFilesArb, fc.constantFrom('store' as const, 'deflate' as const), fc.boolean()).map(([files, method, unix]) => ({
+    name: 'code.zip',
+    data: new Uint8Array(makeZip(files.map((f) => ({ name: f.path, data: f.data, method, mode: unix ? (f.executable ? 0o100755 : 0o100644) : undefined })))),
+    files,
+    modes: unix,
+  })),
+  // valid tarballs: the snapshot writer's own output (ustar, long names as GNU @LongLink), gzipped or plain
+  fc.tuple(archiveFilesArb, fc.boolean()).map(([files, plain]) => ({ name: plain ? 'code.tar' : 'code.tar.gz', files, modes: true, data: new Uint8Array() })),
+  // damaged zips
+  fc.tuple(archiveFilesArb, fc.constantFrom('store' as const, 'deflate' as const), fc.array(damageArb, { minLength: 1, maxLength: 4 })).map(([files, method, ds]) => ({
+    name: 'code.zip',
+    data: damage(makeZip(files.map((f) => ({ name: f.path, data: f.data, method, mode: f.executable ? 0o100755 : undefined }))), ds),
+  })),
+  // damaged tarballs: the gzip bytes, or the tar inside a good gzip stream, or a plain tar
+  fc.tuple(archiveFilesArb, fc.constantFrom('gzip' as const, 'inside' as const, 'plain' as const), fc.array(damageArb, { minLength: 1, maxLength: 4 })).map(([files, where, ds]) => ({ name: where === 'plain' ? 'code.tar' : 'code.tar.gz', files, data: new Uint8Array(), damage: { where, ds } })),
+  // random bytes, bare or behind a zip or gzip signature (so they reach the readers)
+  fc.tuple(fc.constantFrom([], [0x50, 0x4b, 0x03, 0x04], [0x50, 0x4b, 0x05, 0x06], [0x1f, 0x8b], [0x1f, 0x8b, 0x08, 0x00]), fc.uint8Array({ maxLength: 600 }), fc.constantFrom('code.zip', 'code.tar.gz', 'code.tar', 'code')).map(([magic, rest, name]) => ({
+    name,
+    data: new Uint8Array([...magic, ...rest]),
+  })),
+  // a valid zip's directory pointing at random bytes: a zip end record after random data
+  fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.nat({ max: 0xffff }), fc.nat(), fc.nat()).map(([rest, count, size, offset]) => {
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(count, 8);
+    end.writeUInt16LE(count, 10);
+    end.writeUInt32LE(size >>> 0, 12);
+    end.writeUInt32LE(offset >>> 0, 16);
+    return { name: 'code.zip', data: new Uint8Array(Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), rest, end])) };
+  }),
+);
+
+/** Builds the tarball inputs (packTarGz is async, so the generator leaves them to the check). */
+async function materialize(x: ArchiveInput): Promise<ArchiveInput> {
+  if (x.data.length || !x.files) return x;
+  if (!x.damage) return { ...x, data: x.name === 'code.tar' ? await gunzipTar(x.files) : new Uint8Array(await packTarGz(x.files)) };
+  const { where, ds } = x.damage;
+  if (where === 'gzip') return { name: x.name, data: damage(await packTarGz(x.files), ds) };
+  const tar = damage(await gunzipTar(x.files), ds);
+  return { name: x.name, data: where === 'inside' ? new Uint8Array(gzipSync(tar)) : tar };
+}
+
+/** Caps small enough that a generated input can pass them (the 413 path is fuzzed too). */
+const FUZZ_ARCHIVE_CAPS = { maxFiles: 32, maxBytes: 64 * 1024 };
+
+const codeArchive: AsyncFuzzProperty<ArchiveInput> = {
+  name: 'code archives (readCodeArchive: zip, tar.gz)',
+  async: true,
+  arbitrary: archiveInputArb,
+  check: async (generated) => {
+    const input = await materialize(generated);
+    let out: Awaited<ReturnType<typeof readCodeArchive>>;
+    try {
+      out = await readCodeArchive(input, FUZZ_ARCHIVE_CAPS);
+    } catch (e) {
+      // A refusal: the AppError a route maps to 400 or 413, naming the `code` field; never a raw TypeError.
+      if (!(e instanceof AppError) || ![400, 413].includes(e.status) || !e.message.startsWith('code: ')) throw e;
+      // (Entries count folders too: at most 5 files under at most 10 folders stay under maxFiles.)
+      if (input.files && input.files.length <= FUZZ_ARCHIVE_CAPS.maxFiles && input.files.reduce((n, f) => n + f.data.length, 0) <= FUZZ_ARCHIVE_CAPS.maxBytes) {
+        throw new Error(`a valid archive was refused: ${e.message}`);
+      }
+      return;
+    } finally {
+      if (archiveSlotsBusy() !== 0) throw new Error(`readCodeArchive left ${archiveSlotsBusy()} archive slots busy`);
+    }
+    for (const f of out.files) if (!Buffer.isBuffer(f.data) || typeof f.path !== 'string') throw new Error('readCodeArchive returned a file without a path or bytes');
+    if (!input.files) return;
+    const key = (fs: ArchiveFile[], modes: boolean) => fs.map((f) => `${f.path}\0${modes ? !!f.executable : ''}\0${Buffer.from(f.data).toString('base64')}`).sort();
+    const want = key(input.files, !!input.modes);
+    const got = key(out.files, !!input.modes);
+    if (JSON.stringify(want) !== JSON.stringify(got)) throw new Error(`a valid archive did not round-trip: wrote ${input.files.map((f) => f.path).join(', ') || 'nothing'}, read ${out.files.map((f) => f.path).join(', ') || 'nothing'}`);
+  },
+};
+
+/** Every async property, in report order (after FUZZ_PROPERTIES). */
+export const FUZZ_ASYNC_PROPERTIES: AsyncFuzzProperty<never>[] = [codeArchive] as AsyncFuzzProperty<never>[];
