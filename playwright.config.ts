@@ -1,7 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-// E2E against a production build (`next build` + `next start`), started by scripts/e2e.mjs on a free port
-// with a throw-away data directory; it passes the URL in HM_E2E_BASE_URL. One project per role, each with
+// E2E against a production build (`next build` + server.mjs, the console's production server), started by
+// scripts/e2e.mjs on a free port with a throw-away data directory; it passes the URL in HM_E2E_BASE_URL. One project per role, each with
 // the sign-in state saved by e2e/auth.setup.ts. Spec files pick their role by name prefix.
 const baseURL = process.env.HM_E2E_BASE_URL ?? 'http://127.0.0.1:3000';
 const chromium = {

@@ -9,6 +9,7 @@ import { runAction } from '@/server/actions/run';
 import { isAppError, type FieldError } from '@/server/errors';
 import { logger } from '@/server/logger';
 import { requestOriginOf } from '@/server/http/origin';
+import { clientIpOf } from '@/server/http/client-ip';
 
 export type ActionResult<T = unknown> = { ok: true; data: T } | { ok: false; error: { status: number; detail: string; fieldErrors?: FieldError[]; requestId: string } };
 
@@ -26,7 +27,7 @@ export async function invokeAction<T = unknown>(name: string, input: unknown, re
       user: current?.user ?? null,
       principal: current?.principal ?? null,
       requestId,
-      ip: h.get('x-forwarded-for')?.split(',')[0].trim() ?? null,
+      ip: clientIpOf(h),
       via: 'ui',
       origin: requestOriginOf(h),
       sessionIdHash: current?.sessionIdHash,

@@ -108,9 +108,9 @@ export interface ConsoleProcess {
 }
 
 /**
- * `next start` from .next-e2e on a free loopback port (what scripts/lib.mjs startConsole does, but the process
- * is known, registered with `cleanup` and the exit hook, before it is ready, so a console that never becomes
- * ready is stopped too); resolves once /api/health/ready answers 200 (at most readyMs). Its output goes to
+ * server.mjs (the console's production server) from .next-e2e (HM_E2E_DIST_DIR: another build) on a free
+ * loopback port (what scripts/lib.mjs startConsole does, but the process is known, registered with `cleanup` and
+ * the exit hook, before it is ready, so a console that never becomes ready is stopped too); resolves once /api/health/ready answers 200 (at most readyMs). Its output goes to
  * test-results/e2e-<name>.log (kept after the run) and to `lines`.
  */
 export async function startExtraConsole(name: string, env: Record<string, string>, cleanup: Cleanup, readyMs = 60_000): Promise<ConsoleProcess> {
@@ -120,14 +120,15 @@ export async function startExtraConsole(name: string, env: Record<string, string
   fs.writeFileSync(logFile, `--- ${new Date().toISOString()} console ${name} on port ${port}\n`, { flag: 'a' });
   const out = fs.createWriteStream(logFile, { flags: 'a' });
   const lines: string[] = [];
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'server.mjs'), '-p', String(port), '-H', '127.0.0.1'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',
-      HARBORMASTER_DIST_DIR: '.next-e2e',
+      HARBORMASTER_DIST_DIR: process.env.HM_E2E_DIST_DIR || '.next-e2e',
       PORT: String(port),
+      HARBORMASTER_TRUSTED_PROXIES: '',
       HARBORMASTER_LOG_LEVEL: 'info',
       HARBORMASTER_DEMO: 'false',
       HARBORMASTER_ADMIN_EMAIL: '',

@@ -98,9 +98,12 @@ export async function waitFor(fn, { timeoutMs = 120_000, intervalMs = 300, what 
   }
 }
 
-/** Starts `next start` on 127.0.0.1:port with the given env; resolves once /api/health/ready answers 200. */
+/**
+ * Starts the console's production server (server.mjs: Next's handler behind a server that knows the client's
+ * address) on 127.0.0.1:port with the given env; resolves once /api/health/ready answers 200.
+ */
 export async function startConsole({ port, env, distDir = '.next', logFile, onLine }) {
-  const child = spawn(path.join(ROOT, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [path.join(ROOT, 'server.mjs'), '-p', String(port), '-H', '127.0.0.1'], {
     cwd: ROOT,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', HARBORMASTER_DIST_DIR: distDir, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,7 @@
 import 'server-only';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxies, type TrustedProxies } from './http/client-address.mjs';
 
 // The one place configuration is read (DESIGN §5.7). Every variable is listed in .env.example.
 const bool = z
@@ -31,6 +32,21 @@ const schema = z.object({
     .min(1024, 'at least 1024 bytes')
     .max(1024 * 1024 * 1024, 'at most 1 GiB (1073741824)')
     .default(100 * 1024 * 1024),
+  /**
+   * Comma-separated IP addresses / CIDR ranges of the reverse proxies whose X-Forwarded-For is believed
+   * (server.mjs, server/http/client-address.mjs). Unset: none, loopback neither — the socket peer is the client.
+   */
+  HARBORMASTER_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .transform((v, ctx): TrustedProxies => {
+      try {
+        return parseTrustedProxies(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
   HARBORMASTER_METRICS: bool,
   HARBORMASTER_DEMO: bool,
   HARBORMASTER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -10,6 +10,11 @@ import { issueToken } from '@/server/auth/tokens';
 import { memberships, workspaces } from '@/server/db/schema';
 import type { Caller } from '@/server/actions/run';
 import type { Principal } from '@/lib/rbac/permissions';
+import { markClientIpHeaderSet } from '@/server/http/client-address.mjs';
+
+// Tests call route handlers directly, standing in for server.mjs: the client address is whatever a test puts into
+// x-harbormaster-client-ip (clientIpHeaders(ip) from server/http/client-ip.ts); without it the client is unknown.
+markClientIpHeaderSet();
 
 export interface Cast {
   db: TestDb;

@@ -43,8 +43,3 @@ export async function requirePermission(permission: Permission, workspace?: stri
   }
   return c;
 }
-
-export async function clientIp(): Promise<string | null> {
-  const h = await headers();
-  return h.get('x-forwarded-for')?.split(',')[0].trim() || h.get('x-real-ip') || null;
-}

@@ -14,6 +14,7 @@ import { problemResponse } from './problem';
 import { readBody, readBodyText } from './body';
 import { idempotentReplay, storeIdempotent } from './idempotency';
 import { requestOriginOf } from './origin';
+import { clientIpOf } from './client-ip';
 
 // REST plumbing for /api/v1 (DESIGN §4): authentication (bearer token or the console's session cookie),
 // problem+json errors, request ids, body caps, Idempotency-Key and ?dryRun=true for mutations.
@@ -54,10 +55,6 @@ async function authenticate(
   return { user: null, principal: null, viaCookie: false };
 }
 
-function ipOf(req: NextRequest) {
-  return req.headers.get('x-forwarded-for')?.split(',')[0].trim() || req.headers.get('x-real-ip') || null;
-}
-
 function json(body: unknown, status: number, requestId: string, extra: Record<string, string> = {}) {
   return new Response(JSON.stringify(body), {
     status,
@@ -88,7 +85,7 @@ export function apiHandler(fn: (ctx: ApiContext) => Promise<Response | unknown>,
         }
       }
       const origin = requestOriginOf(req.headers, new URL(req.url));
-      const caller: Caller = { db, user: a.user, principal: a.principal, requestId, ip: ipOf(req), via: 'api', origin, authFailure: a.failure, sessionIdHash: a.sessionIdHash };
+      const caller: Caller = { db, user: a.user, principal: a.principal, requestId, ip: clientIpOf(req.headers), via: 'api', origin, authFailure: a.failure, sessionIdHash: a.sessionIdHash };
       if ((opts.auth ?? 'required') === 'required' && !a.user) {
         throw new AppError('unauthorized', a.failure ? `${a.failure}: send a valid API token (Authorization: Bearer <token>)` : 'send a valid API token (Authorization: Bearer <token>)');
       }

@@ -21,6 +21,7 @@ import { useDatabaseForTests, type DbHandle } from '@/server/db';
 import { rowsOf } from '@/server/db/client';
 import { setBootstrapState } from '@/server/bootstrap-state';
 import { call, createCast, type Cast } from '@/test/fixtures';
+import { clientIpHeaders } from '@/server/http/client-ip';
 
 let cast: Cast;
 beforeAll(async () => {
@@ -52,7 +53,7 @@ describe('anonymous writes to the audit log', () => {
     );
     const req = new NextRequest('http://127.0.0.1/api/v1/workspaces/vision/code', {
       method: 'POST',
-      headers: { 'content-type': 'multipart/form-data; boundary=x', 'x-forwarded-for': '203.0.113.5' },
+      headers: { 'content-type': 'multipart/form-data; boundary=x', ...clientIpHeaders('203.0.113.5') },
       body,
       duplex: 'half',
     } as ConstructorParameters<typeof NextRequest>[1] & { duplex: 'half' });
@@ -110,7 +111,7 @@ describe('anonymous writes to the audit log', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date());
     const before = await maxId();
-    const from = (ip: string) => call(wsList.POST, { body: { name: 'flood' }, headers: { 'x-forwarded-for': ip } });
+    const from = (ip: string) => call(wsList.POST, { body: { name: 'flood' }, headers: clientIpHeaders(ip) });
     for (let i = 0; i < 15; i++) expect((await from('198.51.100.7')).status).toBe(401);
     // Another client is not held back by the first one's flood.
     expect((await from('198.51.100.8')).status).toBe(401);

@@ -7,7 +7,8 @@ import { problemResponse } from '@/server/http/problem';
 import { readBody } from '@/server/http/body';
 import { verifyPassword } from '@/server/auth/crypto';
 import { findUserByEmail, normalizeEmail } from '@/server/auth/users';
-import { checkThrottle, recordAttempt } from '@/server/auth/rate-limit';
+import { beginAttempt, settleAttempt } from '@/server/auth/rate-limit';
+import { clientIpOf } from '@/server/http/client-ip';
 import { createSession, sessionCookie } from '@/server/auth/sessions';
 import { writeAuditAlone } from '@/server/audit/audit';
 import { effectiveRole } from '@/lib/rbac/permissions';
@@ -21,9 +22,12 @@ const input = z.strictObject({ email: z.string().min(1, 'required').max(254), pa
 // One message for unknown email, wrong password and disabled account: it does not tell which emails exist.
 const WRONG = 'Wrong email or password.';
 
+const waitText = (s: number) => (s < 60 ? `${s} second${s === 1 ? '' : 's'}` : `${Math.ceil(s / 60)} minute${Math.ceil(s / 60) === 1 ? '' : 's'}`);
+
 export async function POST(req: NextRequest): Promise<Response> {
   const requestId = randomUUID();
-  const ip = req.headers.get('x-forwarded-for')?.split(',')[0].trim() || '127.0.0.1';
+  // The client address from server.mjs (null when unknown: such clients share one throttling bucket).
+  const ip = clientIpOf(req.headers);
   try {
     const db = await getDb();
     const { value } = await readBody(req);
@@ -33,16 +37,17 @@ export async function POST(req: NextRequest): Promise<Response> {
     const audit = (outcome: 'success' | 'denied', message: string, user?: { id: string; email: string; role: string | null }) =>
       writeAuditAlone(db, { requestId, actor: user ?? { id: null, email, role: null }, action: 'auth.login', targetType: 'session', targetName: email, outcome, message, ip });
 
-    const throttle = await checkThrottle(db, email, ip);
+    // Checked and recorded in one step (counted as a failure until the password is found right).
+    const throttle = await beginAttempt(db, email, ip);
     if (throttle.limited) {
-      await audit('denied', `rate limited (${throttle.scope})`);
-      throw new AppError('too_many_requests', `Too many failed sign-in attempts. Try again in ${Math.ceil(throttle.retryAfterSeconds / 60)} minute(s).`, {
+      await audit('denied', `rate limited (${throttle.scope === 'client' ? 'too many failures from this address' : 'backoff for this account from this address'})`);
+      throw new AppError('too_many_requests', `Too many failed sign-in attempts${throttle.scope === 'account' ? ' for this account' : ''} from your address. Try again in ${waitText(throttle.retryAfterSeconds)}.`, {
         retryAfterSeconds: throttle.retryAfterSeconds,
       });
     }
     const user = await findUserByEmail(db, email);
     const ok = (await verifyPassword(user?.passwordHash ?? null, parsed.data.password)) && user?.status === 'active';
-    await recordAttempt(db, email, ip, ok);
+    await settleAttempt(db, throttle.attemptId, ok);
     if (!ok || !user) {
       await audit('denied', user?.status === 'disabled' ? 'account disabled' : 'wrong email or password');
       throw new AppError('unauthorized', WRONG, { fieldErrors: [{ path: 'password', message: WRONG }] });

@@ -3,6 +3,7 @@ import type { NextRequest } from 'next/server';
 import { getDb } from '@/server/db';
 import { readSession, revokeAllSessions, revokeSession, SESSION_COOKIE } from '@/server/auth/sessions';
 import { writeAuditAlone } from '@/server/audit/audit';
+import { clientIpOf } from '@/server/http/client-ip';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,7 +18,7 @@ export async function POST(req: NextRequest): Promise<Response> {
       const n = everywhere ? await revokeAllSessions(db, s.user.id) : (await revokeSession(db, sid), 1);
       await writeAuditAlone(db, {
         requestId: randomUUID(), actor: { id: s.user.id, email: s.user.email, role: s.user.globalRole }, action: everywhere ? 'auth.logoutEverywhere' : 'auth.logout',
-        targetType: 'session', targetName: s.user.email, outcome: 'success', message: `${n} session(s) ended`, ip: req.headers.get('x-forwarded-for'),
+        targetType: 'session', targetName: s.user.email, outcome: 'success', message: `${n} session(s) ended`, ip: clientIpOf(req.headers),
       });
     }
   }

@@ -8,6 +8,7 @@ import { readBody } from '@/server/http/body';
 import { completeSetup } from '@/server/auth/setup';
 import { createSession, sessionCookie } from '@/server/auth/sessions';
 import { writeAuditAlone } from '@/server/audit/audit';
+import { clientIpOf } from '@/server/http/client-ip';
 import { email, password } from '@/lib/schemas/core';
 
 export const dynamic = 'force-dynamic';
@@ -23,7 +24,7 @@ export async function POST(req: NextRequest): Promise<Response> {
     const parsed = input.safeParse(value);
     if (!parsed.success) throw new AppError('bad_request', 'check the highlighted fields', { fieldErrors: zodFieldErrors(parsed.error.issues as never) });
     const user = await completeSetup(db, parsed.data, requestId);
-    const s = await createSession(db, user.id, { ip: req.headers.get('x-forwarded-for'), userAgent: req.headers.get('user-agent') });
+    const s = await createSession(db, user.id, { ip: clientIpOf(req.headers), userAgent: req.headers.get('user-agent') });
     const res = Response.json({ ok: true });
     res.headers.append('set-cookie', sessionCookie(req, s));
     return res;

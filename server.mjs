@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// The console's production server: `npm start`, `npm run demo` and the e2e runner start this instead of
+// `next start`. It is Next's own request handler behind a plain Node HTTP server that knows the socket, so the
+// console can tell who its client is:
+//   - the client address is the socket's peer, or — when the peer is a trusted proxy
+//     (HARBORMASTER_TRUSTED_PROXIES, none by default, loopback neither) — the right-most X-Forwarded-For address
+//     that is not a trusted proxy (server/http/client-address.mjs);
+//   - it is written into the private header x-harbormaster-client-ip after any client-sent copy is dropped, and
+//     server/http/client-ip.ts is the one place the app reads it.
+// Usage: node server.mjs [-p PORT] [-H HOSTNAME]   (defaults: $PORT or 3000; all interfaces)
+// The build directory is HARBORMASTER_DIST_DIR (next.config.js), `.next` unless set. SIGTERM/SIGINT: the server
+// stops accepting connections and the console stops its runtime (server/bootstrap.ts) before the process exits.
+// Plain Node ESM, no build step.
+import http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nextEnv from '@next/env';
+import { markClientIpHeaderSet, parseTrustedProxies, setClientIpHeader } from './server/http/client-address.mjs';
+
+const dir = path.dirname(fileURLToPath(import.meta.url));
+
+function arg(short, long) {
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === short || argv[i] === long) return argv[i + 1];
+    if (argv[i].startsWith(`${long}=`)) return argv[i].slice(long.length + 1);
+  }
+  return undefined;
+}
+
+process.env.NODE_ENV = 'production';
+// .env files as `next start` reads them (Next reads them again; variables already set win).
+nextEnv.loadEnvConfig(dir, false, { info: () => undefined, error: console.error });
+
+let trusted;
+try {
+  trusted = parseTrustedProxies(process.env.HARBORMASTER_TRUSTED_PROXIES);
+} catch (e) {
+  console.error(`\nHarbormaster cannot start: Invalid configuration:\n  HARBORMASTER_TRUSTED_PROXIES: ${e.message}\n`);
+  process.exit(1);
+}
+const port = Number(arg('-p', '--port') ?? process.env.PORT ?? 3000);
+// Not $HOSTNAME: shells and containers set it to the machine's name.
+const hostname = arg('-H', '--hostname');
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`\nHarbormaster cannot start: the port must be a number from 0 to 65535 (got ${port}).\n`);
+  process.exit(1);
+}
+process.env.PORT = String(port);
+
+markClientIpHeaderSet();
+const { default: next } = await import('next');
+const app = next({ dev: false, dir, hostname: hostname ?? 'localhost', port });
+let handle;
+// Listen first (as `next start` does); requests wait until Next is prepared (instrumentation: bootstrap).
+const prepared = app.prepare().then(() => {
+  handle = app.getRequestHandler();
+});
+prepared.catch((err) => {
+  console.error('\nHarbormaster cannot start:', err);
+  process.exit(1);
+});
+
+const server = http.createServer(async (req, res) => {
+  try {
+    setClientIpHeader(req, trusted);
+    if (!handle) await prepared;
+    await handle(req, res);
+  } catch (err) {
+    console.error(`Failed to handle request for ${req.url}`, err);
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.end('Internal Server Error');
+    }
+  }
+});
+server.on('error', (err) => {
+  console.error(`\nHarbormaster cannot start: ${err.message}\n`);
+  process.exit(1);
+});
+server.listen(port, hostname, () => {
+  const a = server.address();
+  const shown = typeof a === 'object' && a ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : String(a);
+  const proxies = trusted.entries.length ? `trusting X-Forwarded-For from ${trusted.entries.join(', ')}` : 'no trusted proxies';
+  console.log(`Harbormaster listening on http://${shown} (${proxies})`);
+});
+
+// Graceful stop: no new connections; server/bootstrap.ts (installShutdown) stops the runtime and exits. If the
+// console never got that far (still preparing, or failed), exit here; a stop that hangs is cut after 30 s.
+const stop = (signal) => {
+  server.close();
+  server.closeIdleConnections?.();
+  const code = signal === 'SIGINT' ? 130 : 0;
+  if (!globalThis.__hmShutdown) setImmediate(() => process.exit(code));
+  setTimeout(() => process.exit(code), 30_000).unref();
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
