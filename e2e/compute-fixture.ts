@@ -39,10 +39,23 @@ export async function ensureCluster(api: APIRequestContext) {
   }
   const ext = await (await api.get(`/api/v1/clusters/${E2E_CLUSTER}/extension`)).json();
   if (ext.status !== 'installed' && ext.status !== 'installing') {
-    const r = await api.put(`/api/v1/clusters/${E2E_CLUSTER}/extension`, { data: { settings: { enableTraining: true } } });
+    const r = await api.put(`/api/v1/clusters/${E2E_CLUSTER}/extension`, { data: { settings: E2E_EXTENSION_SETTINGS } });
     expect(r.status(), await r.text()).toBe(202);
   }
   await expect.poll(async () => (await (await api.get(`/api/v1/clusters/${E2E_CLUSTER}/extension`)).json()).status, { timeout: 120_000, message: 'extension installed' }).toBe('installed');
+}
+
+/** Training and inference (a plain-HTTP, single-replica router inside the cluster: online endpoints can be served). */
+export const E2E_EXTENSION_SETTINGS = { enableTraining: true, enableInference: true, allowInsecureConnections: true, inferenceRouterServiceType: 'clusterIP', inferenceRouterHA: false };
+
+/** The test cluster's extension with inference on (another spec may have installed it without). */
+export async function ensureInference(api: APIRequestContext) {
+  await ensureCluster(api);
+  const ext = await (await api.get(`/api/v1/clusters/${E2E_CLUSTER}/extension`)).json();
+  if (ext.settings?.enableInference) return;
+  const r = await api.put(`/api/v1/clusters/${E2E_CLUSTER}/extension`, { data: { settings: { ...ext.settings, ...E2E_EXTENSION_SETTINGS } } });
+  expect(r.status(), await r.text()).toBe(202);
+  await expect.poll(async () => (await (await api.get(`/api/v1/clusters/${E2E_CLUSTER}/extension`)).json()).status, { timeout: 120_000, message: 'extension installed with inference' }).toBe('installed');
 }
 
 /** The whole scenario through the API, for specs that run without the ops admin spec before them. */
