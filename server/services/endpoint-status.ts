@@ -13,7 +13,7 @@ import { INFERENCE_CONTAINER } from '../kube/manifests/online-deployment';
 import { publish } from '../live/bus';
 import { findClusterRow, liveCache } from './clusters';
 import { deploymentDto, getDeploymentRow, getEndpointRecord, type DeploymentRow } from './endpoints';
-import { explainPendingPods } from './job-detail';
+import { eventDto, explainPendingPods, type JobEventDto } from './job-detail';
 import { backendFor } from './jobs';
 
 // A deployment's live status (issue 14), derived from its Kubernetes Deployment and pods in the live cache:
@@ -127,18 +127,9 @@ export interface DeploymentReplicaDto {
   problem: { reason: string; message: string } | null;
 }
 
-export interface DeploymentEventDto {
-  type: string;
-  reason: string;
-  message: string;
-  object: string;
-  count: number;
-  at: string;
-}
-
 export interface OnlineDeploymentDetailDto extends OnlineDeploymentDto {
   replicas: DeploymentReplicaDto[];
-  events: DeploymentEventDto[];
+  events: JobEventDto[];
   /** Why replicas wait to be scheduled (the jobs' explainer), when some do. */
   pending: PendingExplanation | null;
   clusterState: 'live' | 'unreachable' | 'gone';
@@ -169,7 +160,7 @@ export async function deploymentDetail(db: DbOrTx, workspace: string, endpoint: 
   return {
     ...dto,
     replicas: mine.map((p) => ({ pod: p.name, phase: p.phase, ready: p.ready, restarts: p.restarts, node: p.nodeName, startedAt: p.startedAt ?? null, problem: p.problem ? { reason: p.problem.reason, message: p.problem.message } : null })),
-    events: myEvents.slice(0, 100).map((e) => ({ type: e.type, reason: e.reason, message: e.message, object: `${e.object.kind}/${e.object.name}`, count: e.count, at: new Date(e.last || Date.now()).toISOString() })),
+    events: myEvents.slice(0, 100).map(eventDto),
     pending,
     clusterState: 'live',
   };

@@ -31,6 +31,7 @@ export interface JobRankDto {
   durationMs?: number;
 }
 
+/** A Kubernetes event about a workload (a job's Job and pods, an online deployment's Deployment and pods). */
 export interface JobEventDto {
   type: string;
   reason: string;
@@ -70,7 +71,7 @@ function rankOf(p: LeanPod, trialOf: Map<string, number>): JobRankDto {
   };
 }
 
-const eventDto = (e: LeanEvent): JobEventDto => ({ type: e.type, reason: e.reason, message: e.message, object: `${e.object.kind}/${e.object.name}`, count: e.count, at: new Date(e.last || Date.now()).toISOString() });
+export const eventDto = (e: LeanEvent): JobEventDto => ({ type: e.type, reason: e.reason, message: e.message, object: `${e.object.kind}/${e.object.name}`, count: e.count, at: new Date(e.last || Date.now()).toISOString() });
 
 /** The job with its live detail; `explain: false` skips the pending explanation (callers that need only ranks). */
 export async function jobDetail(db: DbOrTx, workspace: string, name: string, opts: { explain?: boolean } = {}): Promise<JobDetailDto> {
