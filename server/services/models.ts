@@ -5,11 +5,12 @@ import type { JobIssue } from '@/lib/aml/issues';
 import type { JobSpec } from '@/lib/aml/job-spec';
 import type { DbOrTx } from '../db';
 import { clusters, jobs, models, modelVersions, onlineDeployments, onlineEndpoints, users, workspaces, type ModelArtifactLocation, type ModelJobLineage } from '../db/schema';
-import { AppError, type FieldError } from '../errors';
+import { AppError } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import { OUTPUTS_DIR } from '../kube/manifests/job';
 import type { KubeObject } from '../kube/plan';
 import { checkCodeQuota, codeFilesFor, snapshotOf, storeBlobs, type Upload } from './code-assets';
+import { refuse } from './jobs-placement';
 
 // The model registry (issue: model registry with lineage). A version records where its artifacts are — never
 // fetching them (no internet; a simulated cluster's job output is a location without bytes) — and, when a job
@@ -55,9 +56,6 @@ export interface ModelSummaryDto {
   createdAt: string;
   updatedAt: string;
 }
-
-const refuse = (errors: FieldError[], summary?: string) =>
-  new AppError('bad_request', summary ?? errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; '), { fieldErrors: errors.map((e) => ({ path: e.path || '(body)', message: e.message })) });
 
 async function workspaceIdOf(db: DbOrTx, workspace: string): Promise<string> {
   const [w] = await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, workspace)).limit(1);
