@@ -114,7 +114,7 @@ export async function runAdminCommand(db: Db, command: string, args: Args): Prom
     }
     case 'verify-audit': {
       const v = await verifyAuditChain(db);
-      return { lines: [v.ok ? `audit chain OK: ${v.count} events` : `audit chain BROKEN at event ${v.firstBadId}: ${v.reason}`] };
+      return { lines: [v.ok ? `audit chain OK: ${v.checked} events` : `audit chain BROKEN at event ${v.firstBroken?.id}: ${v.firstBroken?.reason}`] };
     }
     default:
       throw new AppError('bad_request', `unknown command "${command}"\n\n${USAGE}`);

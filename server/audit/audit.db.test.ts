@@ -28,7 +28,7 @@ describe('audit chain', () => {
   it('50 concurrent writers still form one linear, verifiable chain, with secrets redacted', async () => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => writeAuditAlone(t.db, ev(i))));
     const v = await verifyAuditChain(t.db);
-    expect(v).toMatchObject({ ok: true, count: 50 });
+    expect(v).toMatchObject({ ok: true, checked: 50 });
     const prevs = rowsOf<{ prev_hash: string; hash: string }>(await t.db.execute(sql`SELECT prev_hash, hash FROM audit_events ORDER BY id`));
     // each prev_hash is exactly the previous row's hash: no fork
     for (let i = 1; i < prevs.length; i++) expect(prevs[i].prev_hash).toBe(prevs[i - 1].hash);
@@ -41,8 +41,8 @@ describe('audit chain', () => {
     const id = (await ids())[3];
     await t.db.execute(sql`UPDATE audit_events SET target_name = 'tampered' WHERE id = ${id}`);
     const v = await verifyAuditChain(t.db);
-    expect(v).toMatchObject({ ok: false, firstBadId: id });
-    if (!v.ok) expect(v.reason).toMatch(/changed/);
+    expect(v).toMatchObject({ ok: false, firstBroken: { id: id } });
+    expect(v.firstBroken?.reason).toMatch(/changed/);
   });
 
   it('reports a DELETE with the id of the event after the gap', async () => {
@@ -50,8 +50,8 @@ describe('audit chain', () => {
     const all = await ids();
     await t.db.execute(sql`DELETE FROM audit_events WHERE id = ${all[2]}`);
     const v = await verifyAuditChain(t.db);
-    expect(v).toMatchObject({ ok: false, firstBadId: all[3] });
-    if (!v.ok) expect(v.reason).toMatch(/deleted|inserted|moved/);
+    expect(v).toMatchObject({ ok: false, firstBroken: { id: all[3] } });
+    expect(v.firstBroken?.reason).toMatch(/deleted|inserted|moved/);
   });
 
   it('reports a swap of two rows with the first swapped position', async () => {
@@ -63,6 +63,6 @@ describe('audit chain', () => {
     await t.db.execute(sql`UPDATE audit_events SET id = ${a} WHERE id = ${b}`);
     await t.db.execute(sql`UPDATE audit_events SET id = ${b} WHERE id = -1`);
     const v = await verifyAuditChain(t.db);
-    expect(v).toMatchObject({ ok: false, firstBadId: a });
+    expect(v).toMatchObject({ ok: false, firstBroken: { id: a } });
   });
 });

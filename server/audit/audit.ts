@@ -1,5 +1,5 @@
 import 'server-only';
-import { asc, gt, sql } from 'drizzle-orm';
+import { and, asc, gt, lte, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db';
 import { rowsOf } from '../db/client';
 import { auditEvents } from '../db/schema';
@@ -107,29 +107,46 @@ export function writeAuditAlone(db: Db, e: AuditInput): Promise<Row> {
   return db.transaction((tx) => writeAudit(tx, e));
 }
 
-export type ChainVerdict =
-  | { ok: true; count: number; lastHash: string }
-  | { ok: false; count: number; firstBadId: number; reason: string };
+export interface ChainVerdict {
+  ok: boolean;
+  /** Events checked (up to and including the first broken one). */
+  checked: number;
+  firstBroken?: { id: number; reason: string };
+  /** The last event checked that verified: where a range ends, the head for a whole-chain check. */
+  lastId?: number;
+  lastHash?: string;
+}
 
-/** Walks the whole chain in id order and reports the first event that does not verify. */
-export async function verifyAuditChain(db: DbOrTx): Promise<ChainVerdict> {
-  let prevHash = GENESIS;
-  let count = 0;
-  let after = -1;
+export interface VerifyRange {
+  /** First event id to check; its prevHash is taken as given. */
+  from?: number;
+  /** Last event id to check. */
+  to?: number;
+}
+
+/** Walks the chain (or the range from..to) in id order and reports the first event that does not verify. */
+export async function verifyAuditChain(db: DbOrTx, range: VerifyRange = {}): Promise<ChainVerdict> {
+  let prevHash: string | null = range.from === undefined ? GENESIS : null;
+  let checked = 0;
+  let after = range.from === undefined ? -1 : range.from - 1;
+  let lastId: number | undefined;
   for (;;) {
-    const batch = await db.select().from(auditEvents).where(gt(auditEvents.id, after)).orderBy(asc(auditEvents.id)).limit(1000);
+    const cond = range.to === undefined ? gt(auditEvents.id, after) : and(gt(auditEvents.id, after), lte(auditEvents.id, range.to));
+    const batch = await db.select().from(auditEvents).where(cond).orderBy(asc(auditEvents.id)).limit(1000);
     if (batch.length === 0) break;
     for (const r of batch) {
-      count++;
+      checked++;
+      const id = Number(r.id);
+      if (prevHash === null) prevHash = r.prevHash;
       if (r.prevHash !== prevHash) {
-        return { ok: false, count, firstBadId: Number(r.id), reason: `event ${r.id} does not follow the event before it (an event was deleted, inserted or moved)` };
+        return { ok: false, checked, firstBroken: { id, reason: `event ${id} does not follow the event before it (an event was deleted, inserted or moved)` } };
       }
       if (eventHash(prevHash, r) !== r.hash) {
-        return { ok: false, count, firstBadId: Number(r.id), reason: `event ${r.id} was changed after it was written (its content no longer matches its hash)` };
+        return { ok: false, checked, firstBroken: { id, reason: `event ${id} was changed after it was written (its content no longer matches its hash)` } };
       }
       prevHash = r.hash;
-      after = Number(r.id);
+      after = lastId = id;
     }
   }
-  return { ok: true, count, lastHash: prevHash };
+  return { ok: true, checked, lastId, lastHash: prevHash ?? undefined };
 }

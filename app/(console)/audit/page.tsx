@@ -43,7 +43,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <StatusBadge
             kind="check"
             status={chain.ok ? 'ok' : 'error'}
-            detail={chain.ok ? `chain verified · ${chain.count} events` : `chain broken at event ${chain.firstBadId}: ${chain.reason}`}
+            detail={chain.ok ? `chain verified · ${chain.checked} events` : `chain broken at event ${chain.firstBroken?.id}: ${chain.firstBroken?.reason}`}
           />
         }
         primaryAction={

@@ -58,7 +58,7 @@ export default async function OpsOverview() {
             <CardDescription>Hash chain verified on every visit</CardDescription>
           </CardHeader>
           <CardContent className="space-y-1">
-            <StatusBadge kind="check" status={chain.ok ? 'ok' : 'error'} detail={chain.ok ? `${chain.count} events intact` : `broken at event ${chain.firstBadId}`} />
+            <StatusBadge kind="check" status={chain.ok ? 'ok' : 'error'} detail={chain.ok ? `${chain.checked} events intact` : `broken at event ${chain.firstBroken?.id}`} />
             <div>
               <Link className="text-sm text-accent-text underline underline-offset-4" href="/audit">
                 Open the audit log
