@@ -30,6 +30,12 @@ export interface SharingFlagDto {
   cluster?: string;
   workspace?: string;
   target?: string;
+  /** The namespace concerned (namespace_shared, no_quota, namespace_missing, drift). Optional, added by the back end. */
+  namespace?: string;
+  /** namespace_shared: every target on the namespace, as `workspace/target`. Optional, added by the back end. */
+  targets?: string[];
+  /** drift: the object no record explains, as `Kind/name`. Optional, added by the back end. */
+  object?: string;
   message: string;
   /** Where to fix it (a console path). */
   href?: string;

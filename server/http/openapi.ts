@@ -249,6 +249,22 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/api/v1/audit/events': { get: { summary: 'Audit events, newest first, with a cursor', permission: 'audit.read', list: true, query: ['q', 'actor', 'action', 'workspace', 'outcome', 'cursor', 'limit'] } },
   '/api/v1/audit/verify': { get: { summary: 'Verify the audit hash chain', permission: 'audit.read' } },
   '/api/v1/audit/export': { get: { summary: 'Export audit events (CSV or JSON lines)', permission: 'audit.read', query: ['format', 'q', 'actor', 'workspace', 'outcome'] } },
+  '/api/v1/audit/sharing': {
+    get: {
+      summary:
+        'The sharing map: {clusters, workspaces, cells: [{cluster, location, workspace, targets: [{name, namespace, instanceTypes, quota, usage, backend, createdBy, createdAt}]}], flags: [{code, cluster?, workspace?, target?, namespace?, message, href?, severity}], errors}. Flag codes: namespace_shared, no_quota, insecure_connections, tls_expiring, namespace_missing, drift, cross_location. Filters location (cloud|on-prem|edge), cluster, workspace; format=csv exports one row per target. An unreachable cluster is an entry in errors',
+      permission: 'access.read',
+      query: ['location', 'cluster', 'workspace', 'format'],
+    },
+  },
+  '/api/v1/audit/access': {
+    get: {
+      summary: 'Who can do what on a workspace (?workspace=) or a cluster (?cluster=): {items: [{principal: {kind: user|token, name, email}, role, permissions, source}], next?}; never a token value; format=csv exports every entry',
+      permission: 'access.read',
+      list: true,
+      query: ['workspace', 'cluster', 'cursor', 'limit', 'format'],
+    },
+  },
 };
 
 const S = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', additionalProperties: false, required, properties });
