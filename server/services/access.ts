@@ -90,10 +90,10 @@ async function keyedEntries(db: DbOrTx, scope: AccessScope): Promise<Keyed[]> {
     const p = byId.get(g.userId);
     if (!p) continue;
     const email = p.email.toLowerCase();
-    out.push({ key: `${email}\u0001u\u0001${g.source}`, principal: { kind: 'user', name: p.displayName || p.email, email: p.email }, role: g.role, permissions: g.permissions, source: g.source });
+    out.push({ key: `${email}\u00010\u0001${g.source}`, principal: { kind: 'user', name: p.displayName || p.email, email: p.email }, role: g.role, permissions: g.permissions, source: g.source });
     for (const t of tokens.filter((x) => x.userId === g.userId)) {
       out.push({
-        key: `${email}\u0001t\u0001${g.source}\u0001${t.name}\u0001${t.id}`,
+        key: `${email}\u00011\u0001${g.source}\u0001${t.name}\u0001${t.id}`,
         principal: { kind: 'token', name: t.name, email: p.email },
         role: g.role,
         permissions: g.permissions,
