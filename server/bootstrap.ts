@@ -8,7 +8,7 @@ import { logger } from './logger';
 import { secretKey } from './secrets';
 import { findUserByEmail, notSystemUser } from './auth/users';
 import { passwordProblem, randomToken } from './auth/crypto';
-import { writeAuditAlone } from './audit/audit';
+import { ensureAuditSigning, writeAuditAlone } from './audit/audit';
 import { startAdminEndpoint } from './admin/endpoint';
 import { setBootstrapState } from './bootstrap-state';
 import { startRuntime, stopRuntime } from './runtime/start';
@@ -30,6 +30,9 @@ export async function bootstrap(): Promise<void> {
   }
   const db = handle.db;
   secretKey();
+  // The audit chain's signing key (outside the database); its first use is itself an audit event.
+  const signing = await ensureAuditSigning(db);
+  logger.info({ fingerprint: signing.fingerprint, source: signing.source }, 'audit chain signing key');
   installShutdown(async () => {
     await stopRuntime().catch(() => undefined);
     await handle.close();

@@ -13,6 +13,12 @@ const schema = z.object({
   HARBORMASTER_DATA_DIR: z.string().default('.data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   HARBORMASTER_SECRET_KEY: z.string().optional(),
+  /**
+   * Ed25519 private key (PKCS#8, PEM or base64 DER) that signs the audit chain's checkpoints and head
+   * (server/audit/signing.ts). Unset: derived from HARBORMASTER_SECRET_KEY when that is set, else a key file
+   * created once in the data directory (mode 0600).
+   */
+  HARBORMASTER_AUDIT_SIGNING_KEY: z.string().optional(),
   HARBORMASTER_ADMIN_EMAIL: z.string().email().optional(),
   HARBORMASTER_ADMIN_PASSWORD: z.string().optional(),
   HARBORMASTER_PUBLIC_URL: z.string().url().optional(),

@@ -6,7 +6,7 @@ import { users } from '../db/schema';
 import type { UserRow } from '../auth/users';
 import { membershipNames, notSystemUser } from '../auth/users';
 import { runAction, type Caller } from '../actions/run';
-import { verifyAuditChain } from '../audit/audit';
+import { verifyConsoleAuditChain } from '../audit/audit';
 import { AppError } from '../errors';
 import { pluralize } from '@/lib/format';
 
@@ -113,7 +113,7 @@ export async function runAdminCommand(db: Db, command: string, args: Args): Prom
       return { lines: [`disabled ${one(args, 'email')}`] };
     }
     case 'verify-audit': {
-      const v = await verifyAuditChain(db);
+      const v = await verifyConsoleAuditChain(db);
       return { lines: [v.ok ? `audit chain OK: ${v.checked} events` : `audit chain BROKEN at event ${v.firstBroken?.id}: ${v.firstBroken?.reason}`] };
     }
     default:

@@ -247,8 +247,9 @@ const PATHS: Record<string, Record<string, Op>> = {
   '/api/v1/workspaces/{workspace}/online-endpoints/{name}/deployments/{deployment}/logs': { get: { summary: 'A replica\'s log (text/plain, streamed): replica=<pod>, follow=true, tailLines, timestamps=true', permission: 'endpoints.read', params: ['workspace', 'name', 'deployment'], query: ['replica', 'follow', 'tailLines', 'timestamps'] } },
   '/api/v1/code/{sha256}/{name}': { get: { summary: 'A job’s uploaded code snapshot or input file, for its init container (job-scoped fetch token as Bearer; name optional)', params: ['sha256', 'name'] } },
   '/api/v1/audit/events': { get: { summary: 'Audit events, newest first, with a cursor', permission: 'audit.read', list: true, query: ['q', 'actor', 'action', 'workspace', 'outcome', 'cursor', 'limit'] } },
-  '/api/v1/audit/verify': { get: { summary: 'Verify the audit hash chain', permission: 'audit.read' } },
-  '/api/v1/audit/export': { get: { summary: 'Export audit events (CSV or JSON lines)', permission: 'audit.read', query: ['format', 'q', 'actor', 'workspace', 'outcome'] } },
+  '/api/v1/audit/verify': { get: { summary: 'Verify the audit hash chain and its signed checkpoints: {ok, checked, firstBroken?: {id, reason}, lastId, lastHash, checkpoints, lastCheckpointId, signedBy}; without from/to the whole chain, with them that range (the first event\'s prevHash taken as given)', permission: 'audit.read', query: ['from', 'to'] } },
+  '/api/v1/audit/head': { get: { summary: 'The newest event signed now with the console\'s Ed25519 key: {id, hash, at, signature, publicKey (base64 SPKI), publicKeyPem, fingerprint}; record it to detect a later rewrite or truncation offline (scripts/verify-audit.mjs); 409 when the events since the newest checkpoint do not verify', permission: 'audit.read' } },
+  '/api/v1/audit/export': { get: { summary: 'Export audit events (CSV or JSON lines) with the chain fields: every hashed field, prevHash, hash and, on checkpoint events, checkpointAt/checkpointSignature/checkpointPublicKey; from/to limit the event ids; verify offline with scripts/verify-audit.mjs', permission: 'audit.read', query: ['format', 'q', 'actor', 'workspace', 'outcome', 'from', 'to'] } },
   '/api/v1/audit/sharing': {
     get: {
       summary:

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, ilike, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, ilike, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { auditEvents } from '../db/schema';
 import { decodeCursor, encodeCursor } from '../http/paging';
@@ -10,6 +10,9 @@ export interface AuditQuery {
   action?: string;
   workspace?: string;
   outcome?: 'success' | 'denied' | 'failed';
+  /** Event ids from..to (inclusive). */
+  from?: number;
+  to?: number;
   /** The `next` of the previous page (events older than its last one; newest first). */
   cursor?: string;
   limit?: number;
@@ -37,10 +40,9 @@ export function auditDto(r: typeof auditEvents.$inferSelect) {
 }
 export type AuditEventDto = ReturnType<typeof auditDto>;
 
-export async function listAuditEvents(db: DbOrTx, q: AuditQuery) {
-  const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
+/** The filters of a query (not its cursor) as one condition, or undefined for all events. */
+export function auditFilter(q: AuditQuery): SQL | undefined {
   const where: SQL[] = [];
-  if (q.cursor) where.push(lt(auditEvents.id, Number(decodeCursor<{ id: number }>(q.cursor, ['id']).id)));
   if (q.actor) where.push(eq(auditEvents.actorEmail, q.actor.toLowerCase()));
   if (q.action) where.push(eq(auditEvents.action, q.action));
   if (q.workspace) where.push(eq(auditEvents.workspace, q.workspace));
@@ -49,10 +51,19 @@ export async function listAuditEvents(db: DbOrTx, q: AuditQuery) {
     const like = `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
     where.push(or(ilike(auditEvents.action, like), ilike(auditEvents.targetName, like), ilike(auditEvents.actorEmail, like), ilike(auditEvents.message, like))!);
   }
+  if (q.from !== undefined) where.push(gte(auditEvents.id, q.from));
+  if (q.to !== undefined) where.push(lte(auditEvents.id, q.to));
+  return where.length ? and(...where) : undefined;
+}
+
+export async function listAuditEvents(db: DbOrTx, q: AuditQuery) {
+  const limit = Math.min(Math.max(q.limit ?? 50, 1), 500);
+  const filter = auditFilter(q);
+  const where = q.cursor ? and(lt(auditEvents.id, Number(decodeCursor<{ id: number }>(q.cursor, ['id']).id)), filter) : filter;
   const rows = await db
     .select()
     .from(auditEvents)
-    .where(where.length ? and(...where) : undefined)
+    .where(where)
     .orderBy(desc(auditEvents.id))
     .limit(limit + 1);
   const items = rows.slice(0, limit).map(auditDto);

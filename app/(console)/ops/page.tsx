@@ -6,7 +6,7 @@ import { StatusBadge } from '@/components/ui/status-badge';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
 import { peopleAndWorkspaceCounts } from '@/server/services/users';
-import { verifyAuditChain } from '@/server/audit/audit';
+import { verifyConsoleAuditChain } from '@/server/audit/audit';
 import { listClusterSummaries } from '@/server/services/clusters-view';
 import { ClustersByLocation } from '@/components/clusters/clusters-by-location';
 import { PartialBanner } from '@/components/ui/partial-banner';
@@ -19,7 +19,7 @@ export default async function OpsOverview() {
   const db = await getDb();
   const [counts, chain, clusterList] = await Promise.all([
     peopleAndWorkspaceCounts(db),
-    verifyAuditChain(db),
+    verifyConsoleAuditChain(db),
     listClusterSummaries(db),
   ]);
   return (

@@ -1,36 +1,34 @@
 import { apiHandler, requireApiPermission } from '@/server/http/api';
-import { listAuditEvents, type AuditEventDto } from '@/server/services/audit-log';
+import { exportAuditRows, toCsv, toJsonLines } from '@/server/audit/export';
 import { AppError } from '@/server/errors';
+import { eventIdParam } from '@/server/audit/audit';
 
 export const dynamic = 'force-dynamic';
 
-const COLUMNS = ['id', 'at', 'actor', 'actorRole', 'action', 'targetType', 'targetName', 'workspace', 'outcome', 'message', 'ip', 'requestId', 'before', 'after', 'prevHash', 'hash'] as const;
+const OUTCOMES = ['success', 'denied', 'failed'] as const;
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  // Neutralise spreadsheet formulas, quote everything that needs it.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-/** GET /api/v1/audit/export?format=csv|jsonl (+ the list filters): every matching event, oldest last, ISO 8601 UTC times. */
+/**
+ * GET /api/v1/audit/export?format=csv|jsonl (+ the list filters, from/to event ids): every matching event,
+ * newest first, ISO 8601 UTC times, with the chain fields (server/audit/export.ts) so that
+ * `node scripts/verify-audit.mjs <file>` re-checks it offline.
+ */
 export const GET = apiHandler(async (ctx) => {
   requireApiPermission(ctx, 'audit.read');
   const p = ctx.url.searchParams;
   const format = p.get('format') ?? 'csv';
   if (format !== 'csv' && format !== 'jsonl') throw new AppError('bad_request', 'format must be csv or jsonl', { fieldErrors: [{ path: 'format', message: 'csv or jsonl' }] });
-  const filters = { q: p.get('q') ?? undefined, actor: p.get('actor') ?? undefined, workspace: p.get('workspace') ?? undefined, outcome: (p.get('outcome') ?? undefined) as never };
-  const rows: AuditEventDto[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listAuditEvents(ctx.db, { ...filters, cursor, limit: 500 });
-    rows.push(...page.items);
-    cursor = page.next;
-  } while (cursor && rows.length < 1_000_000);
-  const body =
-    format === 'csv'
-      ? [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\r\n') + '\r\n'
-      : rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+  const outcome = p.get('outcome') || undefined;
+  if (outcome && !OUTCOMES.includes(outcome as never)) throw new AppError('bad_request', `outcome must be one of ${OUTCOMES.join(', ')}`, { fieldErrors: [{ path: 'outcome', message: 'unknown value' }] });
+  const rows = await exportAuditRows(ctx.db, {
+    q: p.get('q') || undefined,
+    actor: p.get('actor') || undefined,
+    action: p.get('action') || undefined,
+    workspace: p.get('workspace') || undefined,
+    outcome: outcome as (typeof OUTCOMES)[number] | undefined,
+    from: eventIdParam(p, 'from'),
+    to: eventIdParam(p, 'to'),
+  });
+  const body = format === 'csv' ? toCsv(rows) : toJsonLines(rows);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return new Response(body, {
     headers: {
