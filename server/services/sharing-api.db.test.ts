@@ -17,13 +17,12 @@ import { apiTokens, clusterExtensions, clusters, computeTargets, modelVersions, 
 import { resetEnvCache } from '../env';
 import { dropAllClusterCaches } from '../kube/cache';
 import { stopLoop } from '../runtime/intents';
-import { encryptSecret } from '../secrets';
 import { issueToken } from '../auth/tokens';
-import { parseExtensionSettings } from '@/lib/extension/settings';
 import { PERMISSIONS } from '@/lib/rbac/permissions';
 import type { AccessEntryDto, SharingMapDto } from '@/lib/audit/sharing';
 import { ACCESS_CSV_COLUMNS, globalPermissions, workspacePermissions } from './access';
 import { SHARING_CSV_COLUMNS } from './sharing';
+import { recordRouters } from './sharing.test-support';
 import * as clustersRoute from '@/app/api/v1/clusters/route';
 import * as envsRoute from '@/app/api/v1/workspaces/[workspace]/environments/route';
 import * as jobsRoute from '@/app/api/v1/workspaces/[workspace]/jobs/route';
@@ -105,20 +104,12 @@ beforeAll(async () => {
     .returning();
   ids.edgeTarget = edge.id;
   // aks-secret: TLS router whose uploaded certificate expires in 10 days; onprem-secret: plain HTTP scoring.
-  const tlsSettings = parseExtensionSettings({ enableTraining: true, enableInference: true, inferenceRouterServiceType: 'clusterIP', allowInsecureConnections: false, sslCname: 'ml.example.com' }, { tlsCertificateUploaded: true });
-  const plainSettings = parseExtensionSettings({ enableTraining: true, enableInference: true, inferenceRouterServiceType: 'clusterIP', allowInsecureConnections: true });
-  if (!tlsSettings.ok || !plainSettings.ok) throw new Error('settings');
-  await db.insert(clusterExtensions).values([
-    {
-      clusterId: ids.aks,
-      status: 'installed',
-      version: '1.0.0',
-      settings: tlsSettings.value,
-      tlsEnc: encryptSecret(JSON.stringify({ certPem: CLIENT_CERT_PEM, keyPem: TLS_KEY_PEM }), `cluster:${ids.aks}:router-tls`),
-      tlsInfo: { source: 'uploaded', subject: 'CN=ml.example.com', sans: ['ml.example.com'], notAfter: new Date(Date.now() + 10 * DAY).toISOString(), errors: [], warnings: [], checkedAt: new Date().toISOString() },
-    },
-    { clusterId: ids.onprem, status: 'installed', version: '1.0.0', settings: plainSettings.value },
-  ]);
+  await recordRouters(db, {
+    tlsCluster: ids.aks,
+    plainCluster: ids.onprem,
+    tls: { certPem: CLIENT_CERT_PEM, keyPem: TLS_KEY_PEM },
+    info: { subject: 'CN=ml.example.com', sans: ['ml.example.com'], notAfter: new Date(Date.now() + 10 * DAY).toISOString() },
+  });
   await recordEndpoints(db, { clusterId: ids.onprem, workspaceId: ids.vision, computeTargetId: ids.edgeTarget }, [{ name: 'scorer', keys: ENDPOINT_KEYS, deployments: [{ name: 'blue', weight: 100 }] }]);
   ciToken = (await issueToken(db, cast.users.dsVision.user.id, 'ci-pipeline', null)).token;
   // A revoked token and a disabled user have no access: neither is listed.

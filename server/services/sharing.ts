@@ -42,7 +42,7 @@ export function parseSharingFilter(p: URLSearchParams): SharingFilter {
 export interface ClusterLiveFacts {
   namespaces: Set<string> | null;
   quotas: Array<{ namespace: string; name: string; used: Record<string, string> }> | null;
-  /** Harbormaster-labelled Deployments, Jobs and Services (every namespace but the extension's). */
+  /** Harbormaster-labelled Deployments, Jobs and Services (every namespace but the extension's; drift looks at the compute namespaces). */
   managed: ManagedObject[] | null;
   error?: string;
 }
@@ -271,7 +271,8 @@ export async function sharingMap(db: DbOrTx, filter: SharingFilter = {}, opts: {
 
   // Extension settings of the clusters in view.
   const extByCluster = new Map(extRows.map((e) => [e.clusterId, e]));
-  for (const c of clusterRows) {
+  // Filtered on a workspace: the clusters it runs on.
+  for (const c of filter.workspace ? withTargets : clusterRows) {
     const ext = extByCluster.get(c.id);
     if (!ext || ext.status === 'notInstalled') continue;
     const s = (ext.settings as ExtensionSettings | null) ?? null;
@@ -306,7 +307,10 @@ export async function sharingMap(db: DbOrTx, filter: SharingFilter = {}, opts: {
     const f = facts.get(c.id);
     const ex = explained.get(c.id);
     if (!f?.managed || !ex) continue;
+    // Compute namespaces only: those of this cluster's targets (the extension's own objects live elsewhere).
+    const computeNamespaces = new Set(ex.targets.values());
     for (const o of f.managed) {
+      if (!computeNamespaces.has(o.namespace)) continue;
       const why = driftReason(o, ex);
       if (!why) continue;
       const ws = o.labels[LABELS.workspace];
