@@ -70,13 +70,20 @@ export async function readClusterFacts(row: ClusterRow, opts: { waitMs?: number 
     const selector = `${LABELS.managedBy}=${MANAGED_BY}`;
     const q = cache.resourceQuotas();
     // Namespaces and Services are not kept by the cache: one LIST each (namespaces must be current to tell a deleted one).
-    const [nsList, services, deps, jobsInf, quotasSynced] = await Promise.all([
+    // A cluster that does not answer in time is an entry in errors, not a page that waits for the client's 15 s.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the API server did not answer within ${Math.round((waitMs + 5000) / 1000)} s`)), waitMs + 5000);
+    });
+    const reads = Promise.all([
       listAll<Listed>(cache.client, '/api/v1/namespaces'),
       listAll<Listed>(cache.client, '/api/v1/services', { labelSelector: selector }),
       listAll<Listed>(cache.client, '/apis/apps/v1/deployments', { labelSelector: selector }),
       listAll<Listed>(cache.client, '/apis/batch/v1/jobs', { labelSelector: selector }),
       q.waitSynced(waitMs),
     ]);
+    reads.catch(() => undefined); // answered late: nobody waits for it any more
+    const [nsList, services, deps, jobsInf, quotasSynced] = await Promise.race([reads, late]).finally(() => clearTimeout(timer));
     const lean = (kind: ManagedObject['kind']) => (x: Listed): ManagedObject => ({ kind, namespace: x.metadata?.namespace ?? '', name: x.metadata?.name ?? '', labels: x.metadata?.labels ?? {} });
     return {
       namespaces: new Set(nsList.map((n) => n.metadata?.name ?? '')),
