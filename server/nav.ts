@@ -27,6 +27,7 @@ export function navFor(p: Principal, currentWorkspace?: string): NavModel {
       items: [
         { href: '/audit', label: 'Audit log', icon: 'scroll-text' },
         { href: '/audit/access', label: 'Access', icon: 'shield-check' },
+        ...(can(p, 'access.read') ? [{ href: '/audit/sharing', label: 'Sharing', icon: 'sharing' }] : []),
       ],
     });
   }

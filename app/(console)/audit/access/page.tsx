@@ -5,24 +5,52 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
 import { listUsersWithWorkspaces } from '@/server/services/users';
+import { listWorkspaces } from '@/server/services/workspaces';
+import { listClusterRows } from '@/server/services/clusters';
+import { accessEntries } from '@/server/services/access';
+import { AccessWho, type AccessScopeChoice } from '@/components/audit/access-who';
+import type { AccessEntryDto } from '@/lib/audit/sharing';
 import { PERMISSIONS, ROLES, type PermissionRule } from '@/lib/rbac/permissions';
 import { ROLE_LABELS } from '@/lib/schemas/core';
 
 export const metadata: Metadata = { title: 'Access' };
 export const dynamic = 'force-dynamic';
 
-export default async function AccessPage() {
-  await requirePermission('access.read');
+export default async function AccessPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { principal } = await requirePermission('access.read');
+  const sp = await searchParams;
   const db = await getDb();
-  const people = (await listUsersWithWorkspaces(db)).map((u) => ({ email: u.email, role: u.globalRole, status: u.status, workspaces: u.workspaces ?? [] }));
+  const [users, workspaces, clusters] = await Promise.all([listUsersWithWorkspaces(db), listWorkspaces(db, principal), listClusterRows(db)]);
+  const people = users.map((u) => ({ email: u.email, role: u.globalRole, status: u.status, workspaces: u.workspaces ?? [] }));
+  // Who can do what on one resource (?workspace= or ?cluster=); an unknown name is an error in the panel, not the page.
+  const scope: AccessScopeChoice | null =
+    typeof sp.workspace === 'string' && sp.workspace ? { kind: 'workspace', name: sp.workspace } : typeof sp.cluster === 'string' && sp.cluster ? { kind: 'cluster', name: sp.cluster } : null;
+  let items: AccessEntryDto[] | null = null;
+  let error: string | undefined;
+  if (scope) {
+    try {
+      items = await accessEntries(db, scope.kind === 'workspace' ? { workspace: scope.name } : { cluster: scope.name });
+    } catch (e) {
+      error = e instanceof Error ? e.message : String(e);
+    }
+  }
   const perms = Object.entries(PERMISSIONS) as [string, PermissionRule][];
   return (
     <div className="space-y-6">
       <PageHeader
         title="Access"
         breadcrumb={[{ label: 'Audit' }, { label: 'Access' }]}
-        description="Who can do what: each person's role and workspaces, and what each role is allowed. The server enforces exactly this table."
+        description="Who can do what: on each workspace and cluster, each person's role and workspaces, and what each role is allowed. The server enforces exactly this table."
       />
+      <Card aria-labelledby="who-can-do-what">
+        <CardHeader>
+          <CardTitle id="who-can-do-what">Who can do what</CardTitle>
+          <CardDescription>Per workspace or cluster: the users and API tokens with access, their effective permissions and where each comes from</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <AccessWho scope={scope} items={items} error={error} workspaces={workspaces.map((w) => w.name)} clusters={clusters.map((c) => c.name).sort()} />
+        </CardContent>
+      </Card>
       <Card>
         <CardHeader>
           <CardTitle>People</CardTitle>
