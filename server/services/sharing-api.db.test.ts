@@ -18,6 +18,7 @@ import { resetEnvCache } from '../env';
 import { dropAllClusterCaches } from '../kube/cache';
 import { stopLoop } from '../runtime/intents';
 import { issueToken } from '../auth/tokens';
+import { createLocalUser } from '../auth/users';
 import { PERMISSIONS } from '@/lib/rbac/permissions';
 import type { AccessEntryDto, SharingMapDto } from '@/lib/audit/sharing';
 import { ACCESS_CSV_COLUMNS, globalPermissions, workspacePermissions } from './access';
@@ -115,6 +116,9 @@ beforeAll(async () => {
   // A revoked token and a disabled user have no access: neither is listed.
   const revoked = await issueToken(db, cast.users.dsForecasting.user.id, 'old-laptop', null);
   await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, revoked.row.id));
+  const gone = await createLocalUser(db, { email: 'gone@example.com', password: 'correct-horse-battery-staple', globalRole: 'ops_admin' });
+  await issueToken(db, gone.id, 'forgotten', null);
+  await db.update(users).set({ status: 'disabled' }).where(eq(users.id, gone.id));
   // Records the scan's routes can name: a job, an environment, a model version.
   const env = await call(envsRoute.POST as never, { method: 'POST', token: cast.users.dsVision.token, body: { name: 'vision-torch', version: '1', image: 'python:3.12' }, params: { workspace: 'vision' }, path: '/api/v1/workspaces/vision/environments' });
   expect(env.status, env.text).toBe(201);
@@ -267,7 +271,9 @@ describe('who can do what', () => {
       'user:dana@example.com:data_scientist:member of vision',
       'user:farid@example.com:data_scientist:member of forecasting',
     ]);
-    // farid's revoked token is not access.
+    // farid's revoked token and a disabled ops admin (and their token) are not access.
+    expect(onprem.text).not.toContain('gone@example.com');
+    expect(onprem.text).not.toContain('forgotten');
     expect(sources(onprem.json.items)).not.toContain('token:old-laptop:data_scientist:API token old-laptop of farid@example.com (member of forecasting)');
     const admin = (onprem.json.items as AccessEntryDto[])[0];
     expect(admin.permissions).toEqual(globalPermissions('ops_admin'));
