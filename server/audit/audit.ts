@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, asc, desc, eq, gt, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../errors';
 import type { Db, DbOrTx } from '../db';
 import { rowsOf } from '../db/client';
@@ -201,6 +201,25 @@ export function writeAuditAlone(db: Db, e: AuditInput): Promise<Row> {
   return db.transaction((tx) => writeAudit(tx, e));
 }
 
+// before/after are read as jsonb text and parsed here: drizzle's jsonb reader JSON.parses a top-level string
+// value again (the stored string "-1" would come back as the number -1 and no longer match its hash).
+const eventColumns = {
+  ...getTableColumns(auditEvents),
+  before: sql<string | null>`${auditEvents.before}::text`,
+  after: sql<string | null>`${auditEvents.after}::text`,
+};
+
+/** Audit events exactly as stored (for verification and export), in id order (`desc` for newest first). */
+export async function selectAuditEvents(db: DbOrTx, where: SQL | undefined, order: 'asc' | 'desc', limit: number): Promise<Row[]> {
+  const rows = await db
+    .select(eventColumns)
+    .from(auditEvents)
+    .where(where)
+    .orderBy(order === 'asc' ? asc(auditEvents.id) : desc(auditEvents.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r, before: r.before === null ? null : JSON.parse(r.before), after: r.after === null ? null : JSON.parse(r.after) }));
+}
+
 export interface ChainVerdict {
   ok: boolean;
   /** Events checked (up to and including the first broken one). */
@@ -258,7 +277,7 @@ export async function verifyAuditChain(db: DbOrTx, opts: VerifyOptions = {}): Pr
   const broken = (id: number, reason: string): ChainVerdict => ({ ok: false, checked, firstBroken: { id, reason }, checkpoints, lastCheckpointId: lastCp?.eventId, signedBy: lastCp && fingerprintOf(lastCp.publicKey) });
   for (;;) {
     const cond = to === undefined ? gt(auditEvents.id, after) : and(gt(auditEvents.id, after), lte(auditEvents.id, to));
-    const batch = await db.select().from(auditEvents).where(cond).orderBy(asc(auditEvents.id)).limit(1000);
+    const batch = await selectAuditEvents(db, cond, 'asc', 1000);
     if (batch.length === 0) break;
     const cps = new Map<number, CheckpointRow>();
     const cpRows = rowsOf<CheckpointDb>(await db.execute(sql`SELECT event_id, hash, signature, public_key, at FROM audit_checkpoints WHERE event_id >= ${Number(batch[0].id)} AND event_id <= ${Number(batch[batch.length - 1].id)}`));

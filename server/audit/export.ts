@@ -1,10 +1,10 @@
 import 'server-only';
-import { and, desc, lt, sql } from 'drizzle-orm';
+import { and, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { rowsOf } from '../db/client';
 import { auditEvents } from '../db/schema';
 import { auditFilter, type AuditQuery } from '../services/audit-log';
-import { auditContent } from './audit';
+import { auditContent, selectAuditEvents } from './audit';
 
 // The export of (a filtered range of) the audit log with everything an offline verifier needs
 // (scripts/verify-audit.mjs, whose header documents the canonical form): each event's hashed fields under
@@ -31,12 +31,7 @@ export async function exportAuditRows(db: DbOrTx, q: Omit<AuditQuery, 'cursor' |
   const out: ExportRow[] = [];
   let before: number | undefined;
   while (out.length < max) {
-    const page = await db
-      .select()
-      .from(auditEvents)
-      .where(before === undefined ? filter : and(lt(auditEvents.id, before), filter))
-      .orderBy(desc(auditEvents.id))
-      .limit(500);
+    const page = await selectAuditEvents(db, before === undefined ? filter : and(lt(auditEvents.id, before), filter), 'desc', 500);
     if (!page.length) break;
     const ids = page.map((r) => Number(r.id));
     const cps = new Map(

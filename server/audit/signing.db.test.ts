@@ -3,9 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '../db/test-db';
 import { rowsOf } from '../db/client';
-import { auditEvents } from '../db/schema';
-import { asc } from 'drizzle-orm';
-import { CHECKPOINT_EVERY, ensureAuditSigning, eventHash, signedHead, verifyAuditChain, verifyConsoleAuditChain, writeAuditAlone } from './audit';
+import { CHECKPOINT_EVERY, ensureAuditSigning, eventHash, selectAuditEvents, signedHead, verifyAuditChain, verifyConsoleAuditChain, writeAuditAlone } from './audit';
 import { auditSigningKey, deriveSigningKey, parseSigningKey, publicKeyB64, setAuditSigningKeyForTests, signAudit, verifyAuditSignature } from './signing';
 
 let t: TestDb;
@@ -30,7 +28,7 @@ async function checkpointIds(): Promise<number[]> {
 /** What a database writer without the key can do: edit one event and recompute every hash after it. */
 async function recomputeFrom(id: number, change: () => Promise<unknown>) {
   await change();
-  const rows = await t.db.select().from(auditEvents).orderBy(asc(auditEvents.id));
+  const rows = await selectAuditEvents(t.db, undefined, 'asc', 10_000);
   let prev: string | null = null;
   for (const r of rows) {
     if (Number(r.id) < id) {
