@@ -39,6 +39,7 @@ const KINDS: Array<{ path: string; byGeneration?: boolean }> = [
   { path: '/apis/apps/v1/daemonsets', byGeneration: true },
   { path: '/apis/policy/v1/poddisruptionbudgets', byGeneration: true },
   { path: '/apis/batch/v1/jobs', byGeneration: true },
+  { path: '/apis/autoscaling/v2/horizontalpodautoscalers', byGeneration: true },
   { path: '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', byGeneration: true },
   { path: '/apis/amlarc.azureml.com/v1alpha1/instancetypes' },
 ];
@@ -89,6 +90,8 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
   const jobName = uniqueName('dry-job');
   const sweepName = uniqueName('dry-sweep');
   const ns = uniqueName('hm-dry');
+  const endpoint = uniqueName('dry-ep');
+  const deployment = (name: string, image = 'python:3.12-slim') => ({ name, environment: { image }, instance_type: 'dry-small' });
   const fixtures: Record<string, () => Record<string, unknown>> = {
     'clusters.extension.install': () => ({ name: CLUSTER, settings: { enableTraining: true, enableInference: true, inferenceRouterServiceType: 'NodePort', allowInsecureConnections: true, inferenceRouterHA: false, installNvidiaDevicePlugin: true }, confirm: true }),
     'clusters.extension.uninstall': () => ({ name: CLUSTER }),
@@ -103,6 +106,14 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
     'jobs.rerun': () => ({ workspace: 'vision', name: jobName }),
     // A sweep whose only trial was canceled: starting its next trial is due (nothing runs the controller here).
     'sweeps.startTrials': () => ({ workspace: 'vision', name: sweepName }),
+    // An endpoint with blue (all traffic) and green (none), served by the router (issue 14).
+    'endpoints.create': () => ({ workspace: 'vision', endpoint: { name: uniqueName('dry-new-ep'), compute: 'azureml:dry-serving', auth_mode: 'key' } }),
+    'endpoints.update': () => ({ workspace: 'vision', name: endpoint, traffic: { blue: 90, green: 10 } }),
+    'endpoints.delete': () => ({ workspace: 'vision', name: endpoint }),
+    'endpoints.regenerateKeys': () => ({ workspace: 'vision', name: endpoint, keyType: 'secondary' }),
+    'deployments.create': () => ({ workspace: 'vision', endpoint, deployment: deployment('red') }),
+    'deployments.update': () => ({ workspace: 'vision', endpoint, name: 'blue', deployment: deployment('blue', 'python:3.13-slim') }),
+    'deployments.delete': () => ({ workspace: 'vision', endpoint, name: 'green' }),
   };
 
   beforeAll(async () => {
@@ -129,6 +140,12 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
       cast.caller('dsVision'),
     );
     await runAction('jobs.cancel', { workspace: 'vision', name: `${sweepName}_0` }, cast.caller('dsVision'));
+    // The endpoint lives on a target of its own: a target that serves endpoints cannot be detached.
+    await runAction('compute.attach', { workspace: 'vision', name: 'dry-serving', cluster: CLUSTER, namespace: `${ns}-serving`, createNamespace: true, defaultInstanceType: 'dry-small', allowedInstanceTypes: ['dry-small'] }, admin);
+    const ds = cast.caller('dsVision');
+    await runAction('endpoints.create', { workspace: 'vision', endpoint: { name: endpoint, compute: 'azureml:dry-serving', auth_mode: 'key' } }, ds);
+    for (const d of ['blue', 'green']) await runAction('deployments.create', { workspace: 'vision', endpoint, deployment: deployment(d) }, ds);
+    await runAction('endpoints.update', { workspace: 'vision', name: endpoint, traffic: { blue: 100 } }, ds);
     // Let the job's pod settle (scheduled, running), so only a dry run could move anything now.
     await new Promise((res) => setTimeout(res, 3000));
   }, 180_000);
@@ -136,6 +153,8 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
   afterAll(async () => {
     stopLoop();
     if (cast) {
+      await runAction('endpoints.delete', { workspace: 'vision', name: endpoint }, cast.caller('dsVision')).catch(() => undefined);
+      await runAction('compute.detach', { workspace: 'vision', name: 'dry-serving', force: true, deleteNamespace: true }, cast.caller('admin')).catch(() => undefined);
       await runAction('compute.detach', { workspace: 'vision', name: 'dry-target', force: true, deleteNamespace: true }, cast.caller('admin')).catch(() => undefined);
       await purgeAndWait(cast, CLUSTER).catch(() => undefined);
     }
@@ -151,7 +170,7 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
   });
 
   it.each(Object.keys(fixtures).sort())('%s with dryRun leaves every cluster object and every DB row as it was', async (name) => {
-    const who = name.startsWith('jobs.') || name.startsWith('sweeps.') ? cast.caller('dsVision') : cast.caller('admin');
+    const who = /^(jobs|sweeps|endpoints|deployments)\./.test(name) ? cast.caller('dsVision') : cast.caller('admin');
     const cluster0 = await clusterSnapshot();
     const terminating = new Set(cluster0['(terminating namespaces left out)'].split(',').filter(Boolean));
     const db0 = await dbSnapshot(cast);
