@@ -9,7 +9,9 @@ import { AuditFilters } from '@/components/audit/audit-filters';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
 import { listAuditEvents, type AuditQuery } from '@/server/services/audit-log';
-import { verifyAuditChain } from '@/server/audit/audit';
+import { verifyConsoleAuditChain } from '@/server/audit/audit';
+import { auditSigningKey } from '@/server/audit/signing';
+import { ChainVerification } from '@/components/audit/chain-verification';
 
 export const metadata: Metadata = { title: 'Audit log' };
 export const dynamic = 'force-dynamic';
@@ -29,7 +31,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   };
   const db = await getDb();
   // A cursor that is not one of ours (edited by hand) shows the newest events instead of an error page.
-  const [page, chain] = await Promise.all([listAuditEvents(db, q).catch(() => listAuditEvents(db, { ...q, cursor: undefined })), verifyAuditChain(db)]);
+  const [page, chain] = await Promise.all([listAuditEvents(db, q).catch(() => listAuditEvents(db, { ...q, cursor: undefined })), verifyConsoleAuditChain(db)]);
+  const key = auditSigningKey();
   const exportQs = new URLSearchParams(Object.entries({ q: q.q, outcome: q.outcome, workspace: q.workspace, actor: q.actor }).filter(([, v]) => v) as [string, string][]);
   const nextQs = new URLSearchParams(exportQs);
   if (page.next) nextQs.set('cursor', page.next);
@@ -38,7 +41,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <PageHeader
         title="Audit log"
         breadcrumb={[{ label: 'Audit' }, { label: 'Audit log' }]}
-        description="Every change and every refused attempt, who and when, before and after (secrets redacted). Events are hash-chained: any edit, deletion or reordering is detected."
+        description="Every change and every refused attempt, who and when, before and after (secrets redacted). Events are hash-chained and checkpoints signed: any edit, deletion, reordering or recomputation is detected."
         status={
           <StatusBadge
             kind="check"
@@ -61,6 +64,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </div>
         }
       />
+      <ChainVerification publicKeyPem={key.publicKeyPem} fingerprint={key.fingerprint} />
       <AuditFilters initial={{ q: q.q ?? '', outcome: q.outcome ?? '', workspace: q.workspace ?? '', actor: q.actor ?? '' }} />
       <AuditTable events={page.items} />
       <nav aria-label="Audit log pages" className="flex justify-between text-sm">
