@@ -8,15 +8,31 @@ import { E2E_USERS } from './users';
 // JSON exports; and who can do what on a cluster and on a workspace (/audit/access), with its CSV.
 test.skip(!!noCluster, noCluster);
 
+// A real state behind two more flags: a second target, without a quota, on vision's namespace (detached after).
+const SHARED_TARGET = 'e2e-shared';
 let insecure = false;
 test.beforeAll(async () => {
   test.setTimeout(240_000);
   await ensureComputeScenario();
-  // The e2e cluster's extension allows plain-HTTP scoring (E2E_EXTENSION_SETTINGS) unless another spec changed it.
   const api = await adminApi();
   try {
+    // The e2e cluster's extension allows plain-HTTP scoring (E2E_EXTENSION_SETTINGS) unless another spec changed it.
     const ext = await (await api.get(`/api/v1/clusters/${E2E_CLUSTER}/extension`)).json();
     insecure = !!(ext.settings?.enableInference && ext.settings?.allowInsecureConnections);
+    const list = await (await api.get('/api/v1/workspaces/forecasting/computes')).json();
+    if (!(list.items ?? []).some((t: { name: string }) => t.name === SHARED_TARGET)) {
+      const r = await api.post('/api/v1/workspaces/forecasting/computes', { data: { cluster: E2E_CLUSTER, name: SHARED_TARGET, namespace: `vision-${VISION_TARGET}`, confirmSharedNamespace: true } });
+      expect(r.status(), await r.text()).toBe(201);
+    }
+  } finally {
+    await api.dispose();
+  }
+});
+test.afterAll(async () => {
+  const api = await adminApi();
+  try {
+    const r = await api.delete(`/api/v1/workspaces/forecasting/computes/${SHARED_TARGET}`);
+    expect([200, 202, 204, 404], await r.text()).toContain(r.status());
   } finally {
     await api.dispose();
   }
@@ -39,6 +55,12 @@ test('the sharing map: flags, location filter, matrix and graph, CSV and JSON ex
     await expect(flag.getByRole('link', { name: /^Fix/ })).toHaveAttribute('href', `/ops/clusters/${E2E_CLUSTER}/extension`);
   }
 
+  // Two targets on one namespace, and one of them without a quota.
+  const shared = flags.locator('[data-flag="namespace_shared"]');
+  await expect(shared).toContainText(`Namespace vision-${VISION_TARGET} on cluster ${E2E_CLUSTER}`);
+  await expect(shared.getByRole('link', { name: /^Fix/ })).toHaveAttribute('href', `/ops/clusters/${E2E_CLUSTER}/computes`);
+  await expect(flags.locator('[data-flag="no_quota"]')).toContainText(`Compute target ${SHARED_TARGET} of workspace forecasting has no quota`);
+
   // The matrix: each workspace's target in its cell, with namespace, instance types and quota vs usage.
   const vision = matrixCell(page, 'vision');
   await expect(vision).toContainText(VISION_TARGET);
@@ -49,6 +71,10 @@ test('the sharing map: flags, location filter, matrix and graph, CSV and JSON ex
   await expect(forecasting).toContainText(FORECASTING_TARGET);
   await expect(forecasting).toContainText('cpu-small');
   await expect(forecasting.getByRole('meter', { name: 'CPU quota' })).toBeVisible();
+  const sharedEntry = forecasting.locator(`[data-sharing-target="${SHARED_TARGET}"]`);
+  await expect(sharedEntry).toContainText('No quota');
+  await expect(sharedEntry.getByRole('list', { name: `Flags of ${SHARED_TARGET}` })).toContainText('namespace_shared');
+  await expect(vision.getByRole('list', { name: `Flags of ${VISION_TARGET}` })).toContainText('namespace_shared');
   await expectAccessible(page, 'sharing map, matrix (auditor)');
   await snap(page, 'audit-sharing-matrix');
 
@@ -70,7 +96,8 @@ test('the sharing map: flags, location filter, matrix and graph, CSV and JSON ex
   await expect(graph.getByRole('link', { name: `Cluster ${E2E_CLUSTER}` })).toBeVisible();
   await expect(graph.getByRole('link', { name: `Compute target ${VISION_TARGET}` })).toBeVisible();
   await expect(graph.getByRole('link', { name: 'Workspace forecasting' })).toBeVisible();
-  await expect.poll(() => graph.locator('.react-flow__edge').count()).toBeGreaterThanOrEqual(4);
+  await expect(graph.getByRole('link', { name: `Compute target ${SHARED_TARGET}` })).toBeVisible();
+  await expect.poll(() => graph.locator('.react-flow__edge').count()).toBeGreaterThanOrEqual(6);
   await expectAccessible(page, 'sharing map, graph (auditor)');
   await snap(page, 'audit-sharing-graph');
   // A reload keeps the filter and the view.
@@ -83,6 +110,7 @@ test('the sharing map: flags, location filter, matrix and graph, CSV and JSON ex
   const csv = fs.readFileSync((await download.path())!, 'utf8').split(/\r?\n/);
   expect(csv[0]).toBe('cluster,location,workspace,target,namespace,instanceTypes,quota,usage,backend,createdBy,createdAt,flags');
   expect(csv.some((l) => l.startsWith(`${E2E_CLUSTER},cloud,vision,${VISION_TARGET},vision-${VISION_TARGET},`))).toBe(true);
+  expect(csv.find((l) => l.startsWith(`${E2E_CLUSTER},cloud,forecasting,${SHARED_TARGET},`))).toMatch(/namespace_shared no_quota|no_quota namespace_shared/);
   const jsonHref = await page.getByRole('link', { name: 'JSON' }).getAttribute('href');
   expect(jsonHref).toBe('/api/v1/audit/sharing?location=cloud');
   const map = await (await page.request.get(jsonHref!)).json();

@@ -146,7 +146,7 @@ export interface SharingGraph {
 }
 
 export const GRAPH_NODE_WIDTH = 240;
-export const GRAPH_NODE_HEIGHT = 64;
+export const GRAPH_NODE_HEIGHT = 70;
 const GRAPH_COLUMN = GRAPH_NODE_WIDTH + 96;
 const GRAPH_ROW = GRAPH_NODE_HEIGHT + 20;
 const LOCATION_LABEL: Record<string, string> = { cloud: 'Cloud', 'on-prem': 'On-premises', edge: 'Edge' };
