@@ -46,6 +46,9 @@ async function main() {
     const { openDatabase } = await import('../server/db/client');
     const h = await openDatabase({ url: e.DATABASE_URL, dataDir: e.dataDir, purpose: 'admin CLI' });
     try {
+      // Like a console start: the audit chain is signed with the key from the environment or the data directory.
+      const { ensureAuditSigning } = await import('../server/audit/audit');
+      await ensureAuditSigning(h.db);
       lines = (await runAdminCommand(h.db, command, args)).lines;
     } finally {
       await h.close();
