@@ -18,7 +18,7 @@ test('runs the chain verification, sees the public key, and verifies an export o
   await expect(fingerprint).toBeVisible();
   await expect(card.getByRole('button', { name: 'Copy the public key (PEM)' })).toBeVisible();
   await card.getByText('Public key (PEM)', { exact: true }).click();
-  await expect(card.getByLabel('Public key (PEM)')).toContainText('-----BEGIN PUBLIC KEY-----');
+  await expect(card.getByLabel('Public key (PEM)', { exact: true })).toContainText('-----BEGIN PUBLIC KEY-----');
   await expectAccessible(page, 'audit log with chain verification (auditor)');
 
   const head = await (await page.request.get('/api/v1/audit/head')).json();
@@ -31,7 +31,7 @@ test('runs the chain verification, sees the public key, and verifies an export o
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-e2e-audit-'));
   try {
     fs.writeFileSync(path.join(dir, 'head.json'), JSON.stringify(head));
-    fs.writeFileSync(path.join(dir, 'key.pem'), (await card.getByLabel('Public key (PEM)').textContent()) ?? '');
+    fs.writeFileSync(path.join(dir, 'key.pem'), (await card.getByLabel('Public key (PEM)', { exact: true }).textContent()) ?? '');
     for (const format of ['csv', 'jsonl']) {
       const exp = await page.request.get(`/api/v1/audit/export?format=${format}`);
       expect(exp.status()).toBe(200);

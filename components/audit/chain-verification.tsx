@@ -79,8 +79,10 @@ export function ChainVerification({ publicKeyPem, fingerprint }: { publicKeyPem:
           <div aria-label="Public key fingerprint">
             <MonoText value={fingerprint} copyLabel="Copy the key fingerprint" truncate className="max-w-full" />
           </div>
-          <div className="flex flex-wrap gap-2">
-            <CopyButton value={publicKeyPem} label="Copy the public key (PEM)" showText variant="secondary" />
+          <div className="flex flex-wrap items-center gap-2">
+            <span className="inline-flex items-center gap-0.5">
+              Public key <CopyButton value={publicKeyPem} label="Copy the public key (PEM)" />
+            </span>
             <Button asChild variant="secondary" size="sm">
               <a href="/api/v1/audit/head" download="harbormaster-audit-head.json">
                 <Download aria-hidden className="size-4" /> Signed head
