@@ -384,7 +384,7 @@ async function writeDeployment(ctx: RunCtx, input: z.infer<z.ZodObject<typeof de
   const [row] = await tx.select().from(onlineDeployments).where(eq(onlineDeployments.id, id)).limit(1);
   const before = existing ? { instanceType: existing.instanceType, image: existing.spec.environment.image, instanceCount: existing.spec.instanceCount, scale: existing.spec.scaleSettings.type } : undefined;
   return {
-    result: { dryRun: false, deployment: await deploymentDto(tx, rec, row, user.email), objects: shown, warnings } satisfies DeploymentWriteResult,
+    result: { dryRun: false, deployment: await deploymentDto(tx, rec, row), objects: shown, warnings } satisfies DeploymentWriteResult,
     audit: {
       targetType: 'online-deployment',
       targetName: `${rec.row.name}/${p.spec.name}`,

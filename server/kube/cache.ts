@@ -27,6 +27,8 @@ export interface LeanNode {
   kubeletVersion?: string;
   architecture?: string;
   createdAt?: string;
+  /** A KWOK fake node (annotation kwok.x-k8s.io/node=fake): pods are scheduled there, no process runs. */
+  simulated?: boolean;
 }
 
 export interface PodProblem {
@@ -129,6 +131,30 @@ export function leanNode(raw: Raw): LeanNode {
     kubeletVersion: s(info.kubeletVersion),
     architecture: s(info.architecture),
     createdAt: s(m.creationTimestamp),
+    ...(strMap(m.annotations)['kwok.x-k8s.io/node'] === 'fake' ? { simulated: true } : {}),
+  };
+}
+
+export interface LeanService {
+  name: string;
+  type: string | null;
+  clusterIP: string | null;
+  nodePort: number | null;
+  /** The load balancer's first address (IP or host name), once assigned. */
+  externalAddress: string | null;
+}
+
+export function leanService(raw: Raw): LeanService {
+  const m = o(raw.metadata);
+  const spec = o(raw.spec);
+  const ingress = a(o(o(raw.status).loadBalancer).ingress)[0];
+  const port = a(spec.ports)[0];
+  return {
+    name: s(m.name) ?? '',
+    type: s(spec.type) ?? null,
+    clusterIP: s(spec.clusterIP) ?? null,
+    nodePort: typeof port?.nodePort === 'number' ? port.nodePort : null,
+    externalAddress: s(ingress?.ip) ?? s(ingress?.hostname) ?? null,
   };
 }
 
@@ -347,6 +373,12 @@ export class ClusterCache {
         maxItems: EVENT_MAX,
         rank: (e) => e.last,
       }),
+    );
+  }
+  /** Services in the extension namespace (the router's azureml-fe: its type, addresses and node port). */
+  extensionServices() {
+    return this.informer('extension-services', () =>
+      new Informer({ client: this.client, name: `${this.key}/extension-services`, path: `/api/v1/namespaces/${EXTENSION_NAMESPACE}/services`, transform: leanService }),
     );
   }
   deployments() {

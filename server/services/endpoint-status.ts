@@ -135,7 +135,8 @@ export interface OnlineDeploymentDetailDto extends OnlineDeploymentDto {
   clusterState: 'live' | 'unreachable' | 'gone';
 }
 
-export async function deploymentDetail(db: DbOrTx, workspace: string, endpoint: string, name: string): Promise<OnlineDeploymentDetailDto> {
+/** The deployment with its live detail; `explain: false` skips the pending explanation (callers that need only the replicas). */
+export async function deploymentDetail(db: DbOrTx, workspace: string, endpoint: string, name: string, opts: { explain?: boolean } = {}): Promise<OnlineDeploymentDetailDto> {
   const rec = await getEndpointRecord(db, workspace, endpoint);
   const row = await getDeploymentRow(db, rec.row, name);
   const dto = await deploymentDto(db, rec, row);
@@ -154,7 +155,7 @@ export async function deploymentDetail(db: DbOrTx, workspace: string, endpoint: 
     .filter((e) => e.namespace === ns && (names.has(e.object.name) || ((e.object.kind === 'Deployment' || e.object.kind === 'ReplicaSet' || e.object.kind === 'HorizontalPodAutoscaler') && e.object.name.startsWith(row.objectName))))
     .sort((a, b) => b.last - a.last);
   const waiting = mine.filter((p) => !p.nodeName && p.phase === 'Pending');
-  const pending = waiting.length
+  const pending = waiting.length && opts.explain !== false
     ? await explainPendingPods(db, workspace, { computeTarget: rec.target.row.name, cluster: rec.target.cluster.name, instanceType: row.instanceType, instanceCount: Math.max(1, row.desiredReplicas) }, waiting, myEvents)
     : null;
   return {
@@ -174,7 +175,8 @@ export async function deploymentLogs(
   name: string,
   req: { replica?: string; follow: boolean; tailLines?: number; timestamps?: boolean; signal?: AbortSignal },
 ): Promise<{ stream: ReadableStream<Uint8Array> | string; pod: string | null }> {
-  const detail = await deploymentDetail(db, workspace, endpoint, name);
+  // Only the replicas are needed here, not the pending explanation.
+  const detail = await deploymentDetail(db, workspace, endpoint, name, { explain: false });
   if (detail.clusterState === 'gone') return { stream: `Cluster ${detail.cluster} is no longer registered: the logs cannot be read.\n`, pod: null };
   if (detail.clusterState === 'unreachable') throw new AppError('upstream_unavailable', `cluster ${detail.cluster} cannot be reached right now: its logs cannot be read`);
   const pod = req.replica ? detail.replicas.find((r) => r.pod === req.replica) : [...detail.replicas].reverse().find((r) => r.startedAt) ?? detail.replicas.at(-1);

@@ -3,10 +3,9 @@ import http from 'node:http';
 import https from 'node:https';
 import type { ExtensionSettings } from '@/lib/domain';
 import type { DbOrTx } from '../db';
-import { listAll } from '../kube/apply';
 import { extensionRow, getClusterRow, liveCache, type ClusterRow } from './clusters';
-import { routerAddress, storedTls } from './extension';
-import { readKeys, scoringUri, type EndpointRecord } from './endpoints';
+import { storedTls } from './extension';
+import { readKeys, scoringBase, scoringUri, type EndpointRecord } from './endpoints';
 
 // The endpoint page's "Test" panel: one scoring request sent by the console the way a client sends it — to the
 // scoring URI, with the endpoint's primary key and optionally the azureml-model-deployment header — and the
@@ -34,14 +33,12 @@ const MAX_BODY = 64 * 1024;
 const TIMEOUT_MS = 30_000;
 const SHOWN_HEADERS = ['content-type', 'azureml-model-deployment', 'x-request-id', 'www-authenticate'];
 
-/** Whether every node of the cluster is a KWOK fake node (nothing really runs there). */
+/** Whether every node of the cluster is a KWOK fake node (nothing really runs there), from the live cache. */
 async function isSimulated(cluster: ClusterRow): Promise<boolean> {
-  try {
-    const nodes = await listAll<{ metadata?: { annotations?: Record<string, string> } }>(liveCache(cluster).client, '/api/v1/nodes', { limit: 50 });
-    return nodes.length > 0 && nodes.every((n) => n.metadata?.annotations?.['kwok.x-k8s.io/node'] === 'fake');
-  } catch {
-    return false;
-  }
+  const nodes = liveCache(cluster).nodes();
+  if (!(await nodes.waitSynced(2000))) return false;
+  const items = nodes.items();
+  return items.length > 0 && items.every((n) => n.simulated);
 }
 
 function send(uri: string, body: string, headers: Record<string, string>, ca?: string): Promise<{ status: number; headers: Record<string, string>; body: string; truncated: boolean }> {
@@ -78,9 +75,9 @@ export async function scoreTest(db: DbOrTx, rec: EndpointRecord, req: { deployme
   const cluster = await getClusterRow(db, rec.target.cluster.name);
   const ext = await extensionRow(db, cluster.id);
   const settings = (ext?.settings as ExtensionSettings | undefined) ?? null;
-  const addr = await routerAddress(cluster, settings);
+  const { base, address: addr } = await scoringBase(cluster, settings);
   const deployment = req.deployment ?? null;
-  const uri = scoringUri(addr.baseUrl ?? 'http://azureml-fe.azureml.svc', rec.row.name);
+  const uri = scoringUri(base, rec.row.name);
   if (!ext || ext.status !== 'installed' || !settings?.enableInference) {
     return { outcome: 'unavailable', uri, deployment, message: `cluster ${cluster.name} has no inference router (${!ext || ext.status === 'notInstalled' ? 'the ML extension is not installed' : 'enableInference is off'}): nothing serves this endpoint yet` };
   }

@@ -1,7 +1,7 @@
 import 'server-only';
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { InstanceTypeSpec } from '@/lib/domain';
+import type { ExtensionSettings, InstanceTypeSpec } from '@/lib/domain';
 import { DEFAULT_INSTANCE_TYPE_NAME } from '@/lib/instance-types';
 import { curatedImage, parseEnvironmentReference } from '@/lib/aml/environment';
 import type { JobIssue } from '@/lib/aml/issues';
@@ -18,8 +18,8 @@ import { getComputeTarget, type ComputeTargetRecord } from './compute-targets';
 import { environmentLookup, listEnvironments } from './environments';
 import { jobPlacement, jobTaints, refuse, resolveInstanceType, resolveTarget, type JobPlacement } from './jobs-placement';
 import { resolveModelReference } from './models';
-import { routerAddress } from './extension';
-import { extensionRow, getClusterRow, liveCache } from './clusters';
+import { routerAddress, type RouterAddress } from './extension';
+import { extensionRow, getClusterRow, liveCache, type ClusterRow } from './clusters';
 import { CODE_ASSET_RE } from './jobs';
 import { bindBlob, getWorkspaceCodeAsset, issueFetchToken, snapshotOf, storeBlobs, codeFilesFor, type Upload } from './code-assets';
 
@@ -85,21 +85,23 @@ export async function getDeploymentRow(db: DbOrTx, endpoint: EndpointRow, name: 
   return row;
 }
 
-/** Scoring URI bases per cluster, read once per list (the router Service's address, or https://<sslCname>). */
+/**
+ * Where a cluster's scoring URIs start: the router's address (https://<sslCname>, the load balancer's, a node
+ * port) or, when it has none a client could use yet, its in-cluster name.
+ */
+export async function scoringBase(cluster: ClusterRow, settings: ExtensionSettings | null): Promise<{ base: string; address: RouterAddress }> {
+  const address = await routerAddress(cluster, settings);
+  return { base: address.baseUrl ?? `${settings && !settings.allowInsecureConnections ? 'https' : 'http'}://azureml-fe.azureml.svc`, address };
+}
+
+/** Scoring URI bases per cluster, read once per list. */
 async function scoringBases(db: DbOrTx, clusterIds: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const id of [...new Set(clusterIds)]) {
     const [c] = await db.select().from(clusters).where(eq(clusters.id, id)).limit(1);
     if (!c) continue;
     const ext = await extensionRow(db, id);
-    const settings = ext?.settings ? (ext.settings as Parameters<typeof routerAddress>[1]) : null;
-    let base: string | null = null;
-    try {
-      base = (await routerAddress(c, settings)).baseUrl;
-    } catch {
-      /* unreachable: fall back below */
-    }
-    out.set(id, base ?? `${settings && !settings.allowInsecureConnections ? 'https' : 'http'}://azureml-fe.azureml.svc`);
+    out.set(id, (await scoringBase(c, ext?.settings ? (ext.settings as ExtensionSettings) : null)).base);
   }
   return out;
 }
@@ -127,8 +129,8 @@ function endpointDto(row: EndpointRow, target: { name: string; cluster: string }
   };
 }
 
-/** Every endpoint of a workspace with its deployments' states (no keys). */
-export async function listEndpoints(db: DbOrTx, workspace: string): Promise<OnlineEndpointDto[]> {
+/** The workspace's endpoints (or the one named) with their deployments' states (no keys). */
+async function endpointDtos(db: DbOrTx, workspace: string, name?: string): Promise<OnlineEndpointDto[]> {
   const ws = await workspaceRow(db, workspace);
   const rows = await db
     .select({ e: onlineEndpoints, target: computeTargets.name, cluster: clusters.name, email: users.email })
@@ -136,7 +138,7 @@ export async function listEndpoints(db: DbOrTx, workspace: string): Promise<Onli
     .innerJoin(computeTargets, eq(computeTargets.id, onlineEndpoints.computeTargetId))
     .innerJoin(clusters, eq(clusters.id, onlineEndpoints.clusterId))
     .leftJoin(users, eq(users.id, onlineEndpoints.createdBy))
-    .where(eq(onlineEndpoints.workspaceId, ws.id))
+    .where(and(eq(onlineEndpoints.workspaceId, ws.id), name === undefined ? undefined : eq(onlineEndpoints.name, name)))
     .orderBy(asc(onlineEndpoints.name));
   const deps = await deploymentRows(db, rows.map((r) => r.e.id));
   const bases = await scoringBases(db, rows.map((r) => r.e.clusterId));
@@ -145,29 +147,34 @@ export async function listEndpoints(db: DbOrTx, workspace: string): Promise<Onli
   );
 }
 
+/** Every endpoint of a workspace with its deployments' states (no keys). */
+export const listEndpoints = (db: DbOrTx, workspace: string) => endpointDtos(db, workspace);
+
 export async function getEndpoint(db: DbOrTx, workspace: string, name: string): Promise<OnlineEndpointDto> {
-  const found = (await listEndpoints(db, workspace)).find((e) => e.name === name);
+  const [found] = await endpointDtos(db, workspace, name);
   if (!found) throw new AppError('not_found', `no online endpoint ${name} in workspace ${workspace}`);
   return found;
 }
 
-async function modelOf(db: DbOrTx, d: DeploymentRow): Promise<OnlineDeploymentDto['model']> {
-  if (d.modelVersionId) {
-    const [v] = await db.select({ version: modelVersions.version, name: models.name }).from(modelVersions).innerJoin(models, eq(models.id, modelVersions.modelId)).where(eq(modelVersions.id, d.modelVersionId)).limit(1);
-    if (v) return { name: v.name, version: v.version };
-  }
-  const m = d.spec.model;
-  if (!m) return null;
-  return m.kind === 'path' ? { path: m.path } : { name: m.name, version: m.version ?? 'latest' };
-}
-
-export async function deploymentDto(db: DbOrTx, rec: EndpointRecord, d: DeploymentRow, createdBy?: string | null): Promise<OnlineDeploymentDto> {
-  let by = createdBy;
-  if (by === undefined) {
-    const [u] = d.createdBy ? await db.select({ email: users.email }).from(users).where(eq(users.id, d.createdBy)).limit(1) : [];
-    by = u?.email ?? null;
-  }
-  return {
+/** Deployments as the API shows them; their creators and registered model versions are read in one query each. */
+export async function deploymentDtos(db: DbOrTx, rec: EndpointRecord, rows: DeploymentRow[]): Promise<OnlineDeploymentDto[]> {
+  const userIds = [...new Set(rows.flatMap((d) => (d.createdBy ? [d.createdBy] : [])))];
+  const versionIds = [...new Set(rows.flatMap((d) => (d.modelVersionId ? [d.modelVersionId] : [])))];
+  const emails = new Map((userIds.length ? await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, userIds)) : []).map((u) => [u.id, u.email]));
+  const versions = new Map(
+    (versionIds.length
+      ? await db.select({ id: modelVersions.id, version: modelVersions.version, name: models.name }).from(modelVersions).innerJoin(models, eq(models.id, modelVersions.modelId)).where(inArray(modelVersions.id, versionIds))
+      : []
+    ).map((v) => [v.id, { name: v.name, version: v.version }]),
+  );
+  const modelOf = (d: DeploymentRow): OnlineDeploymentDto['model'] => {
+    const registered = d.modelVersionId ? versions.get(d.modelVersionId) : undefined;
+    if (registered) return registered;
+    const m = d.spec.model;
+    if (!m) return null;
+    return m.kind === 'path' ? { path: m.path } : { name: m.name, version: m.version ?? 'latest' };
+  };
+  return rows.map((d) => ({
     name: d.name,
     endpoint: rec.row.name,
     workspace: rec.target.workspace,
@@ -181,19 +188,20 @@ export async function deploymentDto(db: DbOrTx, rec: EndpointRecord, d: Deployme
     desiredReplicas: d.desiredReplicas,
     trafficPercent: rec.row.traffic[d.name] ?? 0,
     instanceType: d.instanceType,
-    model: await modelOf(db, d),
+    model: modelOf(d),
     image: d.spec.environment.image,
     spec: d.spec,
-    createdBy: by,
+    createdBy: d.createdBy ? (emails.get(d.createdBy) ?? null) : null,
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
-  };
+  }));
 }
+
+export const deploymentDto = async (db: DbOrTx, rec: EndpointRecord, d: DeploymentRow): Promise<OnlineDeploymentDto> => (await deploymentDtos(db, rec, [d]))[0];
 
 export async function listDeployments(db: DbOrTx, workspace: string, endpoint: string): Promise<OnlineDeploymentDto[]> {
   const rec = await getEndpointRecord(db, workspace, endpoint);
-  const rows = await deploymentRows(db, [rec.row.id]);
-  return Promise.all(rows.map((d) => deploymentDto(db, rec, d)));
+  return deploymentDtos(db, rec, await deploymentRows(db, [rec.row.id]));
 }
 
 export async function getDeployment(db: DbOrTx, workspace: string, endpoint: string, name: string): Promise<OnlineDeploymentDto> {

@@ -15,7 +15,8 @@ import { describeRef, getObject } from '../kube/apply';
 import { applyPlan, applySteps, deleteSteps, failureMessage, planError, refOf, type KubeObject, type ObjectRef, type PlanStep } from '../kube/plan';
 import { clusterAppError } from '../kube/errors';
 import { ClusterFacts, detectExtension, type ExtensionDetection } from '../kube/cluster-facts';
-import type { LeanInstanceType, LeanWorkload } from '../kube/cache';
+import type { LeanInstanceType, LeanService, LeanWorkload } from '../kube/cache';
+import { ROUTER_NAME as ROUTER_SERVICE } from '../kube/manifests/extension-router';
 import { validateTls, tlsFromSecret, type TlsValidation } from '../kube/tls';
 import {
   EXTENSION_NAMESPACE,
@@ -637,21 +638,22 @@ export interface RouterAddress {
   nodePort: number | null;
 }
 
-/** Where the router answers: https://<sslCname> with TLS, else the azureml-fe Service's address (read live). */
+/** Where the router answers: https://<sslCname> with TLS, else the azureml-fe Service's address (from the live cache). */
 export async function routerAddress(row: ClusterRow, settings: ExtensionSettings | null): Promise<RouterAddress> {
   const none: RouterAddress = { baseUrl: null, detail: 'inference is not enabled', serviceType: null, clusterIP: null, externalAddress: null, nodePort: null };
   if (!settings?.enableInference) return none;
   const scheme = usesTls(settings) ? 'https' : 'http';
-  let svc: { spec?: { type?: string; clusterIP?: string; ports?: Array<{ nodePort?: number; port?: number }> }; status?: { loadBalancer?: { ingress?: Array<{ ip?: string; hostname?: string }> } } } | undefined;
+  // From the live cache's informer on the extension namespace's Services (no API call per page or list).
+  let svc: LeanService | undefined;
   try {
-    svc = await getObject(liveCache(row).client, { apiVersion: 'v1', kind: 'Service', name: 'azureml-fe', namespace: EXTENSION_NAMESPACE }, 5000);
+    const services = liveCache(row).extensionServices();
+    svc = (await services.waitSynced(5000)) ? services.items().find((x) => x.name === ROUTER_SERVICE) : undefined;
   } catch {
-    /* unreachable: answer from the settings */
+    /* no client for this cluster: answer from the settings */
   }
-  const ingress = svc?.status?.loadBalancer?.ingress?.[0];
-  const external = ingress?.ip ?? ingress?.hostname ?? null;
-  const nodePort = svc?.spec?.ports?.[0]?.nodePort ?? null;
-  const base: RouterAddress = { ...none, serviceType: svc?.spec?.type ?? null, clusterIP: svc?.spec?.clusterIP ?? null, externalAddress: external, nodePort };
+  const external = svc?.externalAddress ?? null;
+  const nodePort = svc?.nodePort ?? null;
+  const base: RouterAddress = { ...none, serviceType: svc?.type ?? null, clusterIP: svc?.clusterIP ?? null, externalAddress: external, nodePort };
   if (usesTls(settings) && settings.sslCname) {
     return { ...base, baseUrl: `https://${settings.sslCname}`, detail: `clients use https://${settings.sslCname}: point its DNS record at ${external ?? (nodePort ? `a node on port ${nodePort}` : 'the router Service')}` };
   }
