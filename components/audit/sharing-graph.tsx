@@ -1,13 +1,12 @@
 'use client';
 
-import '@xyflow/react/dist/base.css';
 import * as React from 'react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { Handle, Position, ReactFlow, type NodeProps } from '@xyflow/react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { Boxes, FolderKanban, Server, TriangleAlert } from 'lucide-react';
 import type { SharingMapDto } from '@/lib/audit/sharing';
 import { Badge } from '@/components/ui/badge';
+import { ReadOnlyFlow } from '@/components/ui/read-only-flow';
 import { cn } from '@/lib/utils';
 import { GRAPH_NODE_HEIGHT, sharingGraph, type SharingNode, type SharingNodeKind } from './sharing-model';
 
@@ -59,36 +58,20 @@ function SharingNodeView({ data }: NodeProps<SharingNode>) {
 const nodeTypes = { sharing: SharingNodeView };
 
 export function SharingGraphView({ map }: { map: SharingMapDto }) {
-  const router = useRouter();
   const graph = React.useMemo(() => sharingGraph(map), [map]);
   const height = Math.min(900, Math.max(200, graph.rows * (GRAPH_NODE_HEIGHT + 20) + 64));
   const edges = React.useMemo(() => graph.edges.map((e) => ({ ...e, style: { stroke: 'var(--muted-foreground)', strokeWidth: 1.25 } })), [graph.edges]);
   return (
-    <div
-      role="group"
-      aria-label="Sharing graph: clusters, their compute targets and the workspaces they serve"
-      data-testid="sharing-graph"
-      className="w-full overflow-hidden rounded-lg border border-border bg-background [&_.react-flow\_\_attribution_a]:text-muted-foreground!"
-      style={{ height, ['--xy-attribution-background-color' as string]: 'var(--surface)' }}
-    >
-      <ReactFlow
-        nodes={graph.nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.08, maxZoom: 1 }}
-        minZoom={0.3}
-        maxZoom={1.5}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        nodesFocusable={false}
-        edgesFocusable={false}
-        elementsSelectable={false}
-        onNodeClick={(_, n) => n.data.href && router.push(n.data.href)}
-        zoomOnScroll={false}
-        preventScrolling={false}
-        panOnScroll={false}
-      />
-    </div>
+    <ReadOnlyFlow
+      nodes={graph.nodes}
+      edges={edges}
+      nodeTypes={nodeTypes}
+      label="Sharing graph: clusters, their compute targets and the workspaces they serve"
+      testId="sharing-graph"
+      height={height}
+      padding={0.08}
+      minZoom={0.3}
+      className="rounded-lg"
+    />
   );
 }

@@ -1,12 +1,11 @@
 'use client';
 
-import '@xyflow/react/dist/base.css';
 import * as React from 'react';
 import Link from 'next/link';
-import { useRouter } from 'next/navigation';
-import { Handle, Position, ReactFlow, type NodeProps } from '@xyflow/react';
+import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { Archive, Database, FlaskConical, Package, Rocket, Unplug } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
+import { ReadOnlyFlow } from '@/components/ui/read-only-flow';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { cn } from '@/lib/utils';
 import { NODE_HEIGHT, type LineageGraph, type LineageNode, type LineageNodeKind } from './lineage';
@@ -67,7 +66,6 @@ function LineageNodeView({ data, id }: NodeProps<LineageNode>) {
 const nodeTypes = { lineage: LineageNodeView };
 
 export function LineageGraphView({ graph, label }: { graph: LineageGraph; label: string }) {
-  const router = useRouter();
   const rows = Math.max(1, ...graph.nodes.map((n) => Math.round(n.position.y / (NODE_HEIGHT + 24)) + 1));
   const height = Math.max(160, rows * (NODE_HEIGHT + 24) + 64);
   const edges = React.useMemo(
@@ -81,35 +79,5 @@ export function LineageGraphView({ graph, label }: { graph: LineageGraph; label:
       })),
     [graph.edges],
   );
-  // xyflow's stylesheet is not in a CSS layer, so it wins over utilities: its attribution gets the console's colours
-  // through its own variable, and !important for the link.
-  return (
-    <div
-      role="group"
-      aria-label={label}
-      data-testid="lineage-graph"
-      className="w-full overflow-hidden rounded-md border border-border bg-background [&_.react-flow\_\_attribution_a]:text-muted-foreground!"
-      style={{ height, ['--xy-attribution-background-color' as string]: 'var(--surface)' }}
-    >
-      <ReactFlow
-        nodes={graph.nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        fitView
-        fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
-        minZoom={0.4}
-        maxZoom={1.5}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        nodesFocusable={false}
-        edgesFocusable={false}
-        elementsSelectable={false}
-        // A click anywhere on a node with a page opens it (its link is there for the keyboard).
-        onNodeClick={(_, n) => n.data.href && router.push(n.data.href)}
-        zoomOnScroll={false}
-        preventScrolling={false}
-        panOnScroll={false}
-      />
-    </div>
-  );
+  return <ReadOnlyFlow nodes={graph.nodes} edges={edges} nodeTypes={nodeTypes} label={label} testId="lineage-graph" height={height} padding={0.12} />;
 }
