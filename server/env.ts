@@ -9,6 +9,35 @@ const bool = z
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const boolDefaultTrue = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === undefined || v === '' || v === 'true' || v === '1' || v === 'yes');
+
+/** `Key=value,Key=value` (a key may repeat: one group can grant several workspaces). */
+function pairList(what: string, checkValue: (v: string) => string | null) {
+  return z
+    .string()
+    .optional()
+    .transform((v, ctx): Array<[string, string]> => {
+      const out: Array<[string, string]> = [];
+      for (const part of (v ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+        const eq = part.lastIndexOf('=');
+        const key = eq > 0 ? part.slice(0, eq).trim() : '';
+        const value = eq > 0 ? part.slice(eq + 1).trim() : '';
+        const problem = !key || !value ? `"${part}" is not ${what}=<value>` : checkValue(value);
+        if (problem) {
+          ctx.addIssue({ code: 'custom', message: problem });
+          return z.NEVER;
+        }
+        out.push([key, value]);
+      }
+      return out;
+    });
+}
+const WORKSPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+export const ENTRA_ROLE_TARGETS = ['ops_admin', 'auditor', 'data_scientist'] as const;
+
 const schema = z.object({
   HARBORMASTER_DATA_DIR: z.string().default('.data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
@@ -53,6 +82,35 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  /** Local accounts (email + password). false: only Entra ID sign-in (which must then be configured). */
+  HARBORMASTER_LOCAL_ACCOUNTS: boolDefaultTrue,
+  /**
+   * Microsoft Entra ID sign-in (server/auth/entra.ts), or any OpenID Connect issuer through the same msal-node
+   * code path: an https authority (e.g. https://login.microsoftonline.com/<tenant id>), the web app
+   * registration's client id, and its secret or a PEM file holding its certificate and private key.
+   */
+  HARBORMASTER_ENTRA_AUTHORITY: z
+    .string()
+    .url()
+    .refine((v) => v.startsWith('https://'), 'must be an https:// URL (msal-node refuses others)')
+    .optional(),
+  HARBORMASTER_ENTRA_CLIENT_ID: z.string().optional(),
+  HARBORMASTER_ENTRA_CLIENT_SECRET: z.string().optional(),
+  HARBORMASTER_ENTRA_CLIENT_CERT: z.string().optional(),
+  /** Unset: <HARBORMASTER_PUBLIC_URL or http://127.0.0.1:$PORT>/api/auth/entra/callback. */
+  HARBORMASTER_ENTRA_REDIRECT_URI: z.string().url().optional(),
+  /** App role (ID token `roles`) → ops_admin | auditor | data_scientist | workspace:<name>. */
+  HARBORMASTER_ENTRA_ROLE_MAP: pairList('<app role>', (v) =>
+    (ENTRA_ROLE_TARGETS as readonly string[]).includes(v) || (v.startsWith('workspace:') && WORKSPACE_NAME.test(v.slice(10)))
+      ? null
+      : `"${v}" must be ops_admin, auditor, data_scientist or workspace:<workspace name>`,
+  ).transform((v) => (v.length ? v : ([['OpsAdmin', 'ops_admin'], ['Auditor', 'auditor'], ['DataScientist', 'data_scientist']] as Array<[string, string]>))),
+  /** Group id (ID token `groups`) → workspace name: membership as a data scientist. */
+  HARBORMASTER_ENTRA_GROUP_MAP: pairList('<group id>', (v) => (WORKSPACE_NAME.test(v) ? null : `"${v}" is not a workspace name`)),
+  /** PEM file of a CA to trust for the issuer (a local or private one), besides the system's and NODE_EXTRA_CA_CERTS. */
+  HARBORMASTER_ENTRA_CA_FILE: z.string().optional(),
+  /** `prompt` sent to the issuer: unset (the issuer decides), login, consent, select_account. */
+  HARBORMASTER_ENTRA_PROMPT: z.enum(['login', 'consent', 'select_account', 'none']).optional(),
   HARBORMASTER_METRICS: bool,
   HARBORMASTER_DEMO: bool,
   HARBORMASTER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -76,7 +134,18 @@ export function env(): Env {
   if (cached) return cached;
   // An empty variable means "not set" (shells and .env files often leave them empty).
   const raw = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
-  const parsed = schema.safeParse(raw);
+  const parsed = schema
+    .superRefine((v, ctx) => {
+      const entra = Object.keys(v).some((k) => k.startsWith('HARBORMASTER_ENTRA_') && !['HARBORMASTER_ENTRA_ROLE_MAP', 'HARBORMASTER_ENTRA_GROUP_MAP'].includes(k) && v[k as keyof typeof v] !== undefined);
+      if (entra || v.HARBORMASTER_LOCAL_ACCOUNTS === false) {
+        if (!v.HARBORMASTER_ENTRA_AUTHORITY) ctx.addIssue({ code: 'custom', path: ['HARBORMASTER_ENTRA_AUTHORITY'], message: v.HARBORMASTER_LOCAL_ACCOUNTS === false ? 'required when HARBORMASTER_LOCAL_ACCOUNTS=false (nobody could sign in)' : 'required for Entra ID sign-in' });
+        if (!v.HARBORMASTER_ENTRA_CLIENT_ID) ctx.addIssue({ code: 'custom', path: ['HARBORMASTER_ENTRA_CLIENT_ID'], message: 'required for Entra ID sign-in' });
+        if (!v.HARBORMASTER_ENTRA_CLIENT_SECRET === !v.HARBORMASTER_ENTRA_CLIENT_CERT) {
+          ctx.addIssue({ code: 'custom', path: ['HARBORMASTER_ENTRA_CLIENT_SECRET'], message: 'set exactly one of HARBORMASTER_ENTRA_CLIENT_SECRET and HARBORMASTER_ENTRA_CLIENT_CERT' });
+        }
+      }
+    })
+    .safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${lines}`);

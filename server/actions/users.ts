@@ -11,6 +11,17 @@ import { assertNotSystemUser, createLocalUser, findUserByEmail, membershipNames,
 import type { Tx } from '../db';
 import { defineAction } from './registry';
 import { pluralize } from '@/lib/format';
+import { localAccountsEnabled } from '../auth/entra';
+import { linkIdentityByAdmin, rejectIdentityLink } from '../auth/entra-flow';
+import { describeSource } from '../auth/entra-mapping';
+
+function assertLocalAccounts(field: string) {
+  if (!localAccountsEnabled()) {
+    throw new AppError('conflict', 'local accounts are switched off on this console (HARBORMASTER_LOCAL_ACCOUNTS=false): people sign in with Microsoft, and their roles come from Entra ID', {
+      fieldErrors: [{ path: field, message: 'local accounts are switched off' }],
+    });
+  }
+}
 
 async function userOr404(tx: Tx, e: string) {
   const u = await findUserByEmail(tx, e);
@@ -32,6 +43,7 @@ defineAction({
   input: createUserInput,
   example: { email: 'new.user@example.com', globalRole: null },
   async run({ tx }, input) {
+    assertLocalAccounts('email');
     const generated = input.password ? null : randomPassword();
     const u = await createLocalUser(tx, { email: input.email, displayName: input.displayName, password: input.password ?? generated!, globalRole: input.globalRole ?? null });
     for (const ws of input.workspaces ?? []) {
@@ -80,6 +92,7 @@ defineAction({
   input: z.strictObject({ email, password: password.optional() }),
   example: { email: 'someone@example.com' },
   async run({ tx }, input) {
+    assertLocalAccounts('password');
     const u = await userOr404(tx, input.email);
     const generated = input.password ? null : randomPassword();
     await tx.update(users).set({ passwordHash: await hashPassword(input.password ?? generated!), updatedAt: new Date() }).where(eq(users.id, u.id));
@@ -111,8 +124,15 @@ defineAction({
     if (u.id === user.id && input.globalRole !== 'ops_admin') {
       throw new AppError('conflict', 'you cannot remove your own ops admin role', { fieldErrors: [{ path: 'globalRole', message: 'that is you' }] });
     }
-    await tx.update(users).set({ globalRole: input.globalRole, updatedAt: new Date() }).where(eq(users.id, u.id));
-    return { result: { email: u.email, globalRole: input.globalRole }, audit: { targetType: 'user', targetName: u.email, before: { globalRole: u.globalRole }, after: { globalRole: input.globalRole } } };
+    await tx.update(users).set({ globalRole: input.globalRole, globalRoleSource: null, updatedAt: new Date() }).where(eq(users.id, u.id));
+    // A role that came from Entra ID is set here now; the next Microsoft sign-in applies the mapping again.
+    const note = u.globalRoleSource?.startsWith('entra:')
+      ? `${u.email}'s role came from ${describeSource(u.globalRoleSource)}: if Entra ID still assigns a mapped role at their next Microsoft sign-in, that role applies again`
+      : null;
+    return {
+      result: { email: u.email, globalRole: input.globalRole, ...(note ? { note } : {}) },
+      audit: { targetType: 'user', targetName: u.email, before: { globalRole: u.globalRole, source: describeSource(u.globalRoleSource) }, after: { globalRole: input.globalRole, source: describeSource(null) } },
+    };
   },
 });
 
@@ -156,6 +176,9 @@ defineAction({
   input: z.strictObject({ currentPassword: z.string().min(1, 'required'), newPassword: password }),
   example: { currentPassword: 'x', newPassword: 'a-new-password-123' },
   async run({ tx, user, sessionIdHash }, input) {
+    if (!user.passwordHash) {
+      throw new AppError('conflict', 'your account signs in with Microsoft and has no Harbormaster password to change', { fieldErrors: [{ path: 'currentPassword', message: 'no local password' }] });
+    }
     if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
       throw new AppError('bad_request', 'the current password is wrong', { fieldErrors: [{ path: 'currentPassword', message: 'wrong password' }] });
     }
@@ -184,6 +207,32 @@ defineAction({
   async run({ tx, user }) {
     const n = await revokeAllSessions(tx, user.id);
     return { result: { sessionsEnded: n }, audit: { targetType: 'user', targetName: user.email, after: { sessionsEnded: n } } };
+  },
+});
+
+const linkInput = z.strictObject({ id: z.uuid('must be the id of a pending link') });
+
+defineAction({
+  name: 'users.linkIdentity',
+  permission: 'users.manage',
+  description: 'Link a waiting Microsoft sign-in to the existing account with the same email (the person then signs in with Microsoft)',
+  input: linkInput,
+  example: { id: '00000000-0000-4000-8000-000000000001' },
+  async run({ tx, user }, input) {
+    const r = await linkIdentityByAdmin(tx, input.id, user.email);
+    return { result: r, audit: { targetType: 'user', targetName: r.email, after: { provider: r.provider, subject: r.subject }, message: `Microsoft sign-in (subject ${r.subject}) linked to ${r.email} by an ops admin` } };
+  },
+});
+
+defineAction({
+  name: 'users.rejectIdentityLink',
+  permission: 'users.manage',
+  description: 'Refuse a waiting Microsoft sign-in that names an existing account’s email (nothing is linked)',
+  input: linkInput,
+  example: { id: '00000000-0000-4000-8000-000000000001' },
+  async run({ tx }, input) {
+    const r = await rejectIdentityLink(tx, input.id);
+    return { result: r, audit: { targetType: 'user', targetName: r.email, before: { provider: r.provider, subject: r.subject }, message: `Microsoft sign-in (subject ${r.subject}) for ${r.email} refused by an ops admin` } };
   },
 });
 

@@ -19,6 +19,7 @@ export const ADMIN_CLI_ACTOR: UserRow = {
   displayName: 'Admin CLI',
   passwordHash: null,
   globalRole: 'ops_admin',
+  globalRoleSource: null,
   status: 'active',
   createdAt: new Date(0),
   updatedAt: new Date(0),

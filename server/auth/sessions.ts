@@ -32,7 +32,7 @@ export async function createSession(db: DbOrTx, userId: string, meta: { ip?: str
 }
 
 /** `idHash` names the session (the SHA-256 of its cookie) without holding the cookie itself. */
-export type SessionCheck = { ok: true; user: UserRow; idHash: string } | { ok: false; reason: 'missing' | 'expired' | 'revoked' | 'disabled' };
+export type SessionCheck = { ok: true; user: UserRow; idHash: string; provider: string } | { ok: false; reason: 'missing' | 'expired' | 'revoked' | 'disabled' };
 
 export async function readSession(db: DbOrTx, id: string | undefined | null): Promise<SessionCheck> {
   if (!id || id.length > 200) return { ok: false, reason: 'missing' };
@@ -51,7 +51,7 @@ export async function readSession(db: DbOrTx, id: string | undefined | null): Pr
   if (now - row.s.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.idHash, row.s.idHash));
   }
-  return { ok: true, user: row.u, idHash: row.s.idHash };
+  return { ok: true, user: row.u, idHash: row.s.idHash, provider: row.s.provider };
 }
 
 export async function revokeSession(db: DbOrTx, id: string) {

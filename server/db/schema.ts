@@ -10,6 +10,8 @@ export const users = pgTable('users', {
   displayName: text('display_name').notNull().default(''),
   passwordHash: text('password_hash'),
   globalRole: text('global_role').$type<'ops_admin' | 'auditor' | null>(),
+  /** Where the global role came from: null/'manual' (set in Harbormaster) or 'entra:role:<app role>'. */
+  globalRoleSource: text('global_role_source'),
   status: text('status').$type<'active' | 'disabled'>().notNull().default('active'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -33,6 +35,40 @@ export const sessions = pgTable('sessions', {
   revokedAt: ts('revoked_at'),
   ip: text('ip'),
   userAgent: text('user_agent'),
+});
+
+export const oidcLogins = pgTable('oidc_logins', {
+  stateHash: text('state_hash').primaryKey(),
+  browserHash: text('browser_hash').notNull(),
+  nonce: text('nonce').notNull(),
+  codeVerifierEnc: text('code_verifier_enc').notNull(),
+  nextPath: text('next_path').notNull().default('/'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+});
+
+export const identityLinks = pgTable('identity_links', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  userId: uuid('user_id').notNull(),
+  provider: text('provider').notNull(),
+  subject: text('subject').notNull(),
+  email: text('email').notNull(),
+  displayName: text('display_name').notNull().default(''),
+  claims: jsonb('claims').$type<{ roles: string[]; groups: string[] }>().notNull(),
+  tokenHash: text('token_hash').notNull(),
+  tokenCacheEnc: text('token_cache_enc'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  expiresAt: ts('expires_at').notNull(),
+  linkedAt: ts('linked_at'),
+  linkedBy: text('linked_by'),
+});
+
+export const sessionTokenCaches = pgTable('session_token_caches', {
+  sessionIdHash: text('session_id_hash').primaryKey(),
+  homeAccountId: text('home_account_id').notNull(),
+  cacheEnc: text('cache_enc').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
 export const apiTokens = pgTable('api_tokens', {
@@ -74,6 +110,8 @@ export const memberships = pgTable(
     workspaceId: uuid('workspace_id').notNull(),
     userId: uuid('user_id').notNull(),
     role: text('role').$type<'data_scientist'>().notNull().default('data_scientist'),
+    /** 'manual' or 'entra:group:<id>' / 'entra:role:<app role>' (re-applied at every Entra sign-in). */
+    source: text('source').notNull().default('manual'),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.workspaceId, t.userId] })],

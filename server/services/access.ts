@@ -7,6 +7,7 @@ import { apiTokens, computeTargets, memberships, users, workspaces } from '../db
 import { AppError } from '../errors';
 import { decodeCursor, encodeCursor, type Page } from '../http/paging';
 import { notSystemUser } from '../auth/users';
+import { describeSource } from '../auth/entra-mapping';
 import { findClusterRow } from './clusters';
 import { csvDocument } from './sharing';
 
@@ -44,6 +45,10 @@ export async function accessEntries(db: DbOrTx, scope: AccessScope): Promise<Acc
   return (await keyedEntries(db, scope)).map(({ key: _key, ...e }) => e); // eslint-disable-line @typescript-eslint/no-unused-vars
 }
 
+// Grants applied from Entra ID at sign-in say so: "global role ops_admin from Entra app role OpsAdmin".
+const fromEntra = (source: string | null) => (source?.startsWith('entra:') ? ` from ${describeSource(source)}` : '');
+const globalSource = (u: { globalRole: string | null; globalRoleSource: string | null }) => `global role ${u.globalRole}${fromEntra(u.globalRoleSource)}`;
+
 async function keyedEntries(db: DbOrTx, scope: AccessScope): Promise<Keyed[]> {
   const active = and(eq(users.status, 'active'), notSystemUser());
   const globals = await db.select().from(users).where(and(active, isNotNull(users.globalRole)));
@@ -53,7 +58,7 @@ async function keyedEntries(db: DbOrTx, scope: AccessScope): Promise<Keyed[]> {
     const [ws] = await db.select().from(workspaces).where(eq(workspaces.name, scope.workspace)).limit(1);
     if (!ws) throw new AppError('not_found', `workspace ${scope.workspace} not found`, { fieldErrors: [{ path: 'workspace', message: 'no such workspace' }] });
     workspaceIds = ws.status === 'active' ? [ws.id] : [];
-    for (const u of globals) grants.push({ userId: u.id, role: u.globalRole!, permissions: workspacePermissions(u.globalRole!), source: `global role ${u.globalRole}` });
+    for (const u of globals) grants.push({ userId: u.id, role: u.globalRole!, permissions: workspacePermissions(u.globalRole!), source: globalSource(u) });
   } else {
     const c = await findClusterRow(db, scope.cluster);
     if (!c) throw new AppError('not_found', `cluster ${scope.cluster} not found`, { fieldErrors: [{ path: 'cluster', message: 'no such cluster' }] });
@@ -63,16 +68,16 @@ async function keyedEntries(db: DbOrTx, scope: AccessScope): Promise<Keyed[]> {
       .innerJoin(workspaces, eq(computeTargets.workspaceId, workspaces.id))
       .where(and(eq(computeTargets.clusterId, c.id), eq(workspaces.status, 'active')));
     workspaceIds = rows.map((r) => r.id);
-    for (const u of globals) grants.push({ userId: u.id, role: u.globalRole!, permissions: globalPermissions(u.globalRole!), source: `global role ${u.globalRole}` });
+    for (const u of globals) grants.push({ userId: u.id, role: u.globalRole!, permissions: globalPermissions(u.globalRole!), source: globalSource(u) });
   }
   if (workspaceIds.length) {
     const members = await db
-      .select({ userId: memberships.userId, role: memberships.role, ws: workspaces.name })
+      .select({ userId: memberships.userId, role: memberships.role, ws: workspaces.name, source: memberships.source })
       .from(memberships)
       .innerJoin(workspaces, eq(memberships.workspaceId, workspaces.id))
       .innerJoin(users, eq(memberships.userId, users.id))
       .where(and(inArray(memberships.workspaceId, workspaceIds), active));
-    for (const m of members) grants.push({ userId: m.userId, role: m.role, permissions: workspacePermissions(m.role), source: `member of ${m.ws}` });
+    for (const m of members) grants.push({ userId: m.userId, role: m.role, permissions: workspacePermissions(m.role), source: `member of ${m.ws}${fromEntra(m.source)}` });
   }
   if (!grants.length) return [];
   const ids = [...new Set(grants.map((g) => g.userId))];

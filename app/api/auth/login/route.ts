@@ -14,6 +14,7 @@ import { writeAuditAlone } from '@/server/audit/audit';
 import { effectiveRole } from '@/lib/rbac/permissions';
 import { principalFor } from '@/server/auth/users';
 import { env } from '@/server/env';
+import { localAccountsEnabled } from '@/server/auth/entra';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,6 +31,9 @@ export async function POST(req: NextRequest): Promise<Response> {
   const ip = clientIpOf(req.headers);
   try {
     const db = await getDb();
+    if (!localAccountsEnabled()) {
+      throw new AppError('forbidden', 'Local accounts are switched off on this console (HARBORMASTER_LOCAL_ACCOUNTS=false): sign in with Microsoft.');
+    }
     const { value } = await readBody(req);
     const parsed = input.safeParse(value);
     if (!parsed.success) throw new AppError('bad_request', 'email and password are required', { fieldErrors: zodFieldErrors(parsed.error.issues as never) });

@@ -1,0 +1,285 @@
+#!/usr/bin/env node
+// A real OpenID Connect issuer for tests and the demo: node-oidc-provider over HTTPS on loopback, with a CA made
+// by testbed/local-tls.mjs, its own login and consent pages (passwords checked), users carrying Entra-style
+// `roles`, `groups`, `oid` and `tid` claims, refresh tokens and an ARM-audience access token through resource
+// indicators (what msal-node's silent renewal of `https://management.azure.com/.default` needs). It stands in for
+// Microsoft Entra ID: the console talks to it through the same msal-node code path (protocolMode "OIDC").
+//
+// Test switches (never part of a real issuer): `tamper(mode)` rewrites the ID token of the next token response —
+// `wrong-audience`, `expired`, `bad-signature` (signed by another key under the same key id), `wrong-nonce`,
+// `wrong-issuer` — and `setUser(login, patch)` changes a user's claims (role removal at the issuer). Out of
+// process: POST /__test/tamper {"mode"} and POST /__test/users/<login> {patch}, loopback only.
+//
+//   node testbed/oidc/issuer.mjs [--port 4443] [--data <dir>] [--redirect-uri <uri>]... [--users <file.json>]
+// prints `issuer: <url>` and `ca: <file>` and runs until killed.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Provider from 'oidc-provider';
+import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
+import { ensureLocalTls } from '../local-tls.mjs';
+
+export const ARM_RESOURCE = 'https://management.azure.com';
+export const ARM_SCOPE = `${ARM_RESOURCE}/.default`;
+export const TENANT_ID = '72f988bf-0000-4000-8000-00000000c0de';
+
+/** The users every issuer starts with (password `harbormaster` for all); tests add or patch their own. */
+export const DEFAULT_USERS = {
+  'olivia@contoso.test': { name: 'Olivia Ops', roles: ['OpsAdmin'], groups: [] },
+  'dana@contoso.test': { name: 'Dana Scientist', roles: ['DataScientist'], groups: ['grp-vision'] },
+  'fred@contoso.test': { name: 'Fred Forecaster', roles: ['DataScientist'], groups: ['grp-forecasting', 'grp-vision'] },
+  'audrey@contoso.test': { name: 'Audrey Auditor', roles: ['Auditor'], groups: [] },
+  'nobody@contoso.test': { name: 'No Role', roles: [], groups: ['grp-vision'] },
+};
+export const DEFAULT_PASSWORD = 'harbormaster';
+export const DEFAULT_CLIENT = { clientId: 'harbormaster-console', clientSecret: 'local-issuer-client-secret' };
+
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+function page(title, body) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><meta name="viewport" content="width=device-width,initial-scale=1">
+<style>body{font:15px system-ui,sans-serif;background:#f3f4f6;margin:0;display:grid;place-items:center;min-height:100vh}main{background:#fff;padding:32px;border-radius:8px;box-shadow:0 1px 3px #0002;width:340px}
+h1{font-size:20px;margin:0 0 4px}p{color:#444}label{display:block;margin:12px 0 4px;font-weight:600}input{width:100%;box-sizing:border-box;padding:8px;border:1px solid #888;border-radius:4px}
+button{margin-top:16px;padding:8px 16px;border:0;border-radius:4px;background:#0b5cad;color:#fff;font-weight:600;cursor:pointer}.err{color:#a40000}.small{font-size:12px;color:#555}</style></head>
+<body><main>${body}<p class="small">Local OpenID Connect issuer (Harbormaster testbed) — stands in for Microsoft Entra ID.</p></main></body></html>`;
+}
+
+async function readForm(req) {
+  let raw = '';
+  for await (const chunk of req) {
+    raw += chunk;
+    if (raw.length > 64 * 1024) throw new Error('form too large');
+  }
+  return Object.fromEntries(new URLSearchParams(raw));
+}
+
+async function readJson(req) {
+  let raw = '';
+  for await (const chunk of req) raw += chunk;
+  return raw ? JSON.parse(raw) : {};
+}
+
+function loadOrCreateKeys(dir) {
+  const file = path.join(dir, 'jwks.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  const make = (kid) => ({ ...crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' });
+  const keys = { signing: make('local-issuer-1'), rogue: make('local-issuer-1'), cookie: crypto.randomBytes(32).toString('base64url') };
+  fs.writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  return keys;
+}
+
+/**
+ * @param {{ port?: number, host?: string, dataDir: string, redirectUris?: string[], postLogoutRedirectUris?: string[],
+ *   users?: Record<string, {name?: string, email?: string, password?: string, roles?: string[], groups?: string[], oid?: string}>,
+ *   clientId?: string, clientSecret?: string, quiet?: boolean }} opts
+ */
+export async function startIssuer(opts) {
+  const host = opts.host ?? '127.0.0.1';
+  const tls = ensureLocalTls(path.join(opts.dataDir, 'tls'), { caName: 'Harbormaster local issuer CA' });
+  const keys = loadOrCreateKeys(opts.dataDir);
+  const users = new Map(Object.entries(opts.users ?? DEFAULT_USERS).map(([login, u]) => [login.toLowerCase(), { ...u }]));
+  const clientId = opts.clientId ?? DEFAULT_CLIENT.clientId;
+  const clientSecret = opts.clientSecret ?? DEFAULT_CLIENT.clientSecret;
+  const redirectUris = [...(opts.redirectUris ?? [])];
+  const postLogoutRedirectUris = [...(opts.postLogoutRedirectUris ?? redirectUris.map((u) => new URL('/login?signedOut=1', u).toString()))];
+  let pendingTamper = null;
+
+  const oidFor = (login) => users.get(login)?.oid ?? crypto.createHash('sha256').update(`oid:${login}`).digest('hex').replace(/^(.{8})(.{4})(.{3})(.{3})(.{12}).*$/, '$1-$2-4$3-8$4-$5');
+
+  const server = https.createServer({ key: tls.keyPem, cert: tls.certPem });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, resolve);
+  });
+  const url = `https://${host}:${server.address().port}`;
+
+  const provider = new Provider(url, {
+    clients: [{
+      client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris, post_logout_redirect_uris: postLogoutRedirectUris,
+      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post',
+    }],
+    jwks: { keys: [keys.signing] },
+    cookies: { keys: [keys.cookie] },
+    claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'roles', 'groups', 'oid', 'tid'], email: ['email', 'email_verified'] },
+    conformIdTokenClaims: false,
+    pkce: { required: () => true },
+    ttl: { Session: 8 * 3600, Grant: 8 * 3600, RefreshToken: 8 * 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 120, Interaction: 1800 },
+    async findAccount(_ctx, sub) {
+      const u = users.get(sub);
+      if (!u) return undefined;
+      return {
+        accountId: sub,
+        claims: async () => ({
+          sub, oid: oidFor(sub), tid: TENANT_ID, name: u.name ?? sub, preferred_username: sub, email: u.email ?? sub, email_verified: true,
+          roles: u.roles ?? [], groups: u.groups ?? [],
+        }),
+      };
+    },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => ARM_RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({ scope: ARM_SCOPE, audience: ARM_RESOURCE, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
+      },
+    },
+    renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = page('Sign-in error', `<h1>Sign-in error</h1><p class="err">${esc(out.error)}: ${esc(out.error_description ?? '')}</p>`);
+    },
+  });
+  provider.proxy = false;
+  const callback = provider.callback();
+
+  async function interaction(req, res, uid, action) {
+    const details = await provider.interactionDetails(req, res);
+    if (details.uid !== uid) throw new Error('interaction mismatch');
+    const client = details.params.client_id;
+    if (details.prompt.name === 'login') {
+      if (req.method === 'POST' && action === 'login') {
+        const form = await readForm(req);
+        const login = String(form.login ?? '').trim().toLowerCase();
+        const u = users.get(login);
+        if (!u || String(form.password ?? '') !== (u.password ?? DEFAULT_PASSWORD)) {
+          return send(res, 200, loginPage(uid, client, login, 'Wrong user name or password.'));
+        }
+        return provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
+      }
+      return send(res, 200, loginPage(uid, client, String(details.params.login_hint ?? ''), ''));
+    }
+    if (details.prompt.name === 'consent') {
+      if (req.method === 'POST' && action === 'abort') {
+        return provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user declined the consent.' }, { mergeWithLastSubmission: false });
+      }
+      if (req.method === 'POST' && action === 'confirm') {
+        const { prompt: { details: missing }, params, session } = details;
+        const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: session.accountId, clientId: params.client_id });
+        if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+        if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+        for (const [indicator, scopes] of Object.entries(missing.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+        const grantId = await grant.save();
+        return provider.interactionFinished(req, res, details.grantId ? {} : { consent: { grantId } }, { mergeWithLastSubmission: true });
+      }
+      const scopes = String(details.params.scope ?? '').split(' ').filter(Boolean);
+      return send(res, 200, page('Permissions requested', `<h1>Permissions requested</h1><p><b>${esc(client)}</b> would like to:</p><ul>${scopes.map((s) => `<li>${esc(s)}</li>`).join('')}</ul>
+<p>Signed in as <b>${esc(details.session?.accountId ?? '')}</b>.</p>
+<form method="post" action="/interaction/${esc(uid)}/confirm"><button type="submit">Accept</button></form>
+<form method="post" action="/interaction/${esc(uid)}/abort"><button type="submit" style="background:#555">Cancel</button></form>`));
+    }
+    throw new Error(`unsupported prompt ${details.prompt.name}`);
+  }
+
+  function loginPage(uid, client, login, error) {
+    return page('Sign in', `<h1>Sign in</h1><p>to continue to <b>${esc(client)}</b></p>${error ? `<p class="err" role="alert">${esc(error)}</p>` : ''}
+<form method="post" action="/interaction/${esc(uid)}/login" autocomplete="off">
+<label for="login">Email or user name</label><input id="login" name="login" value="${esc(login)}" required autofocus>
+<label for="password">Password</label><input id="password" name="password" type="password" required>
+<button type="submit">Sign in</button></form>`);
+  }
+
+  function send(res, status, html) {
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(html);
+  }
+
+  /** Rewrites the ID token of a token response (test switch). */
+  async function tamperIdToken(idToken, mode) {
+    const claims = decodeJwt(idToken);
+    const header = decodeProtectedHeader(idToken);
+    const now = Math.floor(Date.now() / 1000);
+    if (mode === 'wrong-audience') claims.aud = 'some-other-application';
+    if (mode === 'expired') Object.assign(claims, { iat: now - 7200, exp: now - 3600 });
+    if (mode === 'wrong-nonce') claims.nonce = 'nonce-of-another-sign-in';
+    if (mode === 'wrong-issuer') claims.iss = 'https://login.example.invalid/';
+    const key = await importJWK(mode === 'bad-signature' ? keys.rogue : keys.signing, 'RS256');
+    return new SignJWT(claims).setProtectedHeader({ alg: header.alg, kid: header.kid, typ: header.typ }).sign(key);
+  }
+
+  server.on('request', async (req, res) => {
+    try {
+      const u = new URL(req.url, url);
+      const loopback = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
+      if (u.pathname.startsWith('/__test/') && loopback && req.method === 'POST') {
+        const body = await readJson(req);
+        if (u.pathname === '/__test/tamper') pendingTamper = body.mode ?? null;
+        else if (u.pathname.startsWith('/__test/users/')) api.setUser(decodeURIComponent(u.pathname.slice('/__test/users/'.length)), body);
+        else return send(res, 404, 'not found');
+        res.writeHead(204).end();
+        return;
+      }
+      const m = /^\/interaction\/([\w-]+)(?:\/(login|confirm|abort))?$/.exec(u.pathname);
+      if (m) return await interaction(req, res, m[1], m[2]);
+      if (u.pathname === '/token' && req.method === 'POST' && pendingTamper) {
+        const mode = pendingTamper;
+        pendingTamper = null;
+        const end = res.end.bind(res);
+        res.end = (chunk, ...rest) => {
+          let body;
+          try {
+            body = JSON.parse(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk ?? ''));
+          } catch {
+            return end(chunk, ...rest);
+          }
+          if (!body.id_token) return end(chunk, ...rest);
+          tamperIdToken(body.id_token, mode).then((t) => {
+            const out = JSON.stringify({ ...body, id_token: t });
+            res.setHeader('content-length', Buffer.byteLength(out));
+            end(out);
+          }, (e) => end(JSON.stringify({ error: 'server_error', error_description: e.message })));
+          return res;
+        };
+      }
+      return callback(req, res);
+    } catch (e) {
+      if (!res.headersSent) send(res, 400, page('Error', `<h1>Error</h1><p class="err">${esc(e.message)}</p>`));
+      else res.end();
+    }
+  });
+
+  const api = {
+    url,
+    caFile: tls.caFile,
+    caPem: tls.caPem,
+    clientId,
+    clientSecret,
+    /** Changes a user's claims (e.g. `{roles: []}`) or adds a user; effective at their next sign-in. */
+    setUser(login, patch) {
+      const key = login.toLowerCase();
+      users.set(key, { ...(users.get(key) ?? {}), ...patch });
+    },
+    /** The next token response carries a tampered ID token (see the header). */
+    tamper(mode) {
+      pendingTamper = mode;
+    },
+    async close() {
+      server.closeAllConnections?.();
+      await new Promise((r) => server.close(() => r()));
+    },
+  };
+  if (!opts.quiet) console.log(`issuer: ${url}\nca: ${tls.caFile}`);
+  return api;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const arg = (name) => {
+    const out = [];
+    for (let i = 0; i < args.length; i++) if (args[i] === name) out.push(args[i + 1]);
+    return out;
+  };
+  const usersFile = arg('--users')[0];
+  const issuer = await startIssuer({
+    port: Number(arg('--port')[0] ?? 4443),
+    dataDir: path.resolve(arg('--data')[0] ?? '.data/oidc'),
+    redirectUris: arg('--redirect-uri'),
+    postLogoutRedirectUris: arg('--post-logout-redirect-uri').length ? arg('--post-logout-redirect-uri') : undefined,
+    users: usersFile ? JSON.parse(fs.readFileSync(usersFile, 'utf8')) : undefined,
+  });
+  const stop = () => issuer.close().then(() => process.exit(0));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
