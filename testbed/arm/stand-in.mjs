@@ -660,38 +660,46 @@ async function refreshJob(s, job) {
   await job.launch;
   if (TERMINAL_JOB.has(job.status) || job.status === 'CancelRequested') return;
   if (job.refreshing) return job.refreshing;
-  job.refreshing = (async () => {
-    const cluster = s.state.clusters.get(job.compute.clusterKey);
-    const { batch, core } = kubeClients(cluster);
-    const ns = job.compute.namespace;
-    let k;
-    try {
-      k = await batch.readNamespacedJob({ name: job.k8sName, namespace: ns });
-    } catch (err) {
-      if (isNotFound(err)) {
-        job.status = 'Failed';
-        job.spec.properties = { ...job.spec.properties, 'azureml.standin.error': 'The Kubernetes job was deleted outside Azure ML.' };
-      }
-      return; // unreachable cluster: keep the last known status
-    }
-    if (job.status === 'CancelRequested' || TERMINAL_JOB.has(job.status)) return;
-    const conds = k.status?.conditions ?? [];
-    const failed = conds.find((x) => x.type === 'Failed' && x.status === 'True');
-    if (conds.some((x) => x.type === 'Complete' && x.status === 'True')) {
-      job.status = 'Completed';
-    } else if (failed) {
-      job.status = 'Failed';
-      job.spec.properties = { ...job.spec.properties, 'azureml.standin.error': `${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.trim() };
-    } else {
-      const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: `batch.kubernetes.io/job-name=${job.k8sName}` });
-      if (pods.items.some((p) => p.status?.phase === 'Running')) job.status = 'Running';
-      else if (pods.items.some((p) => p.spec?.nodeName)) job.status = 'Preparing';
-      else job.status = 'Queued';
-    }
-  })().finally(() => {
-    job.refreshing = null;
-  });
+  job.refreshing = readJobStatus(s, job)
+    .catch((err) => s.log(`job ${job.name}: status not read (${err?.message ?? err}); keeping ${job.status}`))
+    .finally(() => {
+      job.refreshing = null;
+    });
   return job.refreshing;
+}
+
+/** Status from the Kubernetes Job and its pods; an unreachable cluster leaves the last known status. */
+async function readJobStatus(s, job) {
+  const cluster = s.state.clusters.get(job.compute.clusterKey);
+  if (!cluster) return;
+  const { batch, core } = kubeClients(cluster);
+  const ns = job.compute.namespace;
+  const settled = () => job.status === 'CancelRequested' || TERMINAL_JOB.has(job.status);
+  let k;
+  try {
+    k = await batch.readNamespacedJob({ name: job.k8sName, namespace: ns });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    if (!settled()) {
+      job.status = 'Failed';
+      job.spec.properties = { ...job.spec.properties, 'azureml.standin.error': 'The Kubernetes job was deleted outside Azure ML.' };
+    }
+    return;
+  }
+  const conds = k.status?.conditions ?? [];
+  const failed = conds.find((x) => x.type === 'Failed' && x.status === 'True');
+  let status;
+  if (conds.some((x) => x.type === 'Complete' && x.status === 'True')) status = 'Completed';
+  else if (failed) status = 'Failed';
+  else {
+    const pods = await core.listNamespacedPod({ namespace: ns, labelSelector: `batch.kubernetes.io/job-name=${job.k8sName}` });
+    if (pods.items.some((p) => p.status?.phase === 'Running')) status = 'Running';
+    else if (pods.items.some((p) => p.spec?.nodeName)) status = 'Preparing';
+    else status = 'Queued';
+  }
+  if (settled()) return; // a cancel arrived while reading
+  job.status = status;
+  if (failed) job.spec.properties = { ...job.spec.properties, 'azureml.standin.error': `${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.trim() };
 }
 
 async function cancelJob(c) {
