@@ -10,7 +10,8 @@
 // `wrong-issuer` — and `setUser(login, patch)` changes a user's claims (role removal at the issuer). Out of
 // process: POST /__test/tamper {"mode"} and POST /__test/users/<login> {patch}, loopback only.
 //
-//   node testbed/oidc/issuer.mjs [--port 4443] [--data <dir>] [--redirect-uri <uri>]... [--users <file.json>]
+//   node testbed/oidc/issuer.mjs [--port 4443] [--data <dir>] [--redirect-uri <uri>]... [--loopback-redirects]
+//                                [--users <file.json>]
 // prints `issuer: <url>` and `ca: <file>` and runs until killed.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -73,7 +74,7 @@ function loadOrCreateKeys(dir) {
 /**
  * @param {{ port?: number, host?: string, dataDir: string, redirectUris?: string[], postLogoutRedirectUris?: string[],
  *   users?: Record<string, {name?: string, email?: string, password?: string, roles?: string[], groups?: string[], oid?: string}>,
- *   clientId?: string, clientSecret?: string, quiet?: boolean }} opts
+ *   clientId?: string, clientSecret?: string, quiet?: boolean, loopbackRedirects?: boolean }} opts
  */
 export async function startIssuer(opts) {
   const host = opts.host ?? '127.0.0.1';
@@ -82,7 +83,7 @@ export async function startIssuer(opts) {
   const users = new Map(Object.entries(opts.users ?? DEFAULT_USERS).map(([login, u]) => [login.toLowerCase(), { ...u }]));
   const clientId = opts.clientId ?? DEFAULT_CLIENT.clientId;
   const clientSecret = opts.clientSecret ?? DEFAULT_CLIENT.clientSecret;
-  const redirectUris = [...(opts.redirectUris ?? [])];
+  const redirectUris = opts.redirectUris?.length ? [...opts.redirectUris] : ['http://127.0.0.1/api/auth/entra/callback'];
   const postLogoutRedirectUris = [...(opts.postLogoutRedirectUris ?? redirectUris.map((u) => new URL('/login?signedOut=1', u).toString()))];
   let pendingTamper = null;
 
@@ -133,6 +134,25 @@ export async function startIssuer(opts) {
     },
   });
   provider.proxy = false;
+  if (opts.loopbackRedirects) {
+    // Consoles on any loopback port (the e2e runner's and the specs' own): the callback and the signed-out page
+    // of http://127.0.0.1:<port> are accepted besides the registered URIs (oidc-provider's documented override).
+    const loopback = (uri, suffix) => {
+      try {
+        const u = new URL(uri);
+        return u.protocol === 'http:' && u.hostname === '127.0.0.1' && `${u.pathname}${u.search}` === suffix;
+      } catch {
+        return false;
+      }
+    };
+    const { redirectUriAllowed, postLogoutRedirectUriAllowed } = provider.Client.prototype;
+    provider.Client.prototype.redirectUriAllowed = function (uri) {
+      return loopback(uri, '/api/auth/entra/callback') || redirectUriAllowed.call(this, uri);
+    };
+    provider.Client.prototype.postLogoutRedirectUriAllowed = function (uri) {
+      return loopback(uri, '/login?signedOut=1') || postLogoutRedirectUriAllowed.call(this, uri);
+    };
+  }
   const callback = provider.callback();
 
   async function interaction(req, res, uid, action) {
@@ -276,6 +296,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     port: Number(arg('--port')[0] ?? 4443),
     dataDir: path.resolve(arg('--data')[0] ?? '.data/oidc'),
     redirectUris: arg('--redirect-uri'),
+    loopbackRedirects: args.includes('--loopback-redirects'),
     postLogoutRedirectUris: arg('--post-logout-redirect-uri').length ? arg('--post-logout-redirect-uri') : undefined,
     users: usersFile ? JSON.parse(fs.readFileSync(usersFile, 'utf8')) : undefined,
   });
