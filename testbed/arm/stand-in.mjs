@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { createRemoteJWKSet, customFetch, decodeJwt, importJWK, importSPKI, jwtVerify } from 'jose';
 import { BatchV1Api, CoreV1Api, KubeConfig, VersionApi } from '@kubernetes/client-node';
-import { ensureTls } from './tls.mjs';
+import { ensureLocalTls } from '../local-tls.mjs';
 
 /** api-versions the installed SDKs send, per resource provider (lower-case namespace). */
 export const API_VERSIONS = {
@@ -1392,7 +1392,7 @@ export async function startArmStandIn(options = {}) {
     requestLogLimit: 5000,
     ...options,
   };
-  const tls = ensureTls(opts.dataDir);
+  const tls = ensureLocalTls(path.join(opts.dataDir, 'tls'), { caName: 'Harbormaster ARM stand-in test CA' });
   const s = {
     options: opts,
     url: '',

@@ -146,7 +146,7 @@ describe('ARM stand-in with a token issuer', () => {
   it("verifies against an issuer's JWKS fetched over HTTPS with a given CA", async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-    const tls = { key: fs.readFileSync(path.join(dataDir, 'tls/server-key.pem')), cert: fs.readFileSync(path.join(dataDir, 'tls/server.pem')) };
+    const tls = { key: fs.readFileSync(path.join(dataDir, 'tls/server.key')), cert: fs.readFileSync(path.join(dataDir, 'tls/server.crt')) };
     const jwks = https.createServer(tls, (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
     await new Promise<void>((r) => jwks.listen(0, '127.0.0.1', () => r()));
     const port = (jwks.address() as { port: number }).port;
