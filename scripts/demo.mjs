@@ -4,6 +4,9 @@
 //   - starts the clusters aks-westeurope and onprem-factory on loopback (kept under .testbed/clusters/),
 //   - builds the console (production build, cached by source hash) and starts it on http://127.0.0.1:$PORT
 //     (3000 unless PORT is set) with HARBORMASTER_DEMO=true, which seeds workspaces, users, clusters, …
+//   - starts a local OpenID Connect issuer on https://127.0.0.1:4443 (testbed/oidc; HARBORMASTER_DEMO_OIDC_PORT
+//     moves it, =0 turns it off; skipped when HARBORMASTER_ENTRA_AUTHORITY is set) standing in for Entra ID, so
+//     "Sign in with Microsoft" works locally with its test users,
 //   - prints the URL and, on the first run, the accounts; runs until Ctrl-C / SIGTERM, then stops
 //     everything it started. A second run reuses the data directory (.data) and the clusters' state.
 import fs from 'node:fs';
@@ -16,6 +19,7 @@ const CLUSTERS = [
 ];
 
 let consoleChild = null;
+let issuer = null;
 let stopping = false;
 const started = [];
 
@@ -24,6 +28,7 @@ async function shutdown(code) {
   stopping = true;
   log('demo', 'stopping…');
   await stopChild(consoleChild).catch(() => undefined);
+  await issuer?.close().catch(() => undefined);
   if (started.length) {
     const { down } = await import('../testbed/cluster.mjs');
     for (const p of started.reverse()) await down({ profile: p, quiet: true }).catch((e) => log('demo', `cluster ${p}: ${e.message}`));
@@ -55,12 +60,14 @@ try {
   ensureBuild('.next');
   const clusters = await clustersReady;
   const port = Number(process.env.PORT ?? 3000);
+  const entraEnv = await startDemoIssuer(dataDir);
   log('demo', `starting the console on http://127.0.0.1:${port} and seeding the demo data…`);
   consoleChild = await startConsole({
     port,
     env: {
       HARBORMASTER_DEMO: 'true',
       HARBORMASTER_DEMO_CLUSTERS: JSON.stringify(clusters.map(({ profile: _p, ...c }) => c)),
+      ...entraEnv,
     },
     onLine: (l) => {
       // Pass the console's own messages through (accounts, warnings); JSON log lines stay quiet.
@@ -74,9 +81,35 @@ try {
       shutdown(1);
     }
   });
+  if (issuer) {
+    log('demo', `"Sign in with Microsoft" goes to a local OpenID Connect issuer standing in for Entra ID (${issuer.url}); its users, password "harbormaster":`);
+    log('demo', '  olivia@contoso.test (app role OpsAdmin), dana@contoso.test (DataScientist, group grp-vision → vision), fred@contoso.test (DataScientist, groups → forecasting, vision), audrey@contoso.test (Auditor), nobody@contoso.test (no role: refused)');
+    log('demo', `  its certificate is from a local CA the browser does not know: accept the warning once, or import ${issuer.caFile}`);
+  }
   log('demo', `ready: http://127.0.0.1:${port}  (Ctrl-C stops the console and both clusters)`);
 } catch (e) {
   log('demo', `failed: ${e.message}`);
   await shutdown(1);
 }
 void ROOT;
+
+/** The local OpenID Connect issuer and the console settings that point "Sign in with Microsoft" at it. */
+async function startDemoIssuer(dataDir) {
+  const oidcPort = Number(process.env.HARBORMASTER_DEMO_OIDC_PORT ?? 4443);
+  if (!oidcPort || process.env.HARBORMASTER_ENTRA_AUTHORITY) return {};
+  const { startIssuer } = await import('../testbed/oidc/issuer.mjs');
+  try {
+    issuer = await startIssuer({ port: oidcPort, dataDir: path.join(dataDir, 'oidc-issuer'), loopbackRedirects: true, quiet: true });
+  } catch (e) {
+    log('demo', `the local OpenID Connect issuer did not start on port ${oidcPort} (${e.message}): "Sign in with Microsoft" is off`);
+    return {};
+  }
+  return {
+    HARBORMASTER_ENTRA_AUTHORITY: issuer.url,
+    HARBORMASTER_ENTRA_CLIENT_ID: issuer.clientId,
+    HARBORMASTER_ENTRA_CLIENT_SECRET: issuer.clientSecret,
+    HARBORMASTER_ENTRA_CA_FILE: issuer.caFile,
+    HARBORMASTER_ENTRA_GROUP_MAP: 'grp-vision=vision,grp-forecasting=forecasting',
+    HARBORMASTER_ENTRA_PROMPT: 'consent',
+  };
+}

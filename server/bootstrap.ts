@@ -68,6 +68,12 @@ export async function bootstrapOrExit(): Promise<void> {
 
 async function ensureAdmin(db: Db) {
   const e = env();
+  if (!e.HARBORMASTER_LOCAL_ACCOUNTS) {
+    // No local accounts: ops admins come from Entra ID (the app role mapped to ops_admin), at their first sign-in.
+    const [{ n }] = await db.select({ n: count() }).from(users).where(notSystemUser());
+    if (Number(n) === 0) console.log('\nLocal accounts are switched off: the first person with the Entra app role mapped to ops_admin (HARBORMASTER_ENTRA_ROLE_MAP) who signs in with Microsoft is an ops admin.\n');
+    return;
+  }
   if (e.HARBORMASTER_ADMIN_EMAIL) {
     const existing = await findUserByEmail(db, e.HARBORMASTER_ADMIN_EMAIL);
     if (!existing) {

@@ -25,6 +25,17 @@ export interface UserRowDto {
   status: string;
   createdAt: string;
   workspaces?: string[];
+  /** How they sign in: `local` (password), `entra` (Microsoft). */
+  signIn?: string[];
+  globalRoleSource?: string | null;
+  workspaceSources?: Record<string, string>;
+}
+
+/** "Entra app role OpsAdmin" / "Entra group 1f0c…" for grants applied at a Microsoft sign-in, else null. */
+function entraSource(source: string | null | undefined): string | null {
+  if (source?.startsWith('entra:role:')) return `Entra app role ${source.slice(11)}`;
+  if (source?.startsWith('entra:group:')) return `Entra group ${source.slice(12)}`;
+  return null;
 }
 
 export function UsersTable({ users, canManage, selfEmail }: { users: UserRowDto[]; canManage: boolean; selfEmail: string }) {
@@ -44,7 +55,29 @@ export function UsersTable({ users, canManage, selfEmail }: { users: UserRowDto[
         id: 'role',
         accessorFn: (u) => (u.globalRole ? ROLE_LABELS[u.globalRole] : u.workspaces?.length ? 'Data scientist' : 'No role'),
         header: 'Role',
-        cell: ({ getValue }) => <Badge tone="neutral">{String(getValue())}</Badge>,
+        cell: ({ getValue, row }) => {
+          const from = row.original.globalRole ? entraSource(row.original.globalRoleSource) : null;
+          return (
+            <div className="space-y-0.5">
+              <Badge tone="neutral">{String(getValue())}</Badge>
+              {from ? <div className="text-xs text-muted-foreground">from {from}</div> : null}
+            </div>
+          );
+        },
+      },
+      {
+        id: 'signIn',
+        accessorFn: (u) => (u.signIn ?? []).join(','),
+        header: 'Sign-in',
+        cell: ({ row }) => (
+          <div className="flex flex-wrap gap-1">
+            {(row.original.signIn ?? []).map((p) => (
+              <Badge key={p} tone={p === 'entra' ? 'info' : 'neutral'}>
+                {p === 'entra' ? 'Microsoft' : p === 'local' ? 'Password' : p}
+              </Badge>
+            ))}
+          </div>
+        ),
       },
       {
         id: 'workspaces',
@@ -52,7 +85,17 @@ export function UsersTable({ users, canManage, selfEmail }: { users: UserRowDto[
         header: 'Workspaces',
         cell: ({ row }) =>
           row.original.workspaces?.length ? (
-            <span className="font-mono text-xs">{row.original.workspaces.join(', ')}</span>
+            <ul className="space-y-0.5">
+              {row.original.workspaces.map((w) => {
+                const from = entraSource(row.original.workspaceSources?.[w]);
+                return (
+                  <li key={w} className="text-xs">
+                    <span className="font-mono">{w}</span>
+                    {from ? <span className="text-muted-foreground"> · from {from}</span> : null}
+                  </li>
+                );
+              })}
+            </ul>
           ) : (
             <span className="text-muted-foreground">—</span>
           ),
