@@ -1,6 +1,7 @@
 // Test support for the Microsoft sign-in: the local OpenID Connect issuer (testbed/oidc/issuer.mjs) configured as
 // the console's Entra ID, and a cookie-keeping client that clicks through its real login and consent pages the way
 // a browser does, so route handlers see the issuer's genuine redirects.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
@@ -19,17 +20,47 @@ export { DEFAULT_PASSWORD };
 
 export type Issuer = Awaited<ReturnType<typeof startIssuer>>;
 
-const ENTRA_VARS = ['HARBORMASTER_ENTRA_AUTHORITY', 'HARBORMASTER_ENTRA_CLIENT_ID', 'HARBORMASTER_ENTRA_CLIENT_SECRET', 'HARBORMASTER_ENTRA_CA_FILE', 'HARBORMASTER_ENTRA_REDIRECT_URI', 'HARBORMASTER_ENTRA_PROMPT', 'HARBORMASTER_ENTRA_GROUP_MAP', 'HARBORMASTER_ENTRA_ROLE_MAP', 'HARBORMASTER_LOCAL_ACCOUNTS'];
+/** A self-signed RSA certificate and its key in one PEM file (`<name>.pem` in `dir`), as HARBORMASTER_ENTRA_CLIENT_CERT takes it. */
+export function makeClientCertificate(dir: string, name: string): string {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${name}`], { cwd: dir, stdio: 'ignore' });
+  const file = path.join(dir, `${name}.pem`);
+  fs.writeFileSync(file, fs.readFileSync(path.join(dir, `${name}.key`), 'utf8') + fs.readFileSync(path.join(dir, `${name}.crt`), 'utf8'));
+  return file;
+}
 
-/** Starts an issuer and points the console's configuration at it; `stop()` undoes both. */
-export async function withIssuer(opts: { groupMap?: string; roleMap?: string; users?: Record<string, unknown> } = {}) {
+const ENTRA_VARS = ['HARBORMASTER_ENTRA_AUTHORITY', 'HARBORMASTER_ENTRA_CLIENT_ID', 'HARBORMASTER_ENTRA_CLIENT_SECRET', 'HARBORMASTER_ENTRA_CLIENT_CERT', 'HARBORMASTER_ENTRA_CA_FILE', 'HARBORMASTER_ENTRA_REDIRECT_URI', 'HARBORMASTER_ENTRA_PROMPT', 'HARBORMASTER_ENTRA_GROUP_MAP', 'HARBORMASTER_ENTRA_ROLE_MAP', 'HARBORMASTER_LOCAL_ACCOUNTS'];
+
+/**
+ * Starts an issuer and points the console's configuration at it; `stop()` undoes both. `certificate`: the console
+ * authenticates with a certificate (HARBORMASTER_ENTRA_CLIENT_CERT, a PEM with key and certificate made by openssl)
+ * instead of the client secret. `servicePrincipals`: extra client_credentials clients (the Azure connections).
+ */
+export async function withIssuer(
+  opts: {
+    groupMap?: string;
+    roleMap?: string;
+    users?: Record<string, unknown>;
+    certificate?: boolean;
+    servicePrincipals?: Array<{ clientId: string; clientSecret?: string; certificate?: string; jwks?: { keys: object[] } }>;
+  } = {},
+) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-oidc-'));
-  const issuer = await startIssuer({ dataDir, redirectUris: [REDIRECT_URI], quiet: true, users: opts.users as never });
+  const certFile = opts.certificate ? makeClientCertificate(dataDir, 'client') : undefined;
+  const issuer = await startIssuer({
+    dataDir,
+    redirectUris: [REDIRECT_URI],
+    quiet: true,
+    users: opts.users as never,
+    servicePrincipals: opts.servicePrincipals,
+    ...(certFile ? { clientCertificate: fs.readFileSync(certFile, 'utf8') } : {}),
+  });
   const saved = Object.fromEntries(ENTRA_VARS.map((k) => [k, process.env[k]]));
+  delete process.env.HARBORMASTER_ENTRA_CLIENT_SECRET;
+  delete process.env.HARBORMASTER_ENTRA_CLIENT_CERT;
   Object.assign(process.env, {
     HARBORMASTER_ENTRA_AUTHORITY: issuer.url,
     HARBORMASTER_ENTRA_CLIENT_ID: issuer.clientId,
-    HARBORMASTER_ENTRA_CLIENT_SECRET: issuer.clientSecret,
+    ...(certFile ? { HARBORMASTER_ENTRA_CLIENT_CERT: certFile } : { HARBORMASTER_ENTRA_CLIENT_SECRET: issuer.clientSecret }),
     HARBORMASTER_ENTRA_CA_FILE: issuer.caFile,
     HARBORMASTER_ENTRA_REDIRECT_URI: REDIRECT_URI,
     // oidc-provider drops offline_access (so: no refresh token) unless the request asks for consent.

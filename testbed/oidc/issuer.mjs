@@ -10,6 +10,14 @@
 // `wrong-issuer` — and `setUser(login, patch)` changes a user's claims (role removal at the issuer). Out of
 // process: POST /__test/tamper {"mode"} and POST /__test/users/<login> {patch}, loopback only.
 //
+// Service principals (`servicePrincipals: [{clientId, clientSecret?, jwks? | certificate?}]`): confidential clients
+// with only the `client_credentials` grant — by secret (client_secret_post/basic) or by a signed client assertion
+// (private_key_jwt against `jwks`, or the public key of a PEM `certificate`, as a certificate credential sends) — that
+// receive ARM-audience JWT access tokens carrying Entra-style `appid`, `oid` and `tid`. So that @azure/identity's
+// ClientSecretCredential / ClientCertificateCredential (msal-node, AAD protocol) can use this issuer as their
+// authority host, the tenant-style discovery paths `/<tenant>/v2.0/.well-known/openid-configuration` and
+// `/<tenant>/.well-known/openid-configuration` answer the issuer's metadata.
+//
 //   node testbed/oidc/issuer.mjs [--port 4443] [--data <dir>] [--redirect-uri <uri>]... [--loopback-redirects]
 //                                [--users <file.json>]
 // prints `issuer: <url>` and `ca: <file>` and runs until killed.
@@ -18,7 +26,6 @@ import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Provider from 'oidc-provider';
 import { SignJWT, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
 import { ensureLocalTls } from '../local-tls.mjs';
 
@@ -28,10 +35,10 @@ export const TENANT_ID = '72f988bf-0000-4000-8000-00000000c0de';
 
 /** The users every issuer starts with (password `harbormaster` for all); tests add or patch their own. */
 export const DEFAULT_USERS = {
-  'olivia@contoso.test': { name: 'Olivia Ops', roles: ['OpsAdmin'], groups: [] },
-  'dana@contoso.test': { name: 'Dana Scientist', roles: ['DataScientist'], groups: ['grp-vision'] },
-  'fred@contoso.test': { name: 'Fred Forecaster', roles: ['DataScientist'], groups: ['grp-forecasting', 'grp-vision'] },
-  'audrey@contoso.test': { name: 'Audrey Auditor', roles: ['Auditor'], groups: [] },
+  'olivia@contoso.test': { name: 'Olivia Chen', roles: ['OpsAdmin'], groups: [] },
+  'dana@contoso.test': { name: 'Dana Kowalski', roles: ['DataScientist'], groups: ['grp-vision'] },
+  'fred@contoso.test': { name: 'Fred Moreau', roles: ['DataScientist'], groups: ['grp-forecasting', 'grp-vision'] },
+  'audrey@contoso.test': { name: 'Audrey Lin', roles: ['Auditor'], groups: [] },
   'nobody@contoso.test': { name: 'No Role', roles: [], groups: ['grp-vision'] },
 };
 export const DEFAULT_PASSWORD = 'harbormaster';
@@ -71,12 +78,47 @@ function loadOrCreateKeys(dir) {
   return keys;
 }
 
+/** A service principal's oidc-provider client: the client_credentials grant only, by secret or by client assertion. */
+function servicePrincipalClient(sp) {
+  if (!sp.clientId) throw new Error('a service principal needs a clientId');
+  let jwks = sp.jwks;
+  if (!jwks && sp.certificate) {
+    const cert = new crypto.X509Certificate(sp.certificate);
+    jwks = { keys: [{ ...cert.publicKey.export({ format: 'jwk' }), use: 'sig' }] };
+  }
+  if (!sp.clientSecret && !jwks) throw new Error(`service principal ${sp.clientId} needs a clientSecret, jwks or certificate`);
+  return {
+    client_id: sp.clientId,
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    ...(sp.clientSecret ? { client_secret: sp.clientSecret, token_endpoint_auth_method: 'client_secret_post' } : { jwks, token_endpoint_auth_method: 'private_key_jwt' }),
+  };
+}
+
+/**
+ * oidc-provider, imported and constructed with its two start-up warnings muted: Node 20 is not its supported
+ * runtime (it works: this file's tests run on it) and its in-memory storage is for development — both known and
+ * intended for a test stand-in, and noise in the demo's output otherwise.
+ */
+async function quietly(fn) {
+  const warn = console.warn;
+  console.warn = (...a) => (String(a[0]).includes('oidc-provider WARNING') ? undefined : warn(...a));
+  try {
+    return await fn();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 /**
  * @param {{ port?: number, host?: string, dataDir: string, redirectUris?: string[], postLogoutRedirectUris?: string[],
  *   users?: Record<string, {name?: string, email?: string, password?: string, roles?: string[], groups?: string[], oid?: string}>,
- *   clientId?: string, clientSecret?: string, quiet?: boolean, loopbackRedirects?: boolean }} opts
+ *   clientId?: string, clientSecret?: string, clientCertificate?: string, quiet?: boolean, loopbackRedirects?: boolean,
+ *   servicePrincipals?: Array<{clientId: string, clientSecret?: string, jwks?: {keys: object[]}, certificate?: string, oid?: string}> }} opts
  */
 export async function startIssuer(opts) {
+  const { default: Provider } = await quietly(() => import('oidc-provider'));
   const host = opts.host ?? '127.0.0.1';
   const tls = ensureLocalTls(path.join(opts.dataDir, 'tls'), { caName: 'Harbormaster local issuer CA' });
   const keys = loadOrCreateKeys(opts.dataDir);
@@ -96,17 +138,22 @@ export async function startIssuer(opts) {
   });
   const url = `https://${host}:${server.address().port}`;
 
-  const provider = new Provider(url, {
+  const provider = await quietly(() => new Provider(url, {
     clients: [{
-      client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris, post_logout_redirect_uris: postLogoutRedirectUris,
-      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post',
-    }],
+      client_id: clientId, redirect_uris: redirectUris, post_logout_redirect_uris: postLogoutRedirectUris,
+      grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'],
+      // The console authenticates with its secret, or (`clientCertificate`: a PEM certificate) with a client assertion
+      // signed by the certificate's key, as msal-node's clientCertificate sends it.
+      ...(opts.clientCertificate
+        ? { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...new crypto.X509Certificate(opts.clientCertificate).publicKey.export({ format: 'jwk' }), use: 'sig' }] } }
+        : { client_secret: clientSecret, token_endpoint_auth_method: 'client_secret_post' }),
+    }, ...(opts.servicePrincipals ?? []).map(servicePrincipalClient)],
     jwks: { keys: [keys.signing] },
     cookies: { keys: [keys.cookie] },
     claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'roles', 'groups', 'oid', 'tid'], email: ['email', 'email_verified'] },
     conformIdTokenClaims: false,
     pkce: { required: () => true },
-    ttl: { Session: 8 * 3600, Grant: 8 * 3600, RefreshToken: 8 * 3600, AccessToken: 3600, IdToken: 3600, AuthorizationCode: 120, Interaction: 1800 },
+    ttl: { Session: 8 * 3600, Grant: 8 * 3600, RefreshToken: 8 * 3600, AccessToken: 3600, ClientCredentials: 3600, IdToken: 3600, AuthorizationCode: 120, Interaction: 1800 },
     async findAccount(_ctx, sub) {
       const u = users.get(sub);
       if (!u) return undefined;
@@ -118,8 +165,15 @@ export async function startIssuer(opts) {
         }),
       };
     },
+    // Service principals' tokens say who they are the way Entra's app-only tokens do (appid, oid, tid).
+    async extraTokenClaims(_ctx, token) {
+      if (token.kind !== 'ClientCredentials') return undefined;
+      const sp = (opts.servicePrincipals ?? []).find((p) => p.clientId === token.clientId);
+      return { appid: token.clientId, oid: sp?.oid ?? oidFor(`sp:${token.clientId}`), tid: TENANT_ID, idtyp: 'app' };
+    },
     features: {
       devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -132,7 +186,7 @@ export async function startIssuer(opts) {
       ctx.type = 'html';
       ctx.body = page('Sign-in error', `<h1>Sign-in error</h1><p class="err">${esc(out.error)}: ${esc(out.error_description ?? '')}</p>`);
     },
-  });
+  }));
   provider.proxy = false;
   if (opts.loopbackRedirects) {
     // Consoles on any loopback port (the e2e runner's and the specs' own): the callback and the signed-out page
@@ -231,6 +285,8 @@ export async function startIssuer(opts) {
         res.writeHead(204).end();
         return;
       }
+      // Tenant-style discovery (how msal-node in AAD mode, i.e. @azure/identity's credentials, finds the metadata).
+      if (req.method === 'GET' && /^\/[\w.-]+(?:\/v2\.0)?\/\.well-known\/openid-configuration$/.test(u.pathname)) req.url = '/.well-known/openid-configuration';
       const m = /^\/interaction\/([\w-]+)(?:\/(login|confirm|abort))?$/.exec(u.pathname);
       if (m) return await interaction(req, res, m[1], m[2]);
       if (u.pathname === '/token' && req.method === 'POST' && pendingTamper) {
