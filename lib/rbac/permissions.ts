@@ -43,6 +43,8 @@ export const PERMISSIONS = {
   'instancetypes.manage': { scope: 'global', roles: ['ops_admin'], description: 'Create, edit and delete instance types' },
   'compute.read': { scope: 'workspace', roles: ALL, description: 'See a workspace’s compute targets and instance types' },
   'compute.manage': { scope: 'global', roles: ['ops_admin'], description: 'Attach, edit and detach compute targets' },
+  'azure.read': { scope: 'global', roles: ['ops_admin', 'auditor'], description: 'See Azure connections (never their secrets) and browse subscriptions, Azure ML workspaces and clusters through them' },
+  'azure.manage': { scope: 'global', roles: ['ops_admin'], description: 'Create, change, test and delete Azure connections, and link workspaces to Azure ML workspaces' },
 
   // Data science work in a workspace
   'jobs.read': { scope: 'workspace', roles: ALL, description: 'See jobs, logs and events' },

@@ -25,6 +25,8 @@ export interface ActionContext {
   sessionIdHash?: string;
   /** Validate and show what would change; the transaction is rolled back and external systems get dry-run calls. */
   dryRun: boolean;
+  /** What `prepare` returned (calls to external systems made before the transaction), if the action has one. */
+  prepared?: unknown;
   /**
    * Cluster effects, carried out after commit (DESIGN §3 "Effects after commit"): never call a cluster to
    * change it inside run(); validate with a server-side dry run there and declare the change here. On a dry
@@ -32,6 +34,8 @@ export interface ActionContext {
    */
   effects: Effects;
 }
+
+export type PrepareContext = Pick<ActionContext, 'db' | 'user' | 'principal' | 'requestId' | 'via' | 'sessionIdHash' | 'dryRun'>;
 
 export interface Effects {
   /** Apply/delete steps on a cluster after commit, through the intent outbox (server/runtime/intents.ts). */
@@ -102,6 +106,12 @@ export interface ActionDef<S extends z.ZodType = z.ZodType, O = unknown> {
   clusterEffects?: true;
   /** A valid input, used by the RBAC matrix test to show that allowed roles get past authorization. */
   example: z.input<S>;
+  /**
+   * Calls to external systems that only read (e.g. Azure Resource Manager) and must not run inside the DB
+   * transaction (DESIGN §3): after authorization and parsing, before the transaction, with the plain db; errors
+   * are audited as failures. Its result reaches run() as `ctx.prepared`. Also runs on a dry run.
+   */
+  prepare?(ctx: PrepareContext, input: z.output<S>): Promise<unknown>;
   run(ctx: ActionContext, input: z.output<S>): Promise<ActionOutcome<O>>;
   /**
    * After commit, once the action's intents were carried out (or the wait ended): shapes the answer from

@@ -109,9 +109,13 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
   const effects = new EffectSink();
   let committed: { result: O; intentIds: string[] };
   try {
+    // External reads first, outside any transaction (an action's `prepare`, e.g. ARM lookups).
+    const prepared = def.prepare
+      ? await def.prepare({ db: caller.db, user: caller.user, principal: caller.principal, requestId: caller.requestId, via: caller.via, sessionIdHash: caller.sessionIdHash, dryRun }, parsed.data)
+      : undefined;
     committed = await caller.db.transaction(async (tx) => {
       const out = await def.run(
-        { db: caller.db, tx, user: caller.user!, principal: caller.principal!, requestId: caller.requestId, ip: caller.ip, via: caller.via, origin: caller.origin, sessionIdHash: caller.sessionIdHash, dryRun, effects },
+        { db: caller.db, tx, user: caller.user!, principal: caller.principal!, requestId: caller.requestId, ip: caller.ip, via: caller.via, origin: caller.origin, sessionIdHash: caller.sessionIdHash, dryRun, effects, prepared },
         parsed.data,
       );
       // A dry run validated everything and computed the result: undo every write, audit nothing, and

@@ -181,6 +181,7 @@ export const clusters = pgTable('clusters', {
   authMethod: text('auth_method'),
   credentialsVersion: integer('credentials_version').notNull().default(1),
   azureResourceId: text('azure_resource_id'),
+  azureConnectionId: uuid('azure_connection_id'),
   lastProbe: jsonb('last_probe'),
   lastProbeAt: ts('last_probe_at'),
   createdBy: uuid('created_by'),
@@ -458,4 +459,32 @@ export const jobTransitions = pgTable('job_transitions', {
   status: text('status').notNull(),
   message: text('message'),
   at: ts('at').notNull().defaultNow(),
+});
+
+// Azure connections and workspace links (0014_azure.sql).
+export const azureConnections = pgTable('azure_connections', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  kind: text('kind').$type<'user' | 'client_secret' | 'client_certificate' | 'managed_identity'>().notNull(),
+  tenantId: text('tenant_id').notNull(),
+  clientId: text('client_id'),
+  secretEnc: text('secret_enc'),
+  authorityHost: text('authority_host'),
+  armEndpoint: text('arm_endpoint').notNull().default('https://management.azure.com'),
+  caPem: text('ca_pem'),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull().defaultNow(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export const workspaceAzureLinks = pgTable('workspace_azure_links', {
+  workspaceId: uuid('workspace_id').primaryKey(),
+  connectionId: uuid('connection_id').notNull(),
+  subscriptionId: text('subscription_id').notNull(),
+  resourceGroup: text('resource_group').notNull(),
+  workspaceName: text('workspace_name').notNull(),
+  location: text('location').notNull().default(''),
+  armId: text('arm_id').notNull(),
+  linkedBy: text('linked_by'),
+  linkedAt: ts('linked_at').notNull().defaultNow(),
 });
