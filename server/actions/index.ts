@@ -11,3 +11,4 @@ import './jobs';
 import './sweeps';
 import './models';
 import './endpoints';
+import './azure';

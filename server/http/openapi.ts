@@ -74,6 +74,11 @@ const PATHS: Record<string, Record<string, Op>> = {
     get: { summary: 'Workspaces the caller may see (ops admins and auditors: all; data scientists: their own)', list: true, query: ['includeArchived'] },
     post: { summary: 'Create a workspace', permission: 'workspaces.manage', body: 'WorkspaceCreate', ok: 201 },
   },
+  '/api/v1/workspaces/{workspace}/azure': {
+    get: { summary: 'The Azure ML workspace this workspace is linked to', permission: 'workspaces.read', params: ['workspace'] },
+    put: { summary: 'Link to an Azure ML workspace through a connection (checked through ARM first)', permission: 'azure.manage', params: ['workspace'], body: 'WorkspaceAzureLink' },
+    delete: { summary: 'Unlink from the Azure ML workspace (nothing changes in Azure)', permission: 'azure.manage', params: ['workspace'] },
+  },
   '/api/v1/workspaces/{workspace}': {
     get: { summary: 'A workspace with its members', permission: 'workspaces.read', params: ['workspace'] },
     patch: { summary: 'Rename (display name) or describe a workspace', permission: 'workspaces.manage', params: ['workspace'], body: 'WorkspaceUpdate' },
@@ -99,6 +104,19 @@ const PATHS: Record<string, Record<string, Op>> = {
     post: { summary: 'Create an API token (returned once)', body: 'TokenCreate', ok: 201 },
   },
   '/api/v1/tokens/{id}': { delete: { summary: 'Revoke one of your tokens', params: ['id'] } },
+  '/api/v1/azure/connections': {
+    get: { summary: 'Azure connections (kind, tenant, client id, authority, ARM endpoint; never a secret)', permission: 'azure.read', list: true },
+    post: { summary: 'Create an Azure connection: the signed-in user, a service principal (client secret or PEM certificate + key, stored encrypted) or a managed identity', permission: 'azure.manage', body: 'AzureConnectionCreate', ok: 201 },
+  },
+  '/api/v1/azure/connections/{name}': {
+    get: { summary: 'An Azure connection (no secret) and the workspaces and clusters that use it', permission: 'azure.read', params: ['name'] },
+    patch: { summary: 'Change an Azure connection (a new secret or certificate replaces the stored one; never readable back)', permission: 'azure.manage', params: ['name'], body: 'AzureConnectionUpdate' },
+    delete: { summary: 'Delete an Azure connection (refused while in use)', permission: 'azure.manage', params: ['name'] },
+  },
+  '/api/v1/azure/connections/{name}/test': { post: { summary: 'Get a token and list the subscriptions; answers which steps worked', permission: 'azure.manage', params: ['name'] } },
+  '/api/v1/azure/connections/{name}/subscriptions': { get: { summary: 'Subscriptions the connection sees through ARM', permission: 'azure.read', params: ['name'], list: true } },
+  '/api/v1/azure/connections/{name}/workspaces': { get: { summary: 'Azure ML workspaces of a subscription (optionally one resource group), with location', permission: 'azure.read', params: ['name'], query: ['subscription', 'resourceGroup'], list: true } },
+  '/api/v1/azure/connections/{name}/clusters': { get: { summary: 'AKS and Azure Arc clusters of a subscription: resource id, location, Kubernetes version, Entra-enabled; a provider that fails is named in errors', permission: 'azure.read', params: ['name'], query: ['subscription'], list: true } },
   '/api/v1/clusters': {
     get: { summary: 'Clusters with health, version, pools (capacity vs requested) and extension status; unreachable ones also in errors. watch=true streams changes (uid: the name)', permission: 'clusters.read', list: true, watch: 'list' },
     post: { summary: 'Register a cluster (kubeconfig + context, or in-cluster); runs the checks; credentials are stored encrypted and never returned', permission: 'clusters.manage', body: 'ClusterRegister', ok: 201 },
@@ -341,6 +359,22 @@ export function openApiDocument() {
           ['name', 'kind', 'location', 'connection'],
         ),
         ClusterUpdate: S({ displayName: { type: 'string' }, description: { type: 'string' }, kind: { enum: ['aks', 'arc', 'kubernetes'] }, location: { enum: ['cloud', 'on-prem', 'edge'] }, region: { type: 'string' } }),
+        AzureConnectionCreate: S(
+          {
+            name: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 },
+            kind: { enum: ['user', 'client_secret', 'client_certificate', 'managed_identity'] },
+            tenantId: { type: 'string' },
+            clientId: { type: 'string' },
+            clientSecret: { type: 'string', writeOnly: true },
+            certificate: { type: 'string', writeOnly: true, description: 'PEM: the private key and the certificate' },
+            authorityHost: { type: 'string', format: 'uri' },
+            armEndpoint: { type: 'string', format: 'uri' },
+            caPem: { type: 'string' },
+          },
+          ['name', 'kind', 'tenantId'],
+        ),
+        AzureConnectionUpdate: S({ tenantId: { type: 'string' }, clientId: { type: ['string', 'null'] }, clientSecret: { type: 'string', writeOnly: true }, certificate: { type: 'string', writeOnly: true }, authorityHost: { type: ['string', 'null'] }, armEndpoint: { type: 'string' }, caPem: { type: ['string', 'null'] } }),
+        WorkspaceAzureLink: S({ connection: { type: 'string' }, subscriptionId: { type: 'string', format: 'uuid' }, resourceGroup: { type: 'string' }, workspaceName: { type: 'string' } }, ['connection', 'subscriptionId', 'resourceGroup', 'workspaceName']),
         ClusterCredentials: S({ connection: { type: 'object' }, allowUnreachable: { type: 'boolean' } }, ['connection']),
         ExtensionInstall: S(
           {

@@ -32,6 +32,9 @@ import * as accessRoute from '@/app/api/v1/audit/access/route';
 import * as listKeysRoute from '@/app/api/v1/workspaces/[workspace]/online-endpoints/[name]/list-keys/route';
 import { clusterConnection } from './clusters';
 import { storedTls } from './extension';
+import { insertConnection } from '../azure/connections';
+import { configureArmRetries } from '../azure/clients';
+import { azureConnections } from '../db/schema';
 
 // A request waits for its own intents (10 s in production); the clusters never answer here, so shorten the wait.
 vi.mock('@/server/runtime/intents', async (importOriginal) => {
@@ -48,6 +51,7 @@ resetEnvCache();
 // --- the seeded secrets -------------------------------------------------------------------------------------
 const mark = randomBytes(6).toString('hex');
 const KUBE_TOKEN = `seeded-kube-token-${mark}-0123456789abcdef`;
+const AZURE_SECRET = `seeded-azure-client-secret-${mark}-0123456789`;
 const pem = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
 const CLIENT_KEY_BODY = `MIIEvSeededClientKey${mark}AbCdEfGhIjKlMnOpQrStUvWxYz0123456789`;
 const CLIENT_KEY_PEM = pem('PRIVATE KEY', CLIENT_KEY_BODY);
@@ -86,6 +90,9 @@ const DAY = 86_400_000;
 beforeAll(async () => {
   cast = await createCast();
   const db = cast.db.db;
+  // An Azure connection with a client secret; its ARM endpoint and authority refuse connections (no Azure here).
+  configureArmRetries({ retryDelayInMs: 1, maxRetryDelayInMs: 5 });
+  await insertConnection(db, { name: 'seeded-azure', kind: 'client_secret', tenantId: '72f988bf-0000-4000-8000-00000000c0de', clientId: '00000000-0000-4000-8000-0000000000c1', clientSecret: AZURE_SECRET, authorityHost: 'https://127.0.0.1:1', armEndpoint: 'https://127.0.0.1:1' }, null);
   for (const [name, location, kubeconfig] of [
     ['aks-secret', 'cloud', tokenKubeconfig()],
     ['onprem-secret', 'on-prem', certKubeconfig()],
@@ -136,6 +143,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  configureArmRetries(null);
   stopLoop();
   dropAllClusterCaches();
   await cast?.cleanup();
@@ -334,6 +342,7 @@ function paramSets(rel: string, emails: string[], ownTokenId: string): Array<Rec
     jobs: ['seeded-job'],
     models: ['seeded-model'],
     'online-endpoints': ['scorer'],
+    connections: ['seeded-azure'],
     'instance-types': ['defaultinstancetype'],
   };
   let sets: Array<Record<string, string>> = [{}];
@@ -358,6 +367,8 @@ const QUERIES: Record<string, string[]> = {
   'audit/sharing': ['', '?format=csv', '?location=on-prem'],
   'audit/export': ['?format=csv', '?format=jsonl'],
   'audit/events': ['', '?limit=500'],
+  'azure/connections/[name]/workspaces': ['', '?subscription=00000000-0000-4000-8000-000000000001'],
+  'azure/connections/[name]/clusters': ['', '?subscription=00000000-0000-4000-8000-000000000001'],
 };
 
 describe('no secret reaches an auditor', () => {
@@ -381,6 +392,8 @@ describe('no secret reaches an auditor', () => {
       ...Object.fromEntries(userRows.filter((u) => u.passwordHash).map((u) => [`password hash of ${u.email}`, u.passwordHash!])),
       ...Object.fromEntries(cluster.filter(Boolean).map((c, i) => [`sealed credentials ${i}`, c])),
       ...Object.fromEntries(exts.map((c, i) => [`sealed TLS ${i}`, c])),
+      'Azure client secret': AZURE_SECRET,
+      ...Object.fromEntries((await db.select().from(azureConnections)).filter((c) => c.secretEnc).map((c) => [`sealed Azure secret of ${c.name}`, c.secretEnc!])),
       'HARBORMASTER_SECRET_KEY': process.env.HARBORMASTER_SECRET_KEY!,
     };
     const needles: Array<[string, string]> = Object.entries(secrets).flatMap(([what, v]) => [
@@ -442,6 +455,8 @@ describe('no secret reaches an auditor', () => {
       '/api/v1/audit/export?format=jsonl',
       '/api/v1/users',
       '/api/v1/tokens',
+      '/api/v1/azure/connections',
+      '/api/v1/azure/connections/seeded-azure',
     ]) {
       expect(ok(p), p).toBe(200);
     }
