@@ -5,6 +5,7 @@ import type { Db, Tx } from '../db';
 import type { UserRow } from '../auth/users';
 import type { PlanStep } from '../kube/plan';
 import type { IntentOutcome, IntentOwner, IntentRequest } from '../runtime/intents';
+import type { AzureOperationName } from '../azure/effects';
 
 // Every mutation in Harbormaster is an action declared here (DESIGN §5.2): the same definition serves the
 // console's server actions, the REST API and the admin CLI, and one pipeline (server/actions/run.ts) parses,
@@ -44,6 +45,12 @@ export interface Effects {
   extensionOperation(cluster: { id: string; name: string }, operationId: string): void;
   /** Re-render the cluster's inference router from the DB once the action committed (after its other intents). */
   routerSync(cluster: { id: string; name: string }, owner: IntentOwner): void;
+  /**
+   * A change through Azure Resource Manager after commit (server/azure/effects.ts names the operations): durable,
+   * retried with backoff (and ARM's Retry-After) while ARM is unreachable or throttles, failed with ARM's message
+   * otherwise. The cluster is the registered cluster the change is about. `wait: false` for long operations.
+   */
+  azure(cluster: { id: string; name: string }, owner: IntentOwner, operation: AzureOperationName, args: Record<string, unknown>, opts?: { wait?: boolean }): void;
   /** In-process work after commit (cache drops, notices to live pages); never on a dry run or a rollback. */
   afterCommit(fn: () => void | Promise<void>): void;
   /** In-process work once every intent of the action was carried out (e.g. wait until the live cache shows it). */
@@ -64,6 +71,9 @@ export class EffectSink implements Effects {
   routerSync(cluster: { id: string; name: string }, owner: IntentOwner) {
     // One is enough per action: it renders whatever the DB holds when it runs.
     if (!this.intents.some((i) => i.kind === 'router.sync' && i.cluster.id === cluster.id)) this.intents.push({ kind: 'router.sync', cluster, owner, payload: {} });
+  }
+  azure(cluster: { id: string; name: string }, owner: IntentOwner, operation: AzureOperationName, args: Record<string, unknown>, opts: { wait?: boolean } = {}) {
+    this.intents.push({ kind: 'azure.arm', cluster, owner, payload: { operation, args }, wait: opts.wait ?? true });
   }
   afterCommit(fn: () => void | Promise<void>) {
     this.after.push(fn);

@@ -434,7 +434,7 @@ export const onlineDeployments = pgTable('online_deployments', {
 export const intents = pgTable('intents', {
   id: uuid('id').primaryKey().defaultRandom(),
   seq: bigserial('seq', { mode: 'number' }).notNull(),
-  kind: text('kind').$type<'kube.plan' | 'extension.operation' | 'router.sync'>().notNull(),
+  kind: text('kind').$type<'kube.plan' | 'extension.operation' | 'router.sync' | 'azure.arm'>().notNull(),
   clusterId: uuid('cluster_id'),
   clusterName: text('cluster_name').notNull(),
   ownerType: text('owner_type').notNull(),

@@ -12,6 +12,7 @@ import { applyPlan, type KubeObject, type PlanResult, type PlanStep, type StepVe
 import { liveCache, type ClusterRow } from '../services/clusters';
 import { onIntentOutcome, shouldSkipIntent } from './outcomes';
 import { syncRouter } from '../services/router-sync';
+import { runAzureOperation, type AzureOperationName } from '../azure/effects';
 
 // Effects after commit (DESIGN §3). An action never calls a cluster inside its transaction: it validates
 // (the API server's server-side dry run included), then commits its DB change, its audit event and its
@@ -23,7 +24,7 @@ import { syncRouter } from '../services/router-sync';
 // apply leaves the intent pending: the next process to start finishes it (SSA with deterministic names
 // makes a second apply harmless, so exactly one Job results).
 
-export type IntentKind = 'kube.plan' | 'extension.operation' | 'router.sync';
+export type IntentKind = 'kube.plan' | 'extension.operation' | 'router.sync' | 'azure.arm';
 
 export interface IntentOwner {
   /** job | compute | instancetype | extension … — who shows the outcome (server/runtime/outcomes.ts). */
@@ -44,11 +45,17 @@ export interface ExtensionOperationPayload {
 /** router.sync: re-render the cluster's inference router from the DB when carried out (server/services/router-sync.ts). */
 export type RouterSyncPayload = Record<string, never>;
 
+/** azure.arm: one named change through Azure Resource Manager (server/azure/effects.ts). */
+export interface AzureArmPayload {
+  operation: AzureOperationName;
+  args: Record<string, unknown>;
+}
+
 export interface IntentRequest {
   kind: IntentKind;
   cluster: Pick<ClusterRow, 'id' | 'name'>;
   owner: IntentOwner;
-  payload: KubePlanPayload | ExtensionOperationPayload | RouterSyncPayload;
+  payload: KubePlanPayload | ExtensionOperationPayload | RouterSyncPayload | AzureArmPayload;
   /** The request waits for this intent (default true); long operations (extension installs) do not. */
   wait?: boolean;
 }
@@ -141,7 +148,7 @@ const outcomeOf = (r: IntentRow): IntentOutcome => ({
 
 /** Carries out one claimed intent and records the outcome. */
 async function execute(db: Db, row: IntentRow, onStarted?: () => void): Promise<IntentRow> {
-  const payload = JSON.parse(decryptSecret(row.payloadEnc, purpose(row.id))) as KubePlanPayload & ExtensionOperationPayload;
+  const payload = JSON.parse(decryptSecret(row.payloadEnc, purpose(row.id))) as KubePlanPayload & ExtensionOperationPayload & AzureArmPayload;
   const finish = async (patch: Partial<typeof intents.$inferInsert>) => {
     const [u] = await db
       .update(intents)
@@ -163,6 +170,18 @@ async function execute(db: Db, row: IntentRow, onStarted?: () => void): Promise<
     onStarted?.();
     await run;
     return finish({ status: 'done', finishedAt: new Date(), lastError: null });
+  }
+
+  if (row.kind === 'azure.arm') {
+    onStarted?.();
+    const r = await runAzureOperation(db, cluster, payload.operation, payload.args, { intentId: row.id, attempt: row.attempts });
+    if (r.ok) return finish({ status: 'done', finishedAt: new Date(), lastError: null });
+    if (r.retryAfterMs !== undefined) {
+      // Unreachable or throttled: again later (ARM's Retry-After when it gave one, else the usual backoff).
+      const delay = Math.max(r.retryAfterMs, Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(10, Math.max(0, row.attempts - 1))));
+      return finish({ lastError: r.message, nextAttemptAt: new Date(Date.now() + delay) });
+    }
+    return finish({ status: 'failed', finishedAt: new Date(), lastError: r.message });
   }
 
   if (row.kind === 'router.sync') {
