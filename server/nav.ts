@@ -9,6 +9,7 @@ export function navFor(p: Principal, currentWorkspace?: string): NavModel {
   if (p.globalRole === 'ops_admin' || can(p, 'clusters.read')) {
     const items = [{ href: '/ops', label: 'Overview', icon: 'layout-dashboard' }];
     if (can(p, 'clusters.read')) items.push({ href: '/ops/clusters', label: 'Clusters', icon: 'clusters' });
+    if (can(p, 'azure.read')) items.push({ href: '/ops/azure', label: 'Azure', icon: 'cloud' });
     if (can(p, 'clusters.read')) items.push({ href: '/ops/instance-types', label: 'Instance types', icon: 'instance-types' });
     if (can(p, 'workspaces.manage') || can(p, 'users.read')) items.push({ href: '/ops/workspaces', label: 'Workspaces', icon: 'workspaces' });
     if (can(p, 'users.read')) items.push({ href: '/ops/users', label: 'Users & tokens', icon: 'users' });

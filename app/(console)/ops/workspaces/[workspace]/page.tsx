@@ -15,6 +15,8 @@ import { PartialBanner } from '@/components/ui/partial-banner';
 import { ComputeTargetsPanel } from '@/components/compute/compute-targets-panel';
 import { listComputeTargetViews } from '@/server/services/compute-targets-view';
 import { clusterChoices } from '@/server/services/compute-pages';
+import { WorkspaceAzureLinkCard } from '@/components/azure/workspace-azure-link';
+import { azureConnectionChoices, workspaceAzureLinkView } from '@/server/services/azure-pages';
 
 export const dynamic = 'force-dynamic';
 
@@ -40,6 +42,11 @@ export default async function WorkspaceDetail({ params }: { params: Promise<{ wo
   const compute = await listComputeTargetViews(db, w.name);
   const canCompute = can(principal, 'compute.manage') && dto.status === 'active';
   const computeClusters = canCompute ? await clusterChoices(db) : [];
+  // The Azure ML link (ops admins link and unlink; auditors read).
+  const canAzure = can(principal, 'azure.read');
+  const canLinkAzure = can(principal, 'azure.manage') && dto.status === 'active';
+  const azureLink = canAzure ? await workspaceAzureLinkView(db, w) : null;
+  const azureConnections = canLinkAzure ? await azureConnectionChoices(db) : [];
   return (
     <div className="space-y-6">
       <PageHeader
@@ -64,6 +71,7 @@ export default async function WorkspaceDetail({ params }: { params: Promise<{ wo
           </CardContent>
         </Card>
       </div>
+      {canAzure && <WorkspaceAzureLinkCard workspace={dto.name} link={azureLink} connections={azureConnections} canManage={canLinkAzure} />}
       <section aria-labelledby="compute-heading" className="space-y-3">
         <h2 id="compute-heading" className="text-base font-semibold">Compute targets</h2>
         <PartialBanner errors={compute.errors} total={new Set(compute.items.map((t) => t.cluster)).size} />
