@@ -26,7 +26,9 @@ import {
   probeSummary,
   replaceCredentials,
   storeProbe,
+  type RegisterValues,
 } from '../services/clusters';
+import type { Tx } from '../db';
 import { prepareInstall, uninstallExtension } from '../services/extension';
 import { defineAction, type Effects } from './registry';
 import { publish } from '../live/bus';
@@ -46,25 +48,24 @@ defineAction({
     announce(effects, input.name);
     const prepared = prepareConnection(input.connection);
     const probe = await probeConnection(prepared.connection);
-    assertUsable(probe, input.allowUnreachable);
-    const row = await insertCluster(tx, {
-      name: input.name,
-      displayName: input.displayName,
-      description: input.description,
-      kind: input.kind,
-      location: input.location,
-      region: input.region,
-      prepared,
-      probe,
-      createdBy: user.id,
-    });
-    const dto = clusterRegistrationDto(row);
-    return {
-      result: { cluster: dto, checks: probeSummary(probe), warnings: [...prepared.warnings, ...probe.warnings] },
-      audit: { targetType: 'cluster', targetName: row.name, after: { ...dto, reachable: probe.reachable, version: probe.version?.gitVersion ?? null, error: probe.error ?? null } },
-    };
+    return registerChecked(tx, { ...input, prepared, probe, createdBy: user.id }, input.allowUnreachable);
   },
 });
+
+/**
+ * A checked connection becomes a registered cluster (clusters.register, and clusters.registerFromAzure with the
+ * kubeconfig ARM handed out): refused when the checks failed (unless allowUnreachable), the answer and the audit.
+ */
+export async function registerChecked(tx: Tx, v: RegisterValues, allowUnreachable: boolean | undefined) {
+  assertUsable(v.probe, allowUnreachable);
+  const row = await insertCluster(tx, v);
+  const dto = clusterRegistrationDto(row);
+  const { prepared, probe } = v;
+  return {
+    result: { cluster: dto, checks: probeSummary(probe), warnings: [...prepared.warnings, ...probe.warnings] },
+    audit: { targetType: 'cluster', targetName: row.name, after: { ...dto, reachable: probe.reachable, version: probe.version?.gitVersion ?? null, error: probe.error ?? null } },
+  };
+}
 
 defineAction({
   name: 'clusters.update',
@@ -170,6 +171,11 @@ defineAction({
   async run({ tx, user, dryRun, effects }, input) {
     announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
+    // The provider is explicit per cluster: never Harbormaster's extension over Azure ML's (installed through ARM).
+    if (row.extensionProvider === 'azureml') {
+      throw new AppError('conflict', `cluster ${row.name} uses Azure ML's extension (Microsoft.AzureML.Kubernetes, through Azure): Harbormaster never installs its own over it. Remove it first (DELETE /api/v1/clusters/${row.name}/azure-extension) to switch.`);
+    }
+    if (!dryRun && row.extensionProvider !== 'harbormaster') await tx.update(clusters).set({ extensionProvider: 'harbormaster' }).where(eq(clusters.id, row.id));
     const prepared = await prepareInstall(
       tx,
       row,

@@ -12,3 +12,4 @@ import './sweeps';
 import './models';
 import './endpoints';
 import './azure';
+import './azure-clusters';

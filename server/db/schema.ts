@@ -182,6 +182,8 @@ export const clusters = pgTable('clusters', {
   credentialsVersion: integer('credentials_version').notNull().default(1),
   azureResourceId: text('azure_resource_id'),
   azureConnectionId: uuid('azure_connection_id'),
+  /** 0015: which ML extension the cluster uses (NULL: not chosen). */
+  extensionProvider: text('extension_provider').$type<'harbormaster' | 'azureml' | null>(),
   lastProbe: jsonb('last_probe'),
   lastProbeAt: ts('last_probe_at'),
   createdBy: uuid('created_by'),
@@ -207,6 +209,28 @@ export const clusterExtensions = pgTable('cluster_extensions', {
   startedAt: ts('started_at'),
   finishedAt: ts('finished_at'),
   heartbeatAt: ts('heartbeat_at'),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+// The Azure ML extension of a cluster through ARM (0015_azure_extension.sql).
+export const clusterAzureExtensions = pgTable('cluster_azure_extensions', {
+  clusterId: uuid('cluster_id').primaryKey(),
+  extensionName: text('extension_name').notNull().default('azureml'),
+  operation: text('operation').$type<'install' | 'update' | 'remove' | null>(),
+  state: text('state').$type<'none' | 'pending' | 'running' | 'succeeded' | 'failed'>().notNull().default('none'),
+  provisioningState: text('provisioning_state'),
+  statuses: jsonb('statuses').$type<Array<{ code?: string; displayStatus?: string; level?: string; message?: string; time?: string }>>().notNull().default([]),
+  settings: jsonb('settings'),
+  configurationSettings: jsonb('configuration_settings').$type<Record<string, string> | null>(),
+  protectedEnc: text('protected_enc'),
+  protectedNames: jsonb('protected_names').$type<string[]>().notNull().default([]),
+  tlsInfo: jsonb('tls_info'),
+  version: text('version'),
+  lroState: text('lro_state'),
+  lastError: text('last_error'),
+  requestedBy: text('requested_by'),
+  startedAt: ts('started_at'),
+  finishedAt: ts('finished_at'),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 

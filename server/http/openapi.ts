@@ -126,6 +126,14 @@ const PATHS: Record<string, Record<string, Op>> = {
     patch: { summary: 'Rename (display name), describe, or change kind/location/region', permission: 'clusters.manage', params: ['cluster'], body: 'ClusterUpdate' },
     delete: { summary: 'Remove a cluster from Harbormaster (refused while compute targets are attached)', permission: 'clusters.manage', params: ['cluster'] },
   },
+  '/api/v1/clusters/from-azure': { post: { summary: 'Register an AKS or Azure Arc cluster from Azure: its kubeconfig is fetched through ARM with an Azure connection (exec kubeconfigs refused), checked and stored encrypted; kind aks/arc from the resource type', permission: 'clusters.manage', body: 'ClusterFromAzure', ok: 201 } },
+  '/api/v1/clusters/{cluster}/refresh-credentials': { post: { summary: 'Fetch the kubeconfig of a cluster registered from Azure again through ARM, check it and store it', permission: 'clusters.manage', params: ['cluster'] } },
+  '/api/v1/clusters/{cluster}/azure-extension': {
+    get: { summary: "Azure ML's extension (Microsoft.AzureML.Kubernetes) through ARM: provider, operation, provisioning state, statuses, settings (protected settings by name only), last error", permission: 'clusters.read', params: ['cluster'] },
+    put: { summary: "Install Azure ML's extension through ARM (create or replace; 202: the operation runs after commit, follow it with GET); refused over Harbormaster's extension", permission: 'clusters.manage', params: ['cluster'], body: 'AzureExtension', ok: 202 },
+    patch: { summary: "Change the settings of the installed Azure ML extension through ARM (merged; a new tls pair replaces the protected settings) (202)", permission: 'clusters.manage', params: ['cluster'], body: 'AzureExtension', ok: 202 },
+    delete: { summary: "Remove Azure ML's extension through ARM (202)", permission: 'clusters.manage', params: ['cluster'], ok: 202 },
+  },
   '/api/v1/clusters/{cluster}/credentials': { put: { summary: 'Replace the credentials (checked first; never readable back)', permission: 'clusters.manage', params: ['cluster'], body: 'ClusterCredentials' } },
   '/api/v1/clusters/{cluster}/check': { post: { summary: 'Run the registration checks again and store the result', permission: 'clusters.manage', params: ['cluster'] } },
   '/api/v1/clusters/{cluster}/health': { get: { summary: 'Every troubleshooting check with a stable code, status (ok, warning, error), detail and fix', permission: 'clusters.read', params: ['cluster'] } },
@@ -375,6 +383,25 @@ export function openApiDocument() {
         ),
         AzureConnectionUpdate: S({ tenantId: { type: 'string' }, clientId: { type: ['string', 'null'] }, clientSecret: { type: 'string', writeOnly: true }, certificate: { type: 'string', writeOnly: true }, authorityHost: { type: ['string', 'null'] }, armEndpoint: { type: 'string' }, caPem: { type: ['string', 'null'] } }),
         WorkspaceAzureLink: S({ connection: { type: 'string' }, subscriptionId: { type: 'string', format: 'uuid' }, resourceGroup: { type: 'string' }, workspaceName: { type: 'string' } }, ['connection', 'subscriptionId', 'resourceGroup', 'workspaceName']),
+        ClusterFromAzure: S(
+          {
+            connection: { type: 'string', description: 'Azure connection name' },
+            resourceId: { type: 'string', description: '/subscriptions/…/resourceGroups/…/providers/Microsoft.ContainerService/managedClusters/<name> or …/Microsoft.Kubernetes/connectedClusters/<name>' },
+            name: { type: 'string' },
+            location: { enum: ['cloud', 'on-prem', 'edge'] },
+            region: { type: 'string', description: "default: the cluster's Azure region" },
+            displayName: { type: 'string' },
+            description: { type: 'string' },
+          },
+          ['connection', 'resourceId', 'name', 'location'],
+        ),
+        AzureExtension: S(
+          {
+            settings: { type: 'object', description: "The same settings as Harbormaster's extension (Azure ML's names), sent as configurationSettings; Harbormaster-only settings (routerImage, imageRegistry, imagePullSecret, proxy) are refused" },
+            tls: { ...S({ certPem: { type: 'string' }, keyPem: { type: 'string' } }, ['certPem', 'keyPem']), writeOnly: true, description: 'router certificate chain and key: sent as protected settings (scoringFe.sslCert / scoringFe.sslKey), stored encrypted, never returned' },
+          },
+          [],
+        ),
         ClusterCredentials: S({ connection: { type: 'object' }, allowUnreachable: { type: 'boolean' } }, ['connection']),
         ExtensionInstall: S(
           {

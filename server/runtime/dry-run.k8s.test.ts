@@ -18,6 +18,7 @@ import { KubeClient } from '../kube/client';
 import { kubeConfig } from '@/testbed/test-helpers';
 import { installAndWait, purgeAndWait, registerTestCluster } from '../services/clusters.k8s-support';
 import { stopLoop } from './intents';
+import { clusterAzureExtensions, clusters } from '../db/schema';
 
 const CLUSTER = 'tb-dryrun';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-dryrun-k8s-'));
@@ -114,6 +115,10 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
     'deployments.create': () => ({ workspace: 'vision', endpoint, deployment: deployment('red') }),
     'deployments.update': () => ({ workspace: 'vision', endpoint, name: 'blue', deployment: deployment('blue', 'python:3.13-slim') }),
     'deployments.delete': () => ({ workspace: 'vision', endpoint, name: 'green' }),
+    // Azure ML's extension through ARM (ARM is only called after commit, so a dry run needs no ARM here).
+    'clusters.azureExtension.install': () => ({ name: 'dry-aks', settings: { enableTraining: true } }),
+    'clusters.azureExtension.update': () => ({ name: 'dry-aks-aml', settings: { enableTraining: true, installNvidiaDevicePlugin: true } }),
+    'clusters.azureExtension.remove': () => ({ name: 'dry-aks-aml' }),
   };
 
   beforeAll(async () => {
@@ -123,6 +128,11 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
     cast = await createCast();
     const admin = cast.caller('admin');
     await registerTestCluster(cast, CLUSTER);
+    // Two AKS registrations from Azure (their credentials are not needed for a dry run), one with Azure ML's extension.
+    const aks = (n: string) => `/subscriptions/00000000-0000-4000-8000-0000000000dd/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/${n}`;
+    await cast.db.db.insert(clusters).values({ name: 'dry-aks', kind: 'aks', location: 'cloud', connectionMode: 'azure', azureResourceId: aks('dry-aks') });
+    const [aml] = await cast.db.db.insert(clusters).values({ name: 'dry-aks-aml', kind: 'aks', location: 'cloud', connectionMode: 'azure', azureResourceId: aks('dry-aks-aml'), extensionProvider: 'azureml' }).returning();
+    await cast.db.db.insert(clusterAzureExtensions).values({ clusterId: aml.id, operation: 'install', state: 'succeeded', provisioningState: 'Succeeded', configurationSettings: { enableTraining: 'True' } });
     const { ext } = await installAndWait(cast, CLUSTER, { settings: { enableTraining: true, enableInference: true, inferenceRouterServiceType: 'NodePort', allowInsecureConnections: true, inferenceRouterHA: false } });
     expect(ext.status).toBe('installed');
     for (const [name, cpu] of [['dry-small', '500m'], ['dry-unused', '1']] as const) {

@@ -44,8 +44,12 @@ export async function extensionRow(db: DbOrTx, clusterId: string): Promise<Exten
 /** The stored connection, decrypted (server-side only). */
 export function clusterConnection(row: ClusterRow): ClusterConnection {
   if (row.connectionMode === 'inCluster') return { mode: 'inCluster' };
-  if (row.connectionMode === 'azure') throw new AppError('bad_request', `cluster ${row.name} gets its credentials from Azure, which is not configured`);
-  if (!row.credentialsEnc) throw new AppError('internal', `cluster ${row.name} has no stored credentials`);
+  // Azure: the kubeconfig ARM handed out (listClusterUserCredential), stored like a pasted one and refreshed from ARM
+  // by clusters.refreshAzureCredentials (server/actions/azure-clusters.ts).
+  if (!row.credentialsEnc) {
+    if (row.connectionMode === 'azure') throw new AppError('bad_request', `cluster ${row.name} gets its credentials from Azure and has none stored: refresh them from Azure (POST /api/v1/clusters/${row.name}/refresh-credentials)`);
+    throw new AppError('internal', `cluster ${row.name} has no stored credentials`);
+  }
   return { mode: 'kubeconfig', kubeconfig: JSON.parse(decryptSecret(row.credentialsEnc, credentialsPurpose(row.id))) as MinimalKubeconfig };
 }
 
@@ -131,6 +135,8 @@ export interface RegisterValues {
   prepared: PreparedConnection;
   probe: ClusterProbe;
   createdBy: string | null;
+  /** Registered from Azure: the ARM resource id and the connection its credentials are (re)fetched through. */
+  azure?: { resourceId: string; connectionId: string };
 }
 
 export async function insertCluster(tx: DbOrTx, v: RegisterValues): Promise<ClusterRow> {
@@ -148,8 +154,10 @@ export async function insertCluster(tx: DbOrTx, v: RegisterValues): Promise<Clus
       kind: v.kind,
       location: v.location,
       region: v.region ?? '',
-      connectionMode: v.prepared.connection.mode,
+      connectionMode: v.azure ? 'azure' : v.prepared.connection.mode,
       credentialsEnc: v.prepared.connection.mode === 'kubeconfig' ? encryptSecret(JSON.stringify(v.prepared.connection.kubeconfig), credentialsPurpose(id)) : null,
+      azureResourceId: v.azure?.resourceId ?? null,
+      azureConnectionId: v.azure?.connectionId ?? null,
       contextName: v.prepared.contextName,
       serverUrl: v.prepared.serverUrl,
       authMethod: v.prepared.authMethod,
@@ -161,11 +169,11 @@ export async function insertCluster(tx: DbOrTx, v: RegisterValues): Promise<Clus
   return row;
 }
 
-export async function replaceCredentials(tx: DbOrTx, row: ClusterRow, prepared: PreparedConnection, probe: ClusterProbe): Promise<ClusterRow> {
+export async function replaceCredentials(tx: DbOrTx, row: ClusterRow, prepared: PreparedConnection, probe: ClusterProbe, opts: { fromAzure?: boolean } = {}): Promise<ClusterRow> {
   const [u] = await tx
     .update(clusters)
     .set({
-      connectionMode: prepared.connection.mode,
+      connectionMode: opts.fromAzure ? 'azure' : prepared.connection.mode,
       credentialsEnc: prepared.connection.mode === 'kubeconfig' ? encryptSecret(JSON.stringify(prepared.connection.kubeconfig), credentialsPurpose(row.id)) : null,
       contextName: prepared.contextName,
       serverUrl: prepared.serverUrl,
@@ -201,6 +209,10 @@ export function clusterRegistrationDto(row: ClusterRow) {
     location: row.location,
     region: row.region,
     connection: { mode: row.connectionMode, context: row.contextName, server: row.serverUrl, authMethod: row.authMethod },
+    /** Registered from Azure: its ARM resource id (credentials are fetched through ARM). */
+    azureResourceId: row.azureResourceId ?? null,
+    /** Which ML extension the cluster uses: harbormaster | azureml | null (not chosen). */
+    extensionProvider: row.extensionProvider ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     lastCheckedAt: row.lastProbeAt?.toISOString() ?? null,
