@@ -81,6 +81,14 @@ describe.skipIf(k8sSkipReason)('ARM stand-in on the local cluster, through the r
   afterAll(async () => {
     await standIn?.close();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    // The k8s group shares one cluster: the release namespace the stand-in's extension made must be gone (not just
+    // terminating) before another file installs an extension of its own there.
+    if (k8sSkipReason) return;
+    const core = kubeConfig().makeApiClient(CoreV1Api);
+    const ours = await core.readNamespace({ name: 'azureml' }).then((n) => n.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'arm-stand-in', () => false);
+    if (!ours) return;
+    await core.deleteNamespace({ name: 'azureml' }).catch(() => undefined);
+    await waitFor(async () => core.readNamespace({ name: 'azureml' }).then(() => false, () => true), { timeoutMs: 60_000, what: 'namespace azureml to be deleted' });
   });
 
   async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

@@ -806,6 +806,22 @@ async function installOnCluster(cl, e) {
   }
 }
 
+/**
+ * Uninstalling: the release namespace goes again when the stand-in made it (as `helm uninstall` of a chart that owns
+ * its namespace) — so tests sharing one local cluster find it as they left it.
+ */
+async function uninstallFromCluster(cl, e) {
+  const ns = e.scope?.cluster?.releaseNamespace ?? e.scope?.namespace?.targetNamespace;
+  if (!ns) return;
+  const { core } = kubeClients(cl);
+  try {
+    const existing = await core.readNamespace({ name: ns });
+    if (existing.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'arm-stand-in') await core.deleteNamespace({ name: ns });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
+
 function succeededStatuses(e) {
   return [{ code: 'InstallSucceeded', displayStatus: 'Deployed', level: 'Information', message: `Release ${e.name} deployed in namespace ${e.scope?.cluster?.releaseNamespace ?? e.scope?.namespace?.targetNamespace ?? 'default'} (stand-in)`, time: now() }];
 }
@@ -904,7 +920,8 @@ function deleteExtension(c) {
     location: cl.location,
     extensionId: e.id,
     kind: 'delete',
-    onSuccess: () => {
+    onSuccess: async () => {
+      await uninstallFromCluster(cl, e);
       c.s.state.extensions.delete(lc(e.id));
     },
     onFailure: (error) => {
