@@ -177,7 +177,7 @@ describe.skipIf(k8sSkipReason)('clusters from Azure and Azure ML\'s extension th
     expect(JSON.stringify(rec)).not.toContain('PRIVATE KEY');
     // The cluster DTO names the provider.
     const c = await req(clusterRoute.GET, 'GET', '/api/v1/clusters/aks-we', { cluster: 'aks-we' });
-    expect(c.json).toMatchObject({ extensionProvider: 'azureml', azureResourceId: AKS_ID });
+    expect(c.json).toMatchObject({ extensionProvider: 'azureml', azureResourceId: AKS_ID, extension: { flavor: 'azureml', status: 'installed' }, azureExtension: { state: 'succeeded', operation: 'install', provisioningState: 'Succeeded', lastError: null } });
   });
 
   it('refuses Harbormaster\'s extension over Azure ML\'s, and Azure ML\'s over Harbormaster\'s', async () => {

@@ -5,6 +5,7 @@ import { REASON_LABELS, type KubeErrorReason } from '../kube/errors';
 import { clusterRegistrationDto, extensionRow, lastProbe, listClusterRows, liveCache, probeSummary, type ClusterRow } from './clusters';
 import { clusterHealth, type ClusterStatus, type HealthReport } from './health';
 import { detectFromWorkloads, effectiveStatus, EXTENSION_VERSION, type ExtensionStatus } from './extension';
+import { azureExtensionRow } from '../azure/extension';
 
 // What the console and the API show about clusters: registration (never credentials), health badge, version,
 // pools with capacity vs requested (live from the cache, else from the last check), extension status.
@@ -21,6 +22,8 @@ export interface ClusterSummaryDto extends ReturnType<typeof clusterRegistration
   pools: PoolSummary[];
   totals: { allocatable: { cpu: number; memory: number; gpu: number }; requested: { cpu: number; memory: number; gpu: number } };
   extension: { flavor: string; status: ExtensionStatus; version: string | null; availableVersion: string };
+  /** Azure ML's extension through ARM (clusters registered from Azure): Harbormaster's operation and ARM's state. */
+  azureExtension: { state: string; operation: string | null; provisioningState: string | null; lastError: string | null } | null;
   checks: { errors: number; warnings: number };
   /** Failing checks (errors first), for overviews. */
   problems: Array<{ code: string; status: 'warning' | 'error'; title: string; detail: string }>;
@@ -66,6 +69,9 @@ export async function clusterSummary(db: DbOrTx, row: ClusterRow, opts: { waitMs
     }
   }
   if (flavor !== 'azureml' && ext && ext.status !== 'notInstalled') flavor = 'harbormaster';
+  const azure = row.azureResourceId ? await azureExtensionRow(db, row.id) : undefined;
+  // Installed through ARM: Azure ML's even before its workloads show on the cluster.
+  if (row.extensionProvider === 'azureml' && azure?.provisioningState === 'Succeeded') flavor = 'azureml';
   const api = health.checks.find((c) => c.code === 'api_unreachable');
   const version = health.checks.find((c) => c.code === 'version_unsupported');
   const reasonCode = health.status === 'Unreachable' ? ((probe?.error?.reason as KubeErrorReason | undefined) ?? null) : null;
@@ -85,6 +91,7 @@ export async function clusterSummary(db: DbOrTx, row: ClusterRow, opts: { waitMs
       version: flavor === 'azureml' ? null : (ext?.version ?? null),
       availableVersion: EXTENSION_VERSION,
     },
+    azureExtension: azure ? { state: azure.state, operation: azure.operation, provisioningState: azure.provisioningState, lastError: azure.lastError } : null,
     checks: { errors: health.checks.filter((c) => c.status === 'error').length, warnings: health.checks.filter((c) => c.status === 'warning' && !c.skipped).length },
     problems: health.checks
       .filter((c) => c.status !== 'ok' && !c.skipped)
