@@ -106,6 +106,14 @@ describe.skipIf(k8sSkipReason)('clusters from Azure and Azure ML\'s extension th
   }, 120_000);
 
   afterAll(async () => {
+    // The k8s group shares one cluster: the release namespace the stand-in's extension made must be gone (not just
+    // terminating) before another file installs an extension there.
+    const core = kubeConfig().makeApiClient(CoreV1Api);
+    const ours = await core.readNamespace({ name: 'azureml' }).then((n) => n.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'arm-stand-in', () => false);
+    if (ours) {
+      await core.deleteNamespace({ name: 'azureml' }).catch(() => undefined);
+      await waitFor(async () => core.readNamespace({ name: 'azureml' }).then(() => false, () => true), { timeoutMs: 60_000, what: 'namespace azureml to be deleted' });
+    }
     stopLoop();
     configureArmRetries(null);
     vi.restoreAllMocks();
