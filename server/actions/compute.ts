@@ -3,6 +3,7 @@ import { attachComputeInput, detachComputeInput, updateComputeInput } from '@/li
 import { AppError } from '../errors';
 import type { IntentOutcome } from '../runtime/intents';
 import { attachComputeTarget, detachComputeTarget, updateComputeTarget } from '../services/compute-targets-write';
+import { azureTargetOf, detachAzureComputeTarget } from '../services/compute-targets-azure';
 import { defineAction } from './registry';
 
 // Compute targets (ops admins): attach a cluster to a workspace under a name and namespace, edit what it
@@ -45,6 +46,9 @@ defineAction({
   input: updateComputeInput,
   example: { workspace: 'vision', name: 'rbac-example', description: 'example' },
   async run({ tx, dryRun, effects }, input) {
+    if (await azureTargetOf(tx, input.workspace, input.name)) {
+      throw new AppError('conflict', `compute target ${input.name} is attached through Azure ML: its instance types and namespace are Azure ML's; detach it and attach it again to change them`, { fieldErrors: [{ path: 'name', message: 'attached through Azure ML' }] });
+    }
     const r = await updateComputeTarget(tx, input, { dryRun });
     effects.kube(r.cluster, { type: 'compute', id: r.id }, r.steps);
     effects.afterApplied(r.settle);
@@ -64,6 +68,13 @@ defineAction({
   input: detachComputeInput,
   example: { workspace: 'vision', name: 'rbac-example' },
   async run({ tx, dryRun, effects }, input) {
+    // A target attached through Azure ML (backend azureml): the record goes, the compute is detached in Azure ML after commit.
+    const az = await azureTargetOf(tx, input.workspace, input.name);
+    if (az) {
+      const d = await detachAzureComputeTarget(tx, az, input);
+      if (d.args && !dryRun) effects.azure(d.cluster, { type: 'compute', id: d.id }, 'compute.detach', d.args);
+      return { result: d.result, audit: { targetType: 'compute', targetName: d.before.name, workspace: d.before.workspace, before: d.before, after: { deleted: d.result.deleted, kept: d.result.kept } } };
+    }
     const r = await detachComputeTarget(tx, input, { dryRun });
     effects.kube(r.cluster, { type: 'compute', id: r.id }, r.steps);
     effects.afterApplied(r.settle);

@@ -6,6 +6,7 @@ import './tokens';
 import './clusters';
 import './instance-types';
 import './compute';
+import './compute-azure';
 import './environments';
 import './jobs';
 import './sweeps';

@@ -20,7 +20,15 @@ import { refreshSweepByTrial } from '../services/sweeps';
 import { applyPlan, planFieldErrors, type StepVerdict } from '../kube/plan';
 import { liveCache } from '../services/clusters';
 import { clusterAppError } from '../kube/errors';
+import { azureJobTarget } from '../services/compute-targets-azure';
 import { defineAction } from './registry';
+
+/** job.cancel's arguments for a job of the azureml backend that reached Azure ML (undefined otherwise). */
+async function azureCancel(tx: Parameters<typeof azureJobTarget>[0], _before: string, row: JobRow): Promise<Record<string, unknown> | undefined> {
+  if (row.backend !== 'azureml' || !row.azureJobName) return undefined;
+  const t = await azureJobTarget(tx, row.workspaceId, row.computeTargetId);
+  return { ...t, jobId: row.id, armJobName: row.azureJobName };
+}
 import { MAX_DOCUMENT, uploadedArchive, uploadedFile, uploadOf } from './upload-input';
 
 // Jobs: submit (and validate with ?dryRun=true), cancel; and code snapshots uploaded on their own.
@@ -78,7 +86,10 @@ async function submitSource(ctx: SubmitCtx, input: { workspace: string; origin?:
     }
     const { row, created } = await recordJob(ctx.tx, prepared, ctx.user.id);
     // One intent per Job (a sweep's first trials each have their own record and intent).
-    for (const c of created) ctx.effects.kube(prepared.cluster, { type: 'job', id: c.row.id }, c.steps, { ownByJobs: true });
+    for (const c of created) {
+      if (c.azure) ctx.effects.azure(prepared.cluster, { type: 'job', id: c.row.id }, c.azure.operation, c.azure.args);
+      else ctx.effects.kube(prepared.cluster, { type: 'job', id: c.row.id }, c.steps, { ownByJobs: true });
+    }
     ctx.effects.afterCommit(() => publish(`jobs:${input.workspace}`, row.name));
     const result: JobSubmitResult = { dryRun: false, uid: row.id, status: row.status, statusMessage: row.statusMessage, created: false, warnings, ...base };
     const trial = prepared.spec.type === 'sweep' ? prepared.spec.trial : prepared.spec;
@@ -108,6 +119,8 @@ async function submitSource(ctx: SubmitCtx, input: { workspace: string; origin?:
 async function settleSubmit(outcomes: IntentOutcome[], result: JobSubmitResult, { db }: { db: Db }): Promise<JobSubmitResult> {
     const failed = outcomes.find((o) => o.status === 'failed');
     if (failed) {
+      const [b] = await db.select({ backend: jobs.backend }).from(jobs).where(eq(jobs.id, result.uid!)).limit(1);
+      if (b?.backend === 'azureml') throw new AppError('bad_request', `Azure ML refused job ${result.name} when it was submitted: ${failed.message}`);
       throw new AppError('bad_request', `cluster ${result.placement.cluster} refused job ${result.name} when it was created: ${failed.message}`, {
         fieldErrors: fieldErrorsOf(failed.verdicts),
       });
@@ -216,6 +229,10 @@ defineAction({
       }
     }
     if (cluster) for (const p of perJob) effects.kube(cluster, { type: 'job', id: p.id }, p.steps);
+    // azureml backend: Azure ML cancels it (jobs.beginCancel) after commit; before it was submitted there, the
+    // pending submit was canceled with the record.
+    const az = cluster && !dryRun ? await azureCancel(tx, before, row) : undefined;
+    if (cluster && az) effects.azure(cluster, { type: 'job', id: row.id }, 'job.cancel', az);
     effects.afterCommit(() => publish(`jobs:${input.workspace}`, row.name));
     return {
       result: { uid: row.id, name: row.name, status: row.status, statusMessage: row.statusMessage, ...(trials.length ? { trials } : {}), ...(wouldDelete ? { wouldDelete } : {}) },

@@ -1,6 +1,221 @@
 import 'server-only';
-import type { AzureOperation } from './effects';
+import { eq } from 'drizzle-orm';
+import { isRestError } from '@azure/core-rest-pipeline';
+import type { ComputeResource, JobBase } from '@azure/arm-machinelearning';
+import type { Db } from '../db';
+import { azureConnections, computeTargets, jobs, type AzureComputeState } from '../db/schema';
+import { AppError } from '../errors';
+import type { AzureOperation, AzureOperationResult } from './effects';
+import { azureSession, type AzureSession } from './discovery';
+import { armError } from './errors';
 
 // Kubernetes computes attached to an Azure ML workspace through ARM (attach / detach) and the azureml backend's
-// jobs (submit / cancel), run after commit.
-export const COMPUTE_OPERATIONS: Record<string, AzureOperation> = {};
+// jobs (submit / cancel), run after commit as `azure.arm` intents. A long-running operation is started and polled
+// for a short while; when it is still running the intent answers "again in a moment" and the next attempt reads
+// the resource instead of starting it again (the intent id is recorded on the target when its PUT was accepted).
+// ARM throttling (429 + Retry-After) and outages answer retryAfterMs; everything else fails for good with ARM's
+// error verbatim, plus Harbormaster's explanation where it has one.
+
+/** How long one attempt follows a long-running operation before handing over to the next attempt. */
+const LRO_BUDGET_MS = 6_000;
+const LRO_POLL_MS = 1_000;
+const STILL_RUNNING_MS = 2_000;
+
+/** `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{ws}/computes/{name}` → parts. */
+export function parseComputeId(id: string): { subscriptionId: string; resourceGroup: string; workspace: string; name: string } {
+  const m = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.machinelearningservices\/workspaces\/([^/]+)\/computes\/([^/]+)$/i.exec(id);
+  if (!m) throw new AppError('bad_request', `${id} is not the ARM id of an Azure ML compute`);
+  return { subscriptionId: m[1], resourceGroup: m[2], workspace: m[3], name: m[4] };
+}
+
+/** The ARM session of a connection by id (no signed-in user here: `user` connections cannot act in the background). */
+export async function sessionFor(db: Db, connectionId: string): Promise<AzureSession> {
+  const [c] = await db.select().from(azureConnections).where(eq(azureConnections.id, connectionId)).limit(1);
+  if (!c) throw new AppError('not_found', 'the Azure connection of this workspace link no longer exists');
+  return azureSession(c, { db });
+}
+
+/** ARM's own words for a failure (code: message), as shown verbatim. */
+export function armText(e: unknown): string {
+  if (isRestError(e)) return `${e.code ? `${e.code}: ` : ''}${e.message}`.replace(/\s+/g, ' ').trim();
+  const m = /^The long-running operation has failed\.\s*(.*)$/s.exec((e as Error)?.message ?? '');
+  return (m ? m[1] : ((e as Error)?.message ?? String(e))).replace(/\s+/g, ' ').trim();
+}
+
+/** Harbormaster's explanation of an ARM refusal it recognizes. */
+export function explainArm(text: string): string | undefined {
+  if (/Microsoft\.AzureML\.Kubernetes extension is not installed|extension.*not (installed|in state Succeeded)/i.test(text)) {
+    return 'the cluster has no Azure ML extension: install it on the cluster page (Azure ML extension), then attach again';
+  }
+  if (/Compute name .* is invalid/i.test(text)) return 'Azure ML compute names are 2–16 letters, digits and hyphens, starting with a letter';
+  if (/was not found or is not an AKS or Arc/i.test(text)) return 'Azure does not know the cluster’s resource id: check the cluster’s Azure resource id (same subscription as the workspace)';
+  if (/Invalid instance type/i.test(text)) return 'the instance type is not defined on the Azure ML compute: attach the compute again with it among its instance types';
+  if (/AuthorizationFailed/i.test(text)) return 'a role assignment is missing for the connection’s identity (see the message)';
+  return undefined;
+}
+
+/** A failure → the intent's answer: try again later (throttled, unreachable) or failed for good (ARM's sentence). */
+export function armResult(e: unknown, az: Pick<AzureSession, 'connection' | 'identity'> | undefined, what: string): AzureOperationResult {
+  const err = armError(e, { armEndpoint: az?.connection.armEndpoint ?? 'Azure Resource Manager', identity: az?.identity ?? 'the connection', what });
+  if (err.code === 'too_many_requests') return { ok: false, message: err.message, retryAfterMs: (err.retryAfterSeconds ?? 5) * 1000 };
+  if (err.code === 'upstream_unavailable') return { ok: false, message: err.message, retryAfterMs: 5_000 };
+  const why = explainArm(armText(e));
+  return { ok: false, message: why && err.code !== 'forbidden' ? `${err.message} — ${why}` : err.message };
+}
+
+const is404 = (e: unknown) => isRestError(e) && e.statusCode === 404;
+
+/** Follows a poller for at most LRO_BUDGET_MS: the result, or undefined while it still runs. */
+async function within<T>(poller: { pollUntilDone(): Promise<T>; stopPolling(): void }): Promise<{ value: T } | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), LRO_BUDGET_MS)));
+  try {
+    const r = await Promise.race([poller.pollUntilDone().then((value) => ({ value })), timeout]);
+    if (!r) poller.stopPolling();
+    return r;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function recordComputeState(db: Db, targetId: string | undefined, state: Omit<AzureComputeState, 'at'> & { intentId?: string }) {
+  if (!targetId) return;
+  await db
+    .update(computeTargets)
+    .set({ azureState: { ...state, at: new Date().toISOString() }, updatedAt: new Date() })
+    .where(eq(computeTargets.id, targetId));
+}
+
+interface ComputeArgs {
+  connectionId: string;
+  computeId: string;
+  targetId?: string;
+  body?: ComputeResource;
+}
+
+/** provisioningErrors of a compute, verbatim. */
+function provisioningErrorsOf(c: ComputeResource): string | undefined {
+  const errs = (c.properties as { provisioningErrors?: Array<{ error?: { code?: string; message?: string } }> } | undefined)?.provisioningErrors;
+  if (!errs?.length) return undefined;
+  return errs.map((x) => `${x.error?.code ? `${x.error.code}: ` : ''}${x.error?.message ?? ''}`).join('; ');
+}
+
+const attach: AzureOperation = async (db, _cluster, raw, ctx) => {
+  const args = raw as unknown as ComputeArgs;
+  const { subscriptionId, resourceGroup, workspace, name } = parseComputeId(args.computeId);
+  let az: AzureSession | undefined;
+  const what = `attach compute ${name} to Azure ML workspace ${resourceGroup}/${workspace}`;
+  try {
+    az = await sessionFor(db, args.connectionId);
+    const ml = az.clients.ml(subscriptionId);
+    const [t] = args.targetId ? await db.select({ azureState: computeTargets.azureState }).from(computeTargets).where(eq(computeTargets.id, args.targetId)).limit(1) : [];
+    if (args.targetId && !t) return { ok: true }; // detached meanwhile: its detach intent takes it from here
+    const mine = (t?.azureState as (AzureComputeState & { intentId?: string }) | null)?.intentId === ctx.intentId;
+    if (mine) {
+      // This intent's PUT was accepted before: read where it stands instead of starting again.
+      const c = await ml.computeOperations.get(resourceGroup, workspace, name);
+      const state = c.properties?.provisioningState ?? 'Unknown';
+      if (state === 'Succeeded') {
+        await recordComputeState(db, args.targetId, { provisioningState: state, intentId: ctx.intentId });
+        return { ok: true };
+      }
+      if (state === 'Failed') {
+        const error = provisioningErrorsOf(c) ?? 'the operation ended Failed';
+        const explanation = explainArm(error);
+        await recordComputeState(db, args.targetId, { provisioningState: state, error, ...(explanation ? { explanation } : {}), intentId: ctx.intentId });
+        return { ok: false, message: `Azure could not ${what}: ${error}${explanation ? ` — ${explanation}` : ''}` };
+      }
+      await recordComputeState(db, args.targetId, { provisioningState: state, intentId: ctx.intentId });
+      return { ok: false, message: `Azure ML is still attaching compute ${name} (${state})`, retryAfterMs: STILL_RUNNING_MS };
+    }
+    const poller = await ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspace, name, args.body!, { updateIntervalInMs: LRO_POLL_MS });
+    await recordComputeState(db, args.targetId, { provisioningState: 'Creating', intentId: ctx.intentId });
+    const done = await within(poller);
+    if (!done) return { ok: false, message: `Azure ML is attaching compute ${name}`, retryAfterMs: STILL_RUNNING_MS };
+    await recordComputeState(db, args.targetId, { provisioningState: done.value.properties?.provisioningState ?? 'Succeeded', intentId: ctx.intentId });
+    return { ok: true };
+  } catch (e) {
+    const r = armResult(e, az, what);
+    if (!('retryAfterMs' in r) || r.retryAfterMs === undefined) {
+      const error = armText(e);
+      const explanation = explainArm(error);
+      await recordComputeState(db, args.targetId, { provisioningState: 'Failed', error, ...(explanation ? { explanation } : {}) });
+    } else {
+      await recordComputeState(db, args.targetId, { provisioningState: 'Pending', error: r.message });
+    }
+    return r;
+  }
+};
+
+const detach: AzureOperation = async (db, _cluster, raw) => {
+  const args = raw as unknown as ComputeArgs;
+  const { subscriptionId, resourceGroup, workspace, name } = parseComputeId(args.computeId);
+  let az: AzureSession | undefined;
+  const what = `detach compute ${name} from Azure ML workspace ${resourceGroup}/${workspace}`;
+  try {
+    az = await sessionFor(db, args.connectionId);
+    const ml = az.clients.ml(subscriptionId);
+    let state: string | undefined;
+    try {
+      state = (await ml.computeOperations.get(resourceGroup, workspace, name)).properties?.provisioningState;
+    } catch (e) {
+      if (is404(e)) return { ok: true }; // already gone
+      throw e;
+    }
+    if (state === 'Deleting') return { ok: false, message: `Azure ML is detaching compute ${name}`, retryAfterMs: STILL_RUNNING_MS };
+    const poller = await ml.computeOperations.beginDelete(resourceGroup, workspace, name, 'Detach', { updateIntervalInMs: LRO_POLL_MS });
+    const done = await within(poller);
+    if (!done) return { ok: false, message: `Azure ML is detaching compute ${name}`, retryAfterMs: STILL_RUNNING_MS };
+    return { ok: true };
+  } catch (e) {
+    return armResult(e, az, what);
+  }
+};
+
+interface JobArgs {
+  connectionId: string;
+  computeId: string;
+  jobId: string;
+  armJobName: string;
+  body?: JobBase;
+}
+
+const submitJob: AzureOperation = async (db, _cluster, raw) => {
+  const args = raw as unknown as JobArgs;
+  const { subscriptionId, resourceGroup, workspace } = parseComputeId(args.computeId);
+  let az: AzureSession | undefined;
+  try {
+    az = await sessionFor(db, args.connectionId);
+    const created = await az.clients.ml(subscriptionId).jobs.createOrUpdate(resourceGroup, workspace, args.armJobName, args.body!);
+    await db
+      .update(jobs)
+      .set({ azureJobName: args.armJobName, azureJobId: created.id ?? null, azureStatus: created.properties.status ?? null, azureNextPollAt: new Date(), azurePollFailures: 0, azureError: null })
+      .where(eq(jobs.id, args.jobId));
+    return { ok: true };
+  } catch (e) {
+    return armResult(e, az, `submit job ${args.armJobName} to Azure ML workspace ${resourceGroup}/${workspace}`);
+  }
+};
+
+const cancelJob: AzureOperation = async (db, _cluster, raw) => {
+  const args = raw as unknown as JobArgs;
+  const { subscriptionId, resourceGroup, workspace } = parseComputeId(args.computeId);
+  let az: AzureSession | undefined;
+  try {
+    az = await sessionFor(db, args.connectionId);
+    const poller = await az.clients.ml(subscriptionId).jobs.beginCancel(resourceGroup, workspace, args.armJobName, { updateIntervalInMs: LRO_POLL_MS });
+    const done = await within(poller);
+    if (!done) return { ok: false, message: `Azure ML is canceling job ${args.armJobName}`, retryAfterMs: STILL_RUNNING_MS };
+    return { ok: true };
+  } catch (e) {
+    if (is404(e)) return { ok: true }; // never created there, or gone
+    return armResult(e, az, `cancel job ${args.armJobName} in Azure ML workspace ${resourceGroup}/${workspace}`);
+  }
+};
+
+export const COMPUTE_OPERATIONS: Record<string, AzureOperation> = {
+  'compute.attach': attach,
+  'compute.detach': detach,
+  'job.submit': submitJob,
+  'job.cancel': cancelJob,
+};

@@ -212,6 +212,14 @@ export const clusterExtensions = pgTable('cluster_extensions', {
   updatedAt: ts('updated_at').notNull().defaultNow(),
 });
 
+/** What ARM last said about a compute attached through it: provisioning state, ARM's error verbatim, our explanation. */
+export interface AzureComputeState {
+  provisioningState: string;
+  error?: string;
+  explanation?: string;
+  at: string;
+}
+
 // The Azure ML extension of a cluster through ARM (0015_azure_extension.sql).
 export const clusterAzureExtensions = pgTable('cluster_azure_extensions', {
   clusterId: uuid('cluster_id').primaryKey(),
@@ -246,6 +254,11 @@ export const computeTargets = pgTable('compute_targets', {
   quota: jsonb('quota').$type<{ cpu?: string; memory?: string; gpu?: string; pods?: string } | null>(),
   description: text('description').notNull().default(''),
   serviceAccount: text('service_account').notNull().default('harbormaster-workload'),
+  // Attached through ARM as an Azure ML Kubernetes compute (0016_azureml_compute.sql).
+  backend: text('backend').$type<'kubernetes' | 'azureml'>().notNull().default('kubernetes'),
+  azureComputeName: text('azure_compute_name'),
+  azureComputeId: text('azure_compute_id'),
+  azureState: jsonb('azure_state').$type<AzureComputeState | null>(),
   createdBy: uuid('created_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
@@ -322,6 +335,13 @@ export const jobs = pgTable('jobs', {
   runContext: jsonb('run_context'),
   bestTrial: jsonb('best_trial').$type<BestTrial>(),
   metricLinesIgnored: integer('metric_lines_ignored').notNull().default(0),
+  // The azureml backend (0016_azureml_compute.sql).
+  azureJobName: text('azure_job_name'),
+  azureJobId: text('azure_job_id'),
+  azureStatus: text('azure_status'),
+  azureNextPollAt: ts('azure_next_poll_at'),
+  azurePollFailures: integer('azure_poll_failures').notNull().default(0),
+  azureError: text('azure_error'),
   metricsPod: text('metrics_pod'),
   modelsRegisteredAt: ts('models_registered_at'),
 });

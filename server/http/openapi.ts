@@ -158,6 +158,9 @@ const PATHS: Record<string, Record<string, Op>> = {
     get: { summary: 'Compute targets of the workspace across clusters: location, health, namespace, quota and usage', permission: 'compute.read', params: ['workspace'], list: true },
     post: { summary: 'Attach a cluster as a compute target (namespace created if missing, quota, isolation)', permission: 'compute.manage', params: ['workspace'], body: 'ComputeAttach', ok: 201 },
   },
+  '/api/v1/workspaces/{workspace}/compute/azure': {
+    post: { summary: 'Attach a registered AKS or Arc cluster to the linked Azure ML workspace as Kubernetes compute (backend azureml; attached through ARM after commit, provisioning state and errors on the target as azureState); detach with DELETE …/computes/{name}', permission: 'compute.manage', params: ['workspace'], body: 'ComputeAttachAzure', ok: 201 },
+  },
   '/api/v1/workspaces/{workspace}/computes/{name}': {
     get: { summary: 'One compute target with quota and usage', permission: 'compute.read', params: ['workspace', 'name'] },
     patch: { summary: 'Edit allowed instance types, default, quota (null removes it), description', permission: 'compute.manage', params: ['workspace', 'name'], body: 'ComputeUpdate' },
@@ -420,6 +423,10 @@ export function openApiDocument() {
             S({ name: { type: 'string' }, nodeSelector: { type: 'array', items: S({ key: { type: 'string' }, value: { type: 'string' } }) }, cpuRequest: { type: 'string' }, cpuLimit: { type: 'string' }, memoryRequest: { type: 'string' }, memoryLimit: { type: 'string' }, gpu: { type: 'string' } }, ['name', 'cpuRequest', 'cpuLimit', 'memoryRequest', 'memoryLimit']),
           ],
         },
+        ComputeAttachAzure: S(
+          { name: { type: 'string', description: 'target name and Azure ML compute name: 2–16 letters, digits and hyphens, a letter first' }, cluster: { type: 'string' }, namespace: { type: 'string', description: 'default: default (must exist)' }, defaultInstanceType: { type: 'string' }, instanceTypes: { type: 'array', items: { type: 'string' } }, description: { type: 'string' } },
+          ['name', 'cluster'],
+        ),
         ComputeAttach: S(
           {
             name: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9-]{0,14}[A-Za-z0-9]$', description: '2–16 letters, digits or dashes, starting with a letter (Azure ML\'s rule)' },

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createCast, type Cast } from '@/test/fixtures';
 import { k8sSkipReason, uniqueName, waitFor } from '@/testbed/test-helpers';
 import { allActions } from '../actions/registry';
@@ -18,7 +18,7 @@ import { KubeClient } from '../kube/client';
 import { kubeConfig } from '@/testbed/test-helpers';
 import { installAndWait, purgeAndWait, registerTestCluster } from '../services/clusters.k8s-support';
 import { stopLoop } from './intents';
-import { clusterAzureExtensions, clusters } from '../db/schema';
+import { azureConnections, clusterAzureExtensions, clusters, workspaceAzureLinks, workspaces } from '../db/schema';
 
 const CLUSTER = 'tb-dryrun';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-dryrun-k8s-'));
@@ -119,6 +119,8 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
     'clusters.azureExtension.install': () => ({ name: 'dry-aks', settings: { enableTraining: true } }),
     'clusters.azureExtension.update': () => ({ name: 'dry-aks-aml', settings: { enableTraining: true, installNvidiaDevicePlugin: true } }),
     'clusters.azureExtension.remove': () => ({ name: 'dry-aks-aml' }),
+    // Attach through Azure ML (ARM only after commit): forecasting is linked to an Azure ML workspace of dry-aks's subscription.
+    'compute.attachAzure': () => ({ workspace: 'forecasting', name: 'dry-aml', cluster: 'dry-aks' }),
   };
 
   beforeAll(async () => {
@@ -132,6 +134,10 @@ describe.skipIf(k8sSkipReason)('?dryRun=true changes nothing, for every action w
     const aks = (n: string) => `/subscriptions/00000000-0000-4000-8000-0000000000dd/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/${n}`;
     await cast.db.db.insert(clusters).values({ name: 'dry-aks', kind: 'aks', location: 'cloud', connectionMode: 'azure', azureResourceId: aks('dry-aks') });
     const [aml] = await cast.db.db.insert(clusters).values({ name: 'dry-aks-aml', kind: 'aks', location: 'cloud', connectionMode: 'azure', azureResourceId: aks('dry-aks-aml'), extensionProvider: 'azureml' }).returning();
+    const [conn] = await cast.db.db.insert(azureConnections).values({ name: 'dry-conn', kind: 'managed_identity', tenantId: '72f988bf-0000-4000-8000-00000000c0de' }).returning();
+    const [fc] = await cast.db.db.select().from(workspaces).where(eq(workspaces.name, 'forecasting'));
+    const mlWs = '/subscriptions/00000000-0000-4000-8000-0000000000dd/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws-dry';
+    await cast.db.db.insert(workspaceAzureLinks).values({ workspaceId: fc.id, connectionId: conn.id, subscriptionId: '00000000-0000-4000-8000-0000000000dd', resourceGroup: 'rg', workspaceName: 'ws-dry', armId: mlWs });
     await cast.db.db.insert(clusterAzureExtensions).values({ clusterId: aml.id, operation: 'install', state: 'succeeded', provisioningState: 'Succeeded', configurationSettings: { enableTraining: 'True' } });
     const { ext } = await installAndWait(cast, CLUSTER, { settings: { enableTraining: true, enableInference: true, inferenceRouterServiceType: 'NodePort', allowInsecureConnections: true, inferenceRouterHA: false } });
     expect(ext.status).toBe('installed');

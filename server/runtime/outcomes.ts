@@ -51,6 +51,19 @@ async function jobName(db: Db, id: string): Promise<string> {
 async function jobOutcome(db: Db, row: IntentRow) {
   const [job] = await db.select().from(jobs).where(eq(jobs.id, row.ownerId)).limit(1);
   if (!job) return;
+  if (CREATES_JOB.has(row.action) && row.kind === 'azure.arm') {
+    // azureml backend: the job was sent to Azure ML; its status comes from ARM (server/runtime/azureml-status.ts).
+    if (row.status === 'done' && job.status === 'NotStarted') await recordJobStatus(db, job, { status: 'NotStarted', message: 'submitted to Azure ML; waiting for its status' });
+    else if (row.status === 'pending' && job.status === 'NotStarted') await recordJobStatus(db, job, { status: 'NotStarted', message: `waiting for Azure ML: ${row.lastError ?? 'not submitted yet'}` });
+    else if (row.status === 'failed') await recordJobStatus(db, job, { status: 'Failed', message: `Azure ML refused the job: ${row.lastError ?? 'refused'}` });
+    return;
+  }
+  if (row.action === 'jobs.cancel' && row.kind === 'azure.arm') {
+    const why = (job.statusMessage ?? 'canceled').replace(/; deleting its pods.*$|; canceling it in Azure ML.*$|; Azure ML canceled it$/, '');
+    const message = row.status === 'done' ? `${why}; Azure ML canceled it` : row.status === 'failed' ? `${why}; canceling it in Azure ML failed: ${row.lastError ?? 'refused'}` : `${why}; canceling it in Azure ML (${row.lastError ?? 'pending'})`;
+    await recordJobStatus(db, job, { status: 'Canceled', message }, { force: true });
+    return;
+  }
   if (CREATES_JOB.has(row.action)) {
     if (row.status === 'done' && job.status === 'NotStarted') await recordJobStatus(db, job, { status: 'Queued', message: 'the Kubernetes Job was created; waiting for its pods' });
     else if (row.status === 'pending' && job.status === 'NotStarted') await recordJobStatus(db, job, { status: 'NotStarted', message: row.lastError });

@@ -8,13 +8,14 @@ import { startMetricsCollector } from './metrics';
 import { startSweepController } from './sweeps';
 import { startModelRegistrar } from './models';
 import { startEndpointStatusReconciler } from './endpoint-status';
+import { startAzureMlStatusPoller } from './azureml-status';
 import { startLeaderElection, type Leadership } from './leader';
 
 // The runtime core's background work, started once per server process (server/bootstrap.ts):
 //   - the intent loop, in every process (claims keep two processes from running the same intent), which also
 //     finishes intents a process that died left pending;
 //   - in the leader only: the job status reconciler, the metrics collector, the sweep controller, the model
-//     registrar and the online deployments' status reconciler;
+//     registrar, the online deployments' status reconciler and the azureml jobs' status poller (ARM);
 //   - on PostgreSQL, the LISTEN connection that brings other processes' change notices to this one's streams.
 
 const g = globalThis as unknown as { __hmRuntime?: { leadership: Leadership } };
@@ -25,7 +26,7 @@ export function startRuntime(db: Db): void {
   void ensureListening().catch((e) => logger.warn({ err: { message: (e as Error).message } }, 'live notices: LISTEN failed; retrying on next use'));
   const leadership = startLeaderElection(
     () => {
-      const stops = [startJobStatusReconciler(db), startMetricsCollector(db), startSweepController(db), startModelRegistrar(db), startEndpointStatusReconciler(db)];
+      const stops = [startJobStatusReconciler(db), startMetricsCollector(db), startSweepController(db), startModelRegistrar(db), startEndpointStatusReconciler(db), startAzureMlStatusPoller(db)];
       return () => stops.forEach((stop) => stop());
     },
     { name: 'job-status' },

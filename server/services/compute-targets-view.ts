@@ -1,4 +1,5 @@
 import 'server-only';
+import type { AzureComputeState } from '../db/schema';
 import { canStartNow, isPodActive, quotaLeftFromResourceQuota, quotaReplicas, type QuotaLeft } from '@/lib/instance-types/fit';
 import { GPU_RESOURCE } from '@/lib/instance-types/resources';
 import { withDefaultInstanceType } from '@/lib/instance-types/schema';
@@ -91,6 +92,13 @@ export interface ComputeTargetDto {
   quotaLeft: QuotaLeft | null;
   health: { status: ClusterStatus; reason: string | null };
   description: string;
+  /** kubernetes: Harbormaster runs the work; azureml: attached through Azure ML, which runs it. */
+  backend: 'kubernetes' | 'azureml';
+  /** azureml: the compute's name and ARM id in the Azure ML workspace. */
+  azureComputeName: string | null;
+  azureComputeId: string | null;
+  /** azureml: what ARM last said (provisioningState; its error verbatim and Harbormaster's explanation). */
+  azureState: AzureComputeState | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -146,6 +154,10 @@ export function computeTargetDto(t: ComputeTargetRecord, live: ClusterLive | und
     quotaLeft: left ?? (usage ? (quotaLeftFromUsage(quota, usage) ?? null) : null),
     health: live?.health ?? { status: 'Unknown', reason: null },
     description: t.row.description,
+    backend: t.row.backend,
+    azureComputeName: t.row.azureComputeName ?? null,
+    azureComputeId: t.row.azureComputeId ?? null,
+    azureState: t.row.azureState ?? null,
     createdAt: t.row.createdAt.toISOString(),
     updatedAt: t.row.updatedAt.toISOString(),
   };

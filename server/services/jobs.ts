@@ -18,7 +18,9 @@ import { jobObjectName, labelValue, trialObjectName } from '../kube/manifests/na
 import type { ComputeBackend, JobPlan } from '../compute/backend';
 import { kubeObject, type KubeObject, type PlanStep } from '../kube/plan';
 import { KubernetesBackend } from '../compute/kubernetes-backend';
-import { allowsInstanceType, getComputeTarget, listComputeTargets, type ComputeTargetRecord } from './compute-targets';
+import { AzureMlBackend } from '../compute/azureml-backend';
+import { allowsInstanceType, getComputeTarget, listComputeTargets, type ComputeTargetRecord, type ComputeTargetRow } from './compute-targets';
+import { azureJobTarget } from './compute-targets-azure';
 import { environmentLookup, listEnvironments } from './environments';
 import { bindBlob, checkCodeQuota, codeFilesFor, getWorkspaceCodeAsset, hasFolder, inputFileFor, issueFetchToken, snapshotOf, storeBlobs, type ArchiveFile, type Upload } from './code-assets';
 import { sha256Hex } from './code-assets-archive';
@@ -122,9 +124,14 @@ function publicBase(origin: string | undefined): { base: string; configured: boo
   return { base: (origin ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''), configured: false };
 }
 
-/** The backend that runs jobs on a target (kubernetes today; the Azure issue adds azureml). */
-export function backendFor(row: ClusterRow): ComputeBackend {
-  return new KubernetesBackend(() => liveCache(row).client, () => undefined, `cluster ${row.name}`);
+/**
+ * The backend that runs jobs on a target: the target's (compute_targets.backend) — `azureml` for targets attached
+ * through Azure ML, else `kubernetes`. Without a target (logs of a cluster's pods): kubernetes.
+ */
+export function backendFor(row: ClusterRow, target?: Pick<ComputeTargetRow, 'backend' | 'azureComputeId' | 'azureComputeName'> | null): ComputeBackend {
+  const kube = new KubernetesBackend(() => liveCache(row).client, () => undefined, `cluster ${row.name}`);
+  if (target?.backend === 'azureml') return new AzureMlBackend(target, (...a) => kube.streamLogs(...a));
+  return kube;
 }
 
 function tokenSecret(objectName: string, target: ComputeTargetRef, token: string): V1Secret {
@@ -449,6 +456,8 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
     throw e;
   }
 
+  // The azureml backend creates nothing on the cluster itself: Azure ML does (its CommandJob goes through ARM).
+  if (target.row.backend === 'azureml') objects = [];
   const source = req.source.format === 'yaml' ? { format: 'yaml' as const, text: req.source.text } : { format: 'json' as const, text: JSON.stringify(req.source.document, null, 2) };
   return {
     id,
@@ -494,12 +503,14 @@ export async function dryRunJob(prepared: PreparedJob): Promise<JobIssue[]> {
     // Unreachable: the dry run below says so.
   }
   let outcome;
+  const backend = backendFor(prepared.cluster, prepared.target.row);
   try {
-    outcome = await backendFor(prepared.cluster).dryRun(plan);
+    outcome = await backend.dryRun(plan);
   } catch (e) {
     return [{ path: 'compute', message: `the objects were not checked by the API server: ${(e as Error).message}` }];
   }
-  if (outcome.errors.length) throw refuse(outcome.errors, `the API server refused the job's objects: ${outcome.errors.map((e) => e.message).join('; ')}`);
+  const who = backend.kind === 'azureml' ? `compute target ${prepared.target.row.name} (attached through Azure ML) cannot run this job` : `the API server refused the job's objects`;
+  if (outcome.errors.length) throw refuse(outcome.errors, `${who}: ${outcome.errors.map((e) => e.message).join('; ')}`);
   return outcome.warnings;
 }
 
@@ -509,6 +520,8 @@ export type JobRow = typeof jobs.$inferSelect;
 export interface RecordedJob {
   row: JobRow;
   steps: PlanStep[];
+  /** azureml backend: the change through ARM that submits it (an `azure.arm` intent) instead of steps. */
+  azure?: { operation: 'job.submit'; args: Record<string, unknown> };
 }
 
 /**
@@ -531,7 +544,13 @@ export async function recordJob(tx: DbOrTx, prepared: PreparedJob, createdBy: st
   const inputShas: Record<string, string> = Object.fromEntries(inputEntries.map(([k, f]) => [k, f.sha256]));
   const trial = trialOf(prepared.spec);
   const sweep = prepared.spec.type === 'sweep';
-  const message = sweep ? `starting its first trials on cluster ${prepared.cluster.name}` : `creating its Kubernetes objects on cluster ${prepared.cluster.name}`;
+  const azureml = prepared.target.row.backend === 'azureml';
+  const arm = azureml ? await azureJobTarget(tx, ws.id, prepared.target.row.id) : undefined;
+  const message = azureml
+    ? `submitting it to Azure ML (compute ${prepared.target.row.azureComputeName} on cluster ${prepared.cluster.name})`
+    : sweep
+      ? `starting its first trials on cluster ${prepared.cluster.name}`
+      : `creating its Kubernetes objects on cluster ${prepared.cluster.name}`;
   const [row] = await tx
     .insert(jobs)
     .values({
@@ -547,6 +566,7 @@ export async function recordJob(tx: DbOrTx, prepared: PreparedJob, createdBy: st
       namespace: prepared.target.ref.namespace,
       instanceType: prepared.placement.instanceType.name,
       instanceCount: trial.resources.instanceCount,
+      backend: prepared.target.row.backend,
       spec: prepared.spec,
       source: prepared.source.text,
       sourceFormat: prepared.source.format,
@@ -566,7 +586,13 @@ export async function recordJob(tx: DbOrTx, prepared: PreparedJob, createdBy: st
     return { row, created: await recordTrials(tx, row, first, prepared.cluster) };
   }
   const plan: JobPlan = { jobName: prepared.name, spec: prepared.spec, target: prepared.target.ref, objects: prepared.objects };
-  return { row, created: [{ row, steps: backendFor(prepared.cluster).submitSteps(plan) }] };
+  const backend = backendFor(prepared.cluster, prepared.target.row);
+  if (backend instanceof AzureMlBackend && arm) {
+    // The ARM job name is the job's name (Azure ML job names are unique in its workspace, as ours are in ours).
+    const args = { ...arm, jobId: row.id, armJobName: row.name, body: backend.armJob(plan, prepared.target.workspace) };
+    return { row, created: [{ row, steps: [], azure: { operation: 'job.submit', args } }] };
+  }
+  return { row, created: [{ row, steps: backend.submitSteps(plan) }] };
 }
 
 /** Name of trial `index` of sweep `sweepName` as Azure ML names child jobs: `<sweep>_<index>`. */

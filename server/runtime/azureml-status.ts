@@ -1,0 +1,113 @@
+import 'server-only';
+import { isRestError } from '@azure/core-rest-pipeline';
+import { and, eq, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
+import type { Db } from '../db';
+import { jobs } from '../db/schema';
+import { logger } from '../logger';
+import type { AzureSession } from '../azure/discovery';
+import { armResult, parseComputeId, sessionFor } from '../azure/effects-compute';
+import { azureJobTarget } from '../services/compute-targets-azure';
+import { publishJobChange, recordJobStatus, type JobRow } from './job-status';
+
+// Status of the azureml backend's jobs from ARM (run by the leader only, started by server/runtime/start.ts): each
+// active job that reached Azure ML is read with `jobs.get` when its next poll is due, and Azure ML's status is
+// recorded exactly as the informers record a Kubernetes job's (recordJobStatus: transition, times, the workspace's
+// live streams). A failed read never stops the loop or hangs a page: ARM's sentence goes on the job (azure_error),
+// the job's next poll backs off (2 s · 2^failures, at most a minute) and honours ARM's Retry-After when throttled.
+
+const ACTIVE = ['NotStarted', 'Queued', 'Preparing', 'Running', 'Finalizing'];
+const POLL_MS = 2_000;
+const MAX_BACKOFF_MS = 60_000;
+/** How many due jobs one pass reads (the rest are due on the next pass). */
+const BATCH = 50;
+
+/** Azure ML's job status → Harbormaster's (the same vocabulary; its extra states folded in). undefined: keep the current one. */
+export function mapAzureMlStatus(s: string | undefined): string | undefined {
+  switch (s) {
+    case 'NotStarted':
+    case 'Queued':
+    case 'Preparing':
+    case 'Running':
+    case 'Finalizing':
+    case 'Completed':
+    case 'Failed':
+    case 'Canceled':
+      return s;
+    case 'Starting':
+    case 'Provisioning':
+      return 'Preparing';
+    default:
+      // CancelRequested, NotResponding, Paused, Unknown: the status stays, the message says what Azure ML said.
+      return undefined;
+  }
+}
+
+const STARTED = new Set(['Running', 'Finalizing', 'Completed', 'Failed']);
+
+async function pollOne(db: Db, row: JobRow, sessions: Map<string, AzureSession>): Promise<boolean> {
+  let az: AzureSession | undefined;
+  const now = Date.now();
+  try {
+    const target = await azureJobTarget(db, row.workspaceId, row.computeTargetId);
+    az = sessions.get(target.connectionId) ?? (await sessionFor(db, target.connectionId));
+    sessions.set(target.connectionId, az);
+    const { subscriptionId, resourceGroup, workspace } = parseComputeId(target.computeId);
+    const j = await az.clients.ml(subscriptionId).jobs.get(resourceGroup, workspace, row.azureJobName!);
+    const azStatus = j.properties.status ?? 'Unknown';
+    await db.update(jobs).set({ azureStatus: azStatus, azureNextPollAt: new Date(now + POLL_MS), azurePollFailures: 0, azureError: null }).where(eq(jobs.id, row.id));
+    const mapped = mapAzureMlStatus(azStatus);
+    const detail = (j.properties.properties ?? {})['azureml.standin.error'];
+    if (!mapped) return !!(await recordJobStatus(db, row, { status: row.status, message: `Azure ML: ${azStatus}` }));
+    const message = mapped === 'Failed' ? `Azure ML: Failed${detail ? ` — ${detail}` : ''}` : `Azure ML: ${azStatus}`;
+    return !!(await recordJobStatus(db, row, { status: mapped, message, ...(STARTED.has(mapped) ? { startedAt: new Date() } : {}) }));
+  } catch (e) {
+    const r = armResult(e, az, `read job ${row.azureJobName} in Azure ML`);
+    const message = r.ok ? '' : r.message;
+    const failures = row.azurePollFailures + 1;
+    const backoff = Math.min(MAX_BACKOFF_MS, POLL_MS * 2 ** Math.min(5, failures));
+    const retryAfter = !r.ok && r.retryAfterMs !== undefined ? r.retryAfterMs : 0;
+    await db
+      .update(jobs)
+      .set({ azureError: message, azurePollFailures: failures, azureNextPollAt: new Date(now + Math.max(retryAfter, backoff)) })
+      .where(eq(jobs.id, row.id));
+    if (isRestError(e) && e.statusCode === 404) {
+      return !!(await recordJobStatus(db, row, { status: 'Failed', message: `Azure ML no longer has job ${row.azureJobName}: ${message}` }));
+    }
+    await publishJobChange(db, row);
+    return false;
+  }
+}
+
+/** One pass: reads every due azureml job from ARM and records what changed. Answers how many changed. */
+export async function pollAzureMlJobs(db: Db): Promise<number> {
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.backend, 'azureml'), inArray(jobs.status, ACTIVE), isNotNull(jobs.azureJobName), or(isNull(jobs.azureNextPollAt), lte(jobs.azureNextPollAt, new Date()))))
+    .orderBy(jobs.azureNextPollAt)
+    .limit(BATCH);
+  const sessions = new Map<string, AzureSession>();
+  let changed = 0;
+  for (const r of rows) if (await pollOne(db, r, sessions)) changed++;
+  return changed;
+}
+
+/** The poller (leader only): a pass every tickMs (default 1 s); each job has its own due time. */
+export function startAzureMlStatusPoller(db: Db, opts: { tickMs?: number } = {}): () => void {
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      await pollAzureMlJobs(db);
+    } catch (e) {
+      logger.warn({ err: { message: (e as Error).message } }, 'azureml status pass failed');
+    } finally {
+      busy = false;
+    }
+  };
+  const t = setInterval(() => void tick(), opts.tickMs ?? 1_000);
+  t.unref?.();
+  void tick();
+  return () => clearInterval(t);
+}
