@@ -96,6 +96,8 @@ export function TestConnectionButton({ name, size = 'sm' }: { name: string; size
   );
 }
 
+const plural = (names: string[], noun: string) => (names.length ? `${noun}${names.length > 1 ? 's' : ''} ${names.join(', ')}` : '');
+
 /** Delete a connection: confirm; the server refuses while workspaces or clusters use it, and its message is shown. */
 export function DeleteConnectionButton({ name, usedBy, afterDelete, size = 'sm' }: { name: string; usedBy: { workspaces: string[]; clusters: string[] }; afterDelete?: string; size?: 'sm' | 'md' }) {
   const router = useRouter();
@@ -107,7 +109,7 @@ export function DeleteConnectionButton({ name, usedBy, afterDelete, size = 'sm' 
       objectName={name}
       consequence={
         used
-          ? `It is in use (${[usedBy.workspaces.length ? `workspaces ${usedBy.workspaces.join(', ')}` : '', usedBy.clusters.length ? `clusters ${usedBy.clusters.join(', ')}` : ''].filter(Boolean).join('; ')}): Harbormaster will refuse until they are unlinked or removed.`
+          ? `It is in use (${[plural(usedBy.workspaces, 'workspace'), plural(usedBy.clusters, 'cluster')].filter(Boolean).join('; ')}): Harbormaster will refuse until they are unlinked or removed.`
           : 'Its stored credentials are erased. Nothing changes in Azure.'
       }
       confirmLabel="Delete"

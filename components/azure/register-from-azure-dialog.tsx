@@ -8,7 +8,8 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { FormField } from '@/components/ui/form-field';
 import { Input } from '@/components/ui/input';
 import { FormError } from '@/components/forms/form-error';
-import { useAction } from '@/components/forms/use-action';
+import { issuesToFields, useAction } from '@/components/forms/use-action';
+import { registerFromAzureInput } from '@/lib/azure/cluster-schemas';
 import { CLUSTER_LOCATIONS, LOCATION_LABELS } from '@/lib/clusters/schemas';
 import type { AzureClusterItem } from './use-azure-lists';
 
@@ -29,7 +30,7 @@ export function RegisterFromAzureDialog({ connection, cluster }: { connection: s
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const str = (k: string) => String(f.get(k) ?? '').trim();
-    const r = await action.run({
+    const input = {
       connection,
       resourceId: cluster.id,
       name: str('name'),
@@ -37,7 +38,10 @@ export function RegisterFromAzureDialog({ connection, cluster }: { connection: s
       region: str('region') || undefined,
       displayName: str('displayName') || undefined,
       description: str('description') || undefined,
-    });
+    };
+    const check = registerFromAzureInput.safeParse(input);
+    if (!check.success) return action.setFieldErrors(issuesToFields(check.error.issues));
+    const r = await action.run(input);
     if (r.ok) {
       const name = r.data.cluster?.name ?? str('name');
       toast.success(`Cluster ${name} registered`, { action: { label: 'Open', onClick: () => router.push(`/ops/clusters/${name}`) } });

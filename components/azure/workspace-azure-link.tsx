@@ -165,7 +165,7 @@ function LinkAzureDialog({ workspace, connections, current }: { workspace: strin
                 <Skeleton className="h-9" aria-label="Loading Azure ML workspaces" />
               ) : (
                 <select {...c} className={selectClass} value={chosen?.id.toLowerCase() ?? ''} disabled={!mlws.data?.length} onChange={(e) => setTarget(e.target.value)}>
-                  {!mlws.data?.length && <option value="">{mlws.isError ? 'could not be listed' : 'no Azure ML workspaces in this subscription'}</option>}
+                  {!mlws.data?.length && <option value="">{!sub ? 'choose a subscription first' : mlws.isError ? 'could not be listed' : 'no Azure ML workspaces in this subscription'}</option>}
                   {mlws.data?.map((w) => (
                     <option key={w.id} value={w.id.toLowerCase()}>
                       {w.name} · {w.resourceGroup} · {w.location}
