@@ -23,6 +23,8 @@ import { stopLoop } from '../runtime/intents';
 import { startAzureMlStatusPoller } from '../runtime/azureml-status';
 import { registerTestCluster } from '../services/clusters.k8s-support';
 import { listComputeTargetViews } from '../services/compute-targets-view';
+import { jobDetail } from '../services/job-detail';
+import { jobLogs } from '../services/job-logs';
 import { armClients, configureArmRetries } from './clients';
 import { credentialFor } from './credentials';
 import { getConnection } from './connections';
@@ -126,18 +128,31 @@ describe.skipIf(k8sSkipReason)('azureml backend: compute attached through ARM, j
   }, 90_000);
 
   it('runs a job through Azure ML: record azureml, a real Kubernetes Job on the cluster, Completed from ARM with its transitions', async () => {
-    const r = await submit('aml-ok', 'echo hello', { 'harbormaster.io/sim-duration': '2s' });
+    const r = await submit('aml-ok', 'echo hello', { 'harbormaster.io/sim-duration': '6s' });
     expect(r.status).toBe('NotStarted');
     const row = await jobRow('aml-ok');
     expect(row).toMatchObject({ backend: 'azureml', azureJobName: 'aml-ok' });
     expect(row.azureJobId).toMatch(/\/workspaces\/ws-vision\/jobs\/aml-ok$/i);
-    expect(await kubeJobsOf('aml-ok')).toHaveLength(1);
+    // Azure ML (the stand-in) creates its Kubernetes Job in the compute's namespace on the local cluster.
+    await waitFor(async () => (await kubeJobsOf('aml-ok')).length === 1, { what: 'Kubernetes Job of aml-ok', timeoutMs: 20_000 });
     await waitFor(async () => (await jobRow('aml-ok')).status === 'Completed', { what: 'aml-ok Completed', timeoutMs: 90_000, intervalMs: 250 });
     const steps = (await db().select().from(jobTransitions).where(eq(jobTransitions.jobId, row.id))).map((t) => t.status);
     expect(steps[0]).toBe('NotStarted');
     expect(steps.at(-1)).toBe('Completed');
     expect(steps).toContain('Running');
     expect((await jobRow('aml-ok')).startedAt).not.toBeNull();
+    // Live detail from the registered cluster: the poller found Azure ML's Kubernetes Job; its pod and its log.
+    expect((await jobRow('aml-ok')).objectName).toMatch(/^aml-aml-ok-/);
+    const detail = await waitFor(async () => {
+      const d = await jobDetail(db(), 'vision', 'aml-ok', { explain: false });
+      return d.ranks.length ? d : undefined;
+    }, { what: 'aml-ok pod in the job detail', timeoutMs: 20_000 });
+    expect(detail.ranks[0].pod).toMatch(/^aml-aml-ok-/);
+    const logs = await jobLogs(db(), 'vision', 'aml-ok', { rank: 0, follow: false });
+    const text = typeof logs.stream === 'string' ? logs.stream : await new Response(logs.stream).text();
+    // The log is read from Azure ML's pod on the cluster (the testbed's simulated container says so).
+    expect(logs.pod).toBe(detail.ranks[0].pod);
+    expect(text).toMatch(/container started/);
   }, 120_000);
 
   it('refuses what Azure ML cannot run from here, naming the field', async () => {

@@ -7,6 +7,8 @@ import { logger } from '../logger';
 import type { AzureSession } from '../azure/discovery';
 import { armResult, parseComputeId, sessionFor } from '../azure/effects-compute';
 import { azureJobTarget } from '../services/compute-targets-azure';
+import { findClusterRow, liveCache } from '../services/clusters';
+import { listAll } from '../kube/apply';
 import { publishJobChange, recordJobStatus, type JobRow } from './job-status';
 
 // Status of the azureml backend's jobs from ARM (run by the leader only, started by server/runtime/start.ts): each
@@ -56,6 +58,7 @@ async function pollOne(db: Db, row: JobRow, sessions: Map<string, AzureSession>)
     const azStatus = j.properties.status ?? 'Unknown';
     await db.update(jobs).set({ azureStatus: azStatus, azureNextPollAt: new Date(now + POLL_MS), azurePollFailures: 0, azureError: null }).where(eq(jobs.id, row.id));
     const mapped = mapAzureMlStatus(azStatus);
+    if (!row.objectName && j.id && mapped && mapped !== 'NotStarted') await findKubernetesJob(db, row, j.id);
     const detail = (j.properties.properties ?? {})['azureml.standin.error'];
     if (!mapped) return !!(await recordJobStatus(db, row, { status: row.status, message: `Azure ML: ${azStatus}` }));
     const message = mapped === 'Failed' ? `Azure ML: Failed${detail ? ` — ${detail}` : ''}` : `Azure ML: ${azStatus}`;
@@ -75,6 +78,22 @@ async function pollOne(db: Db, row: JobRow, sessions: Map<string, AzureSession>)
     }
     await publishJobChange(db, row);
     return false;
+  }
+}
+
+/**
+ * The Kubernetes Job Azure ML made for the job on the registered cluster (its `ml.azure.com/job-id` annotation is the
+ * ARM id), recorded as the job's object name so that the job page's pods, events and logs come from the cluster.
+ */
+async function findKubernetesJob(db: Db, row: JobRow, armId: string): Promise<void> {
+  try {
+    const cluster = await findClusterRow(db, row.clusterName);
+    if (!cluster) return;
+    const list = await listAll<{ metadata?: { name?: string; annotations?: Record<string, string> } }>(liveCache(cluster).client, `/apis/batch/v1/namespaces/${row.namespace}/jobs`, { labelSelector: `ml.azure.com/compute=${row.computeName}` });
+    const found = list.find((k) => k.metadata?.annotations?.['ml.azure.com/job-id']?.toLowerCase() === armId.toLowerCase());
+    if (found?.metadata?.name) await db.update(jobs).set({ objectName: found.metadata.name }).where(eq(jobs.id, row.id));
+  } catch (e) {
+    logger.debug({ err: { message: (e as Error).message }, job: row.name }, 'azureml job: its Kubernetes Job could not be looked up');
   }
 }
 

@@ -98,6 +98,8 @@ export async function jobDetail(db: DbOrTx, workspace: string, name: string, opt
   const names = new Set(mine.map((j) => j.name));
   // The record names the Jobs it applied too (they may be gone from the cache, their pods still listed).
   for (const o of job.objects as Array<{ kind?: string; metadata?: { name?: string } }>) if (o.kind === 'Job' && o.metadata?.name) names.add(o.metadata.name);
+  // An azureml job's Job is Azure ML's (not in the cache of Harbormaster's Jobs): its pods, once the poller found its name.
+  if (job.backend === 'azureml' && job.azure?.jobName && job.objectName) names.add(job.objectName);
   const myPods = pods.items().filter((p) => p.namespace === job.namespace && names.has(p.labels['batch.kubernetes.io/job-name'] ?? p.labels['job-name'] ?? ''));
   const ranks = myPods.map((p) => rankOf(p, trialOf)).sort((a, b) => (a.trial ?? 0) - (b.trial ?? 0) || a.rank - b.rank || String(a.startedAt ?? '').localeCompare(String(b.startedAt ?? '')));
   const podNames = new Set(myPods.map((p) => p.name));

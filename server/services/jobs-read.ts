@@ -38,8 +38,12 @@ export interface JobDto extends JobSummaryDto {
   live: boolean;
   /** Every status it went through, oldest first. */
   transitions?: Array<{ status: string; message: string | null; at: string }>;
-  /** The Kubernetes Job's name (a command job or a trial). */
+  /** The Kubernetes Job's name (a command job or a trial; azureml: Azure ML's Job, once the status poller found it). */
   objectName: string;
+  /** Who runs it: kubernetes (Harbormaster's objects) or azureml (Azure ML, through ARM); always set by the server. */
+  backend?: 'kubernetes' | 'azureml';
+  /** azureml: the job's name in the Azure ML workspace, and the last error reading its status from ARM. */
+  azure?: { jobName: string | null; jobId: string | null; status: string | null; error: string | null };
   /** The model versions this job's outputs became (name, version, output). */
   models?: Array<{ name: string; version: string; output: string | null }>;
   /** A sweep: its objective, limits, how many trials ran and ended how, and its best trial. */
@@ -81,6 +85,8 @@ export function jobDto(r: JobRow, createdBy: string | null, live: boolean): JobD
     warnings: r.warnings,
     live,
     objectName: objectNameOf(r),
+    backend: r.backend,
+    ...(r.backend === 'azureml' ? { azure: { jobName: r.azureJobName, jobId: r.azureJobId, status: r.azureStatus, error: r.azureError } } : {}),
   };
 }
 
