@@ -14,6 +14,7 @@ import type { ExtensionSettings } from '@/lib/domain';
 import { DEFAULT_ROUTER_IMAGE, guardedChanges, parseExtensionSettings, ROUTER_SERVICE_TYPES, type GuardedChange } from '@/lib/extension/settings';
 import { checkNoProxy, suggestedNoProxy } from '@/lib/extension/no-proxy';
 import type { ExtensionDto } from '@/server/services/extension';
+import type { AzureExtensionDto } from '@/server/azure/extension';
 
 type TlsMode = 'keep' | 'upload' | 'secret';
 
@@ -43,9 +44,27 @@ interface FormState {
   allowHosts: string;
 }
 
-function initialState(ext: ExtensionDto): FormState {
+/** What the form needs of either extension: Harbormaster's own, or Azure ML's through ARM. */
+interface FormSource {
+  settings: ExtensionSettings | null;
+  hasStoredTls: boolean;
+  tlsSubject?: string;
+  egress: ExtensionDto['egress'] | null;
+  installed: boolean;
+}
+
+function sourceOf(p: ExtensionFormProps): FormSource {
+  if (p.provider === 'azureml') {
+    const a = p.extension;
+    return { settings: a.settings, hasStoredTls: a.protectedSettings.length > 0, tlsSubject: a.tls?.subject, egress: null, installed: a.installed };
+  }
+  const e = p.extension;
+  return { settings: (e.settings as ExtensionSettings | null) ?? null, hasStoredTls: e.tls?.source === 'uploaded', tlsSubject: e.tls?.subject, egress: e.egress ?? null, installed: e.status === 'installed' || e.status === 'failed' };
+}
+
+function initialState(ext: FormSource): FormState {
   const s = ext.settings;
-  const hasStored = ext.tls?.source === 'uploaded';
+  const hasStored = ext.hasStoredTls;
   return {
     enableTraining: s?.enableTraining ?? true,
     enableInference: s?.enableInference ?? false,
@@ -141,29 +160,36 @@ function readFile(onText: (t: string) => void) {
   };
 }
 
-export interface ExtensionFormProps {
+export type ExtensionFormProps = {
   cluster: string;
-  extension: ExtensionDto;
   network: { serviceCidrs: string[]; podCidrs: string[] } | null;
   disabled?: boolean;
-  onStarted: (ext: ExtensionDto) => void;
-}
+} & (
+  | { provider?: 'harbormaster'; extension: ExtensionDto; onStarted: (ext: ExtensionDto) => void }
+  /** Azure ML's extension through ARM: the same settings; its own actions; no proxy, registry, router image or egress (Azure ML has no such settings). */
+  | { provider: 'azureml'; extension: AzureExtensionDto; onStarted: (ext: AzureExtensionDto) => void }
+);
 
 /**
  * Install / upgrade form with Azure ML's setting names. Validates as you type with the server's schema;
  * changes Azure ML warns about under live workloads are listed in a confirmation before anything is sent.
  */
-export function ExtensionForm({ cluster, extension, network, disabled, onStarted }: ExtensionFormProps) {
-  const [f, setF] = React.useState<FormState>(() => initialState(extension));
+export function ExtensionForm(props: ExtensionFormProps) {
+  const { cluster, network, disabled } = props;
+  const azure = props.provider === 'azureml';
+  const source = sourceOf(props);
+  const [f, setF] = React.useState<FormState>(() => initialState(source));
   const [touched, setTouched] = React.useState(false);
   const [pendingChanges, setPendingChanges] = React.useState<GuardedChange[] | null>(null);
-  const action = useAction<{ extension: ExtensionDto; warnings: string[]; guardedChanges: GuardedChange[] }>('clusters.extension.install');
+  const installed = source.installed;
+  const action = useAction<{ extension: ExtensionDto | AzureExtensionDto; warnings: string[] }>(
+    azure ? (installed ? 'clusters.azureExtension.update' : 'clusters.azureExtension.install') : 'clusters.extension.install',
+  );
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => {
     setTouched(true);
     setF((s) => ({ ...s, [k]: v }));
   };
-  const hasStoredTls = extension.tls?.source === 'uploaded';
-  const installed = extension.status === 'installed' || extension.status === 'failed';
+  const hasStoredTls = source.hasStoredTls;
   const built = toInput(cluster, f, hasStoredTls);
   const parsed = parseExtensionSettings(built.input.settings, { tlsCertificateUploaded: built.tlsCertificateUploaded, clusterNetwork: network ?? undefined });
   const clientErrors: Record<string, string> = {};
@@ -175,14 +201,17 @@ export function ExtensionForm({ cluster, extension, network, disabled, onStarted
   const tlsUsed = f.enableInference && !f.allowInsecureConnections;
 
   async function submit(confirm: boolean) {
-    const r = await action.run({ ...built.input, ...(confirm ? { confirm: true } : {}) });
+    // Azure ML's extension takes the settings and the certificate only (ARM has no confirmation step: the dialog is ours).
+    const input = azure ? { name: built.input.name, settings: built.input.settings, ...(built.input.tls ? { tls: built.input.tls } : {}) } : { ...built.input, ...(confirm ? { confirm: true } : {}) };
+    const r = await action.run(input);
     if (r.ok) {
-      toast.success(`${installed ? 'Upgrade' : 'Install'} of the extension on ${cluster} started`);
+      toast.success(`${installed ? (azure ? 'Update' : 'Upgrade') : 'Install'} of ${azure ? 'Azure ML’s extension' : 'the extension'} on ${cluster} started`);
       for (const w of r.data.warnings) toast.warning(w);
       setF((s) => ({ ...s, certPem: '', keyPem: '', tlsMode: s.tlsMode === 'upload' ? 'keep' : s.tlsMode }));
       // The submitted settings' warnings now show in the status card; the form's own return with the next edit.
       setTouched(false);
-      onStarted(r.data.extension);
+      if (props.provider === 'azureml') props.onStarted(r.data.extension as AzureExtensionDto);
+      else props.onStarted(r.data.extension as ExtensionDto);
     }
     return r;
   }
@@ -191,7 +220,7 @@ export function ExtensionForm({ cluster, extension, network, disabled, onStarted
     e.preventDefault();
     setTouched(true);
     if (!parsed.ok || built.selectorErrors.length) return;
-    const changes = installed && extension.settings ? guardedChanges(extension.settings as ExtensionSettings, parsed.value) : [];
+    const changes = installed && source.settings ? guardedChanges(source.settings, parsed.value) : [];
     if (changes.length) setPendingChanges(changes);
     else await submit(false);
   }
@@ -201,7 +230,11 @@ export function ExtensionForm({ cluster, extension, network, disabled, onStarted
     <Card>
       <CardHeader>
         <CardTitle>{installed ? 'Settings' : 'Install'}</CardTitle>
-        <CardDescription>Azure ML&apos;s setting names and defaults. Re-running with the same settings changes nothing on the cluster.</CardDescription>
+        <CardDescription>
+          {azure
+            ? 'Sent to Azure Resource Manager as the extension’s configuration settings; the certificate and key as protected settings, never shown again.'
+            : 'Azure ML\'s setting names and defaults. Re-running with the same settings changes nothing on the cluster.'}
+        </CardDescription>
       </CardHeader>
       <CardContent>
         <form className="grid gap-5" noValidate onSubmit={onSubmit}>
@@ -227,9 +260,11 @@ export function ExtensionForm({ cluster, extension, network, disabled, onStarted
                     </select>
                   )}
                 </FormField>
-                <FormField label="routerImage" description="For air-gapped registries." error={err('settings.routerImage')}>
-                  <Input className="font-mono" value={f.routerImage} onChange={(e) => set('routerImage', e.target.value)} />
-                </FormField>
+                {!azure && (
+                  <FormField label="routerImage" description="For air-gapped registries." error={err('settings.routerImage')}>
+                    <Input className="font-mono" value={f.routerImage} onChange={(e) => set('routerImage', e.target.value)} />
+                  </FormField>
+                )}
               </div>
               {f.inferenceRouterServiceType === 'loadBalancer' && (
                 <Toggle label="internalLoadBalancerProvider=azure" description="An internal Azure load balancer (AKS only): reachable from the virtual network only." checked={f.internalLb} onChange={(v) => set('internalLb', v)} />
@@ -244,7 +279,7 @@ export function ExtensionForm({ cluster, extension, network, disabled, onStarted
                   <div className="flex flex-wrap gap-4 text-sm" role="radiogroup" aria-label="TLS certificate source">
                     {hasStoredTls && (
                       <label className="flex items-center gap-1.5">
-                        <input type="radio" checked={f.tlsMode === 'keep'} onChange={() => set('tlsMode', 'keep')} /> Keep the uploaded certificate{extension.tls?.subject ? ` (${extension.tls.subject})` : ''}
+                        <input type="radio" checked={f.tlsMode === 'keep'} onChange={() => set('tlsMode', 'keep')} /> Keep the uploaded certificate{source.tlsSubject ? ` (${source.tlsSubject})` : ''}
                       </label>
                     )}
                     <label className="flex items-center gap-1.5">
@@ -280,64 +315,68 @@ export function ExtensionForm({ cluster, extension, network, disabled, onStarted
             </fieldset>
           )}
 
-          <fieldset className="grid gap-3 border-t border-border pt-4" disabled={disabled}>
-            <legend className="mb-1 text-sm font-semibold">Outbound proxy for ML workloads</legend>
-            <div className="grid gap-3 sm:grid-cols-2">
-              <FormField label="HTTP_PROXY" error={err('settings.proxy.httpProxy')}>
-                <Input className="font-mono" value={f.httpProxy} onChange={(e) => set('httpProxy', e.target.value)} placeholder="http://proxy.example.com:3128" />
-              </FormField>
-              <FormField label="HTTPS_PROXY" error={err('settings.proxy.httpsProxy')}>
-                <Input className="font-mono" value={f.httpsProxy} onChange={(e) => set('httpsProxy', e.target.value)} placeholder="http://proxy.example.com:3128" />
-              </FormField>
-            </div>
-            <FormField
-              label="NO_PROXY"
-              description={noProxyCheck && !noProxyCheck.ok ? undefined : 'Must contain 127.0.0.1, localhost, .svc, .svc.cluster.local, kubernetes.default.svc and the service/pod CIDRs.'}
-              error={err('settings.proxy.noProxy') ?? (noProxyCheck && !noProxyCheck.ok && touched ? noProxyCheck.message : undefined)}
-            >
-              <Input className="font-mono" value={f.noProxy} onChange={(e) => set('noProxy', e.target.value)} />
-            </FormField>
-            {(f.httpProxy || f.httpsProxy) && noProxyCheck && !noProxyCheck.ok ? (
-              <Button type="button" variant="secondary" size="sm" className="justify-self-start" onClick={() => set('noProxy', [f.noProxy, suggestedNoProxy(network ?? {})].filter(Boolean).join(','))}>
-                Add the required entries
-              </Button>
-            ) : null}
-            <FormField label="Proxy CA bundle ConfigMap" description="A ConfigMap with ca.crt in each compute namespace (for proxies that re-sign TLS)." error={err('settings.proxy.caBundleConfigMap')}>
-              <Input className="font-mono" value={f.caBundleConfigMap} onChange={(e) => set('caBundleConfigMap', e.target.value)} />
-            </FormField>
-          </fieldset>
-
-          <fieldset className="grid gap-3 border-t border-border pt-4" disabled={disabled}>
-            <legend className="mb-1 text-sm font-semibold">Private registry</legend>
-            <div className="grid gap-3 sm:grid-cols-2">
-              <FormField label="imageRegistry" description="Replaces the public registry of every image (router, device plugin, workloads)." error={err('settings.imageRegistry')}>
-                <Input className="font-mono" value={f.imageRegistry} onChange={(e) => set('imageRegistry', e.target.value)} placeholder="registry.corp.example/mirror" />
-              </FormField>
-              <FormField label="imagePullSecret" description="docker-registry Secret used to pull every image." error={err('settings.imagePullSecret')}>
-                <Input className="font-mono" value={f.imagePullSecret} onChange={(e) => set('imagePullSecret', e.target.value)} />
-              </FormField>
-            </div>
-          </fieldset>
-
-          <fieldset className="grid gap-3 border-t border-border pt-4" disabled={disabled}>
-            <legend className="mb-1 text-sm font-semibold">Workload egress policy</legend>
-            <Toggle
-              label="Deny egress from compute namespaces"
-              description="Except DNS, the proxy, the registry and the destinations below (NetworkPolicy; needs a CNI that enforces it)."
-              checked={f.egressEnabled}
-              onChange={(v) => set('egressEnabled', v)}
-            />
-            {f.egressEnabled && (
-              <div className="grid gap-3 sm:grid-cols-2">
-                <FormField label="Allowed CIDRs" description="One per line." error={err('egress.allowCidrs')}>
-                  <Textarea mono rows={3} value={f.allowCidrs} onChange={(e) => set('allowCidrs', e.target.value)} placeholder="10.20.0.0/16" />
+          {!azure && (
+            <>
+              <fieldset className="grid gap-3 border-t border-border pt-4" disabled={disabled}>
+                <legend className="mb-1 text-sm font-semibold">Outbound proxy for ML workloads</legend>
+                <div className="grid gap-3 sm:grid-cols-2">
+                  <FormField label="HTTP_PROXY" error={err('settings.proxy.httpProxy')}>
+                    <Input className="font-mono" value={f.httpProxy} onChange={(e) => set('httpProxy', e.target.value)} placeholder="http://proxy.example.com:3128" />
+                  </FormField>
+                  <FormField label="HTTPS_PROXY" error={err('settings.proxy.httpsProxy')}>
+                    <Input className="font-mono" value={f.httpsProxy} onChange={(e) => set('httpsProxy', e.target.value)} placeholder="http://proxy.example.com:3128" />
+                  </FormField>
+                </div>
+                <FormField
+                  label="NO_PROXY"
+                  description={noProxyCheck && !noProxyCheck.ok ? undefined : 'Must contain 127.0.0.1, localhost, .svc, .svc.cluster.local, kubernetes.default.svc and the service/pod CIDRs.'}
+                  error={err('settings.proxy.noProxy') ?? (noProxyCheck && !noProxyCheck.ok && touched ? noProxyCheck.message : undefined)}
+                >
+                  <Input className="font-mono" value={f.noProxy} onChange={(e) => set('noProxy', e.target.value)} />
                 </FormField>
-                <FormField label="Allowed hosts" description="NetworkPolicy matches IPs only: hosts go through the proxy." error={err('egress.allowHosts')}>
-                  <Textarea mono rows={3} value={f.allowHosts} onChange={(e) => set('allowHosts', e.target.value)} placeholder="*.blob.core.windows.net" />
+                {(f.httpProxy || f.httpsProxy) && noProxyCheck && !noProxyCheck.ok ? (
+                  <Button type="button" variant="secondary" size="sm" className="justify-self-start" onClick={() => set('noProxy', [f.noProxy, suggestedNoProxy(network ?? {})].filter(Boolean).join(','))}>
+                    Add the required entries
+                  </Button>
+                ) : null}
+                <FormField label="Proxy CA bundle ConfigMap" description="A ConfigMap with ca.crt in each compute namespace (for proxies that re-sign TLS)." error={err('settings.proxy.caBundleConfigMap')}>
+                  <Input className="font-mono" value={f.caBundleConfigMap} onChange={(e) => set('caBundleConfigMap', e.target.value)} />
                 </FormField>
-              </div>
-            )}
-          </fieldset>
+              </fieldset>
+
+              <fieldset className="grid gap-3 border-t border-border pt-4" disabled={disabled}>
+                <legend className="mb-1 text-sm font-semibold">Private registry</legend>
+                <div className="grid gap-3 sm:grid-cols-2">
+                  <FormField label="imageRegistry" description="Replaces the public registry of every image (router, device plugin, workloads)." error={err('settings.imageRegistry')}>
+                    <Input className="font-mono" value={f.imageRegistry} onChange={(e) => set('imageRegistry', e.target.value)} placeholder="registry.corp.example/mirror" />
+                  </FormField>
+                  <FormField label="imagePullSecret" description="docker-registry Secret used to pull every image." error={err('settings.imagePullSecret')}>
+                    <Input className="font-mono" value={f.imagePullSecret} onChange={(e) => set('imagePullSecret', e.target.value)} />
+                  </FormField>
+                </div>
+              </fieldset>
+
+              <fieldset className="grid gap-3 border-t border-border pt-4" disabled={disabled}>
+                <legend className="mb-1 text-sm font-semibold">Workload egress policy</legend>
+                <Toggle
+                  label="Deny egress from compute namespaces"
+                  description="Except DNS, the proxy, the registry and the destinations below (NetworkPolicy; needs a CNI that enforces it)."
+                  checked={f.egressEnabled}
+                  onChange={(v) => set('egressEnabled', v)}
+                />
+                {f.egressEnabled && (
+                  <div className="grid gap-3 sm:grid-cols-2">
+                    <FormField label="Allowed CIDRs" description="One per line." error={err('egress.allowCidrs')}>
+                      <Textarea mono rows={3} value={f.allowCidrs} onChange={(e) => set('allowCidrs', e.target.value)} placeholder="10.20.0.0/16" />
+                    </FormField>
+                    <FormField label="Allowed hosts" description="NetworkPolicy matches IPs only: hosts go through the proxy." error={err('egress.allowHosts')}>
+                      <Textarea mono rows={3} value={f.allowHosts} onChange={(e) => set('allowHosts', e.target.value)} placeholder="*.blob.core.windows.net" />
+                    </FormField>
+                  </div>
+                )}
+              </fieldset>
+            </>
+          )}
 
           {parsed.ok && parsed.warnings.length && touched ? (
             <ul className="grid gap-1 text-sm text-warning-text">
@@ -347,7 +386,7 @@ export function ExtensionForm({ cluster, extension, network, disabled, onStarted
           <FormError message={action.error} />
           <div>
             <Button type="submit" pending={action.pending} disabled={disabled}>
-              {installed ? 'Apply settings' : 'Install extension'}
+              {installed ? 'Apply settings' : azure ? 'Install Azure ML’s extension' : 'Install extension'}
             </Button>
           </div>
         </form>

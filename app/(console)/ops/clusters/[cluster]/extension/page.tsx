@@ -7,6 +7,9 @@ import { getDb } from '@/server/db';
 import { findClusterRow, lastProbe } from '@/server/services/clusters';
 import { getExtensionView } from '@/server/services/extension';
 import { can } from '@/lib/rbac/permissions';
+import { AzureExtensionPanel } from '@/components/azure/azure-extension-panel';
+import { ExtensionProviderChoice } from '@/components/azure/extension-provider-choice';
+import { getAzureExtensionView } from '@/server/azure/extension';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,9 +23,20 @@ export default async function ClusterExtension({ params }: { params: Promise<{ c
   const queryClient = new QueryClient();
   await queryClient.fetchQuery({ queryKey: liveQueries.extension(row.name).queryKey, queryFn: () => getExtensionView(db, row) });
   const network = lastProbe(row)?.network ?? null;
-  return (
+  const canManage = can(principal, 'clusters.manage');
+  const harbormaster = (
     <HydrationBoundary state={dehydrate(queryClient)}>
-      <ExtensionPanel cluster={row.name} canManage={can(principal, 'clusters.manage')} network={network} />
+      <ExtensionPanel cluster={row.name} canManage={canManage} network={network} />
     </HydrationBoundary>
+  );
+  // A cluster registered from Azure may take Azure ML's own extension through ARM instead: the choice is explicit.
+  if (!row.azureResourceId) return harbormaster;
+  const azure = await getAzureExtensionView(db, row);
+  return (
+    <ExtensionProviderChoice
+      inUse={row.extensionProvider ?? null}
+      harbormaster={harbormaster}
+      azureml={<AzureExtensionPanel cluster={row.name} initial={azure} canManage={canManage} network={network} />}
+    />
   );
 }
