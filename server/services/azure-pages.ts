@@ -45,3 +45,10 @@ export async function workspaceAzureLinkView(db: DbOrTx, workspace: { id: string
   const l = await workspaceLink(db, workspace.id);
   return l ? linkDto(workspace.name, l) : null;
 }
+
+/** Cluster choices of the compute attach form, with the ones registered from Azure marked (they can attach through Azure ML). */
+export async function markAzureClusters<T extends { name: string }>(db: DbOrTx, choices: T[]): Promise<Array<T & { azure: boolean }>> {
+  if (!choices.length) return [];
+  const names = new Set(Object.values(await registeredAzureClusters(db)));
+  return choices.map((c) => ({ ...c, azure: names.has(c.name) }));
+}

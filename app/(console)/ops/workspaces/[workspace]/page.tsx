@@ -16,7 +16,7 @@ import { ComputeTargetsPanel } from '@/components/compute/compute-targets-panel'
 import { listComputeTargetViews } from '@/server/services/compute-targets-view';
 import { clusterChoices } from '@/server/services/compute-pages';
 import { WorkspaceAzureLinkCard } from '@/components/azure/workspace-azure-link';
-import { azureConnectionChoices, workspaceAzureLinkView } from '@/server/services/azure-pages';
+import { azureConnectionChoices, markAzureClusters, workspaceAzureLinkView } from '@/server/services/azure-pages';
 
 export const dynamic = 'force-dynamic';
 
@@ -41,7 +41,7 @@ export default async function WorkspaceDetail({ params }: { params: Promise<{ wo
   // Compute targets of the workspace across clusters (ops admins attach, edit and detach; auditors read).
   const compute = await listComputeTargetViews(db, w.name);
   const canCompute = can(principal, 'compute.manage') && dto.status === 'active';
-  const computeClusters = canCompute ? await clusterChoices(db) : [];
+  const computeClusters = canCompute ? await markAzureClusters(db, await clusterChoices(db)) : [];
   // The Azure ML link (ops admins link and unlink; auditors read).
   const canAzure = can(principal, 'azure.read');
   const canLinkAzure = can(principal, 'azure.manage') && dto.status === 'active';

@@ -6,6 +6,7 @@ import { getDb } from '@/server/db';
 import { findClusterRow } from '@/server/services/clusters';
 import { listClusterComputeTargetViews } from '@/server/services/compute-targets-view';
 import { clusterChoices } from '@/server/services/compute-pages';
+import { markAzureClusters } from '@/server/services/azure-pages';
 import { listWorkspaces } from '@/server/services/workspaces';
 import { can } from '@/lib/rbac/permissions';
 
@@ -20,7 +21,7 @@ export default async function ClusterComputeTargets({ params }: { params: Promis
   const r = await listClusterComputeTargetViews(db, row);
   const canManage = can(principal, 'compute.manage');
   const workspaces = canManage ? (await listWorkspaces(db, principal)).map((w) => w.name) : [];
-  const clusters = canManage ? await clusterChoices(db, [row]) : [];
+  const clusters = canManage ? await markAzureClusters(db, await clusterChoices(db, [row])) : [];
   return (
     <div className="grid gap-4">
       <p className="text-sm text-muted-foreground">
