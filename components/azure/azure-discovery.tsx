@@ -82,22 +82,41 @@ function ClustersPanel({ connection, subscription, registered, canRegister }: { 
   const q = useAzureClusters(connection, subscription);
   const columns = React.useMemo<ColumnDef<AzureClusterItem>[]>(
     () => [
-      { accessorKey: 'name', header: 'Name', cell: ({ getValue }) => <span className="font-mono font-medium">{String(getValue())}</span> },
-      { accessorKey: 'kind', header: 'Kind', cell: ({ getValue }) => <Badge tone="outline">{getValue() === 'aks' ? 'AKS' : 'Azure Arc'}</Badge> },
-      { accessorKey: 'resourceGroup', header: 'Resource group', cell: ({ getValue }) => <span className="font-mono text-xs">{String(getValue())}</span> },
-      { accessorKey: 'location', header: 'Location', cell: ({ getValue }) => <span className="font-mono text-xs">{String(getValue())}</span> },
-      { accessorKey: 'kubernetesVersion', header: 'Kubernetes', cell: ({ getValue }) => <span className="font-mono text-xs tabular-nums">{(getValue() as string | null) ?? '—'}</span> },
       {
-        accessorKey: 'entraEnabled',
-        header: 'Entra ID',
-        cell: ({ getValue }) => (getValue() ? <Badge tone="info">Entra-enabled</Badge> : <span className="text-xs text-muted-foreground">local accounts</span>),
+        accessorKey: 'name',
+        header: 'Name',
+        cell: ({ row }) => (
+          <div className="grid gap-0.5 whitespace-nowrap">
+            <span className="flex items-center gap-2">
+              <span className="font-mono font-medium">{row.original.name}</span>
+              <Badge tone="outline">{row.original.kind === 'aks' ? 'AKS' : 'Azure Arc'}</Badge>
+            </span>
+            <span className="text-xs text-muted-foreground">
+              Kubernetes <span className="font-mono tabular-nums">{row.original.kubernetesVersion ?? 'unknown'}</span>
+            </span>
+          </div>
+        ),
+      },
+      {
+        accessorKey: 'resourceGroup',
+        header: 'Resource group · location',
+        cell: ({ row }) => (
+          <span className="font-mono text-xs whitespace-nowrap">
+            {row.original.resourceGroup} <span className="text-muted-foreground">· {row.original.location}</span>
+          </span>
+        ),
       },
       {
         id: 'state',
-        header: 'State',
+        header: 'State · sign-in',
         cell: ({ row }) => {
           const s = row.original.connectivityStatus ?? row.original.provisioningState;
-          return s ? <Badge tone={/^(Succeeded|Connected)$/i.test(s) ? 'success' : /fail|offline|expired/i.test(s) ? 'danger' : 'warning'}>{s}</Badge> : <span className="text-muted-foreground">—</span>;
+          return (
+            <div className="flex flex-wrap items-center gap-1">
+              {s ? <Badge tone={/^(Succeeded|Connected)$/i.test(s) ? 'success' : /fail|offline|expired/i.test(s) ? 'danger' : 'warning'}>{s}</Badge> : null}
+              {row.original.entraEnabled ? <Badge tone="info">Entra ID</Badge> : <span className="text-xs text-muted-foreground">local accounts</span>}
+            </div>
+          );
         },
       },
       {

@@ -22,7 +22,7 @@ interface TestAnswer {
 const STEP_LABELS: Record<string, string> = { token: 'Token for Azure Resource Manager', subscriptions: 'List subscriptions' };
 
 /** Test a connection: each step's result as the server answers it. */
-export function TestConnectionButton({ name, size = 'sm' }: { name: string; size?: 'sm' | 'md' }) {
+export function TestConnectionButton({ name, size = 'sm', compact = false }: { name: string; size?: 'sm' | 'md'; compact?: boolean }) {
   const test = useAction<TestAnswer>('azureConnections.test');
   const [answer, setAnswer] = React.useState<TestAnswer | null>(null);
   const [open, setOpen] = React.useState(false);
@@ -30,7 +30,9 @@ export function TestConnectionButton({ name, size = 'sm' }: { name: string; size
     <>
       <Button
         variant="secondary"
-        size={size}
+        size={compact ? 'icon-sm' : size}
+        aria-label={compact ? `Test ${name}` : undefined}
+        title={compact ? `Test ${name}` : undefined}
         pending={test.pending}
         onClick={async () => {
           setAnswer(null);
@@ -39,7 +41,8 @@ export function TestConnectionButton({ name, size = 'sm' }: { name: string; size
           if (r.ok) setAnswer(r.data);
         }}
       >
-        <FlaskConical aria-hidden /> Test
+        <FlaskConical aria-hidden />
+        {compact ? null : 'Test'}
       </Button>
       <Dialog open={open} onOpenChange={setOpen}>
         <DialogContent className="sm:max-w-xl">
@@ -99,7 +102,9 @@ export function TestConnectionButton({ name, size = 'sm' }: { name: string; size
 const plural = (names: string[], noun: string) => (names.length ? `${noun}${names.length > 1 ? 's' : ''} ${names.join(', ')}` : '');
 
 /** Delete a connection: confirm; the server refuses while workspaces or clusters use it, and its message is shown. */
-export function DeleteConnectionButton({ name, usedBy, afterDelete, size = 'sm' }: { name: string; usedBy: { workspaces: string[]; clusters: string[] }; afterDelete?: string; size?: 'sm' | 'md' }) {
+export function DeleteConnectionButton({
+  name, usedBy, afterDelete, size = 'sm', compact = false,
+}: { name: string; usedBy: { workspaces: string[]; clusters: string[] }; afterDelete?: string; size?: 'sm' | 'md'; compact?: boolean }) {
   const router = useRouter();
   const del = useAction<{ deleted: string }>('azureConnections.delete');
   const used = usedBy.workspaces.length + usedBy.clusters.length;
@@ -114,8 +119,9 @@ export function DeleteConnectionButton({ name, usedBy, afterDelete, size = 'sm' 
       }
       confirmLabel="Delete"
       trigger={
-        <Button variant="secondary" size={size}>
-          <Trash2 aria-hidden /> Delete
+        <Button variant="secondary" size={compact ? 'icon-sm' : size} aria-label={compact ? `Delete ${name}` : undefined} title={compact ? `Delete ${name}` : undefined}>
+          <Trash2 aria-hidden />
+          {compact ? null : 'Delete'}
         </Button>
       }
       onConfirm={async () => {

@@ -12,8 +12,9 @@ import { DeleteConnectionButton, TestConnectionButton } from './connection-actio
 
 type AzureConnectionRowDto = AzureConnectionView;
 
-function UsedBy({ usedBy }: { usedBy: AzureConnectionRowDto['usedBy'] }) {
-  if (!usedBy.workspaces.length && !usedBy.clusters.length) return <span className="text-muted-foreground">—</span>;
+/** Linked workspaces and clusters whose credentials come through the connection, as links. */
+export function UsedBy({ usedBy, empty = '—' }: { usedBy: AzureConnectionRowDto['usedBy']; empty?: string }) {
+  if (!usedBy.workspaces.length && !usedBy.clusters.length) return <span className="text-muted-foreground">{empty}</span>;
   return (
     <div className="flex flex-wrap gap-1">
       {usedBy.workspaces.map((w) => (
@@ -39,21 +40,27 @@ export function ConnectionsTable({ connections, canManage, emptyAction }: { conn
         header: 'Connection',
         cell: ({ row }) => (
           <div>
-            <div className="font-mono font-medium">{row.original.name}</div>
+            <div className="font-mono font-medium whitespace-nowrap">{row.original.name}</div>
             <div className="text-xs text-muted-foreground">{row.original.kindLabel}</div>
           </div>
         ),
       },
-      { accessorKey: 'tenantId', header: 'Tenant', cell: ({ getValue }) => <span className="font-mono text-xs">{String(getValue())}</span> },
-      { accessorKey: 'clientId', header: 'Client id', cell: ({ getValue }) => <span className="font-mono text-xs">{(getValue() as string | null) ?? '—'}</span> },
       {
-        accessorKey: 'armEndpoint',
-        header: 'ARM endpoint',
+        accessorKey: 'tenantId',
+        header: 'Identity and endpoint',
+        // Three ids in one column so the table fits a 1024 px screen; each labelled, none wrapped.
         cell: ({ row }) => (
-          <span className="font-mono text-xs">
-            {row.original.armEndpoint}
-            {row.original.privateCa ? <Badge className="ml-1">private CA</Badge> : null}
-          </span>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-2 text-xs">
+            <dt className="whitespace-nowrap text-muted-foreground">tenant</dt>
+            <dd className="font-mono whitespace-nowrap">{row.original.tenantId}</dd>
+            <dt className="whitespace-nowrap text-muted-foreground">client id</dt>
+            <dd className="font-mono whitespace-nowrap">{row.original.clientId ?? '—'}</dd>
+            <dt className="whitespace-nowrap text-muted-foreground">ARM</dt>
+            <dd className="font-mono whitespace-nowrap">
+              {row.original.armEndpoint}
+              {row.original.privateCa ? <Badge className="ml-1">private CA</Badge> : null}
+            </dd>
+          </dl>
         ),
       },
       { id: 'usedBy', header: 'Used by', enableSorting: false, cell: ({ row }) => <UsedBy usedBy={row.original.usedBy} /> },
@@ -67,8 +74,8 @@ export function ConnectionsTable({ connections, canManage, emptyAction }: { conn
               cell: ({ row }: { row: { original: AzureConnectionRowDto } }) => (
                 // Dialogs render in portals, whose clicks bubble through React to the row: keep them from opening the row.
                 <div className="flex justify-end gap-2" onClick={(e) => e.stopPropagation()}>
-                  <TestConnectionButton name={row.original.name} />
-                  <DeleteConnectionButton name={row.original.name} usedBy={row.original.usedBy} />
+                  <TestConnectionButton name={row.original.name} compact />
+                  <DeleteConnectionButton name={row.original.name} usedBy={row.original.usedBy} compact />
                 </div>
               ),
             } satisfies ColumnDef<AzureConnectionRowDto>,

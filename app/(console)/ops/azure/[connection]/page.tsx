@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
@@ -7,6 +6,7 @@ import { PageHeader } from '@/components/ui/page-header';
 import { MonoText } from '@/components/ui/mono-text';
 import { AzureDiscovery } from '@/components/azure/azure-discovery';
 import { DeleteConnectionButton, TestConnectionButton } from '@/components/azure/connection-actions';
+import { UsedBy } from '@/components/azure/connections-table';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
 import { isAppError } from '@/server/errors';
@@ -69,18 +69,7 @@ export default async function AzureConnectionPage({ params, searchParams }: { pa
             <Fact label="Authority">{c.kind === 'user' ? 'the console’s Microsoft sign-in' : <MonoText value={c.authorityHost} />}</Fact>
             <Fact label="Private CA">{c.privateCa ? 'yes' : 'no (system CAs)'}</Fact>
             <Fact label="Used by">
-              {c.usedBy.workspaces.length || c.usedBy.clusters.length ? (
-                <span className="flex flex-wrap gap-x-2 gap-y-1">
-                  {c.usedBy.workspaces.map((w) => (
-                    <Link key={w} href={`/ops/workspaces/${w}`} className="text-accent-text underline-offset-4 hover:underline">workspace <span className="font-mono">{w}</span></Link>
-                  ))}
-                  {c.usedBy.clusters.map((n) => (
-                    <Link key={n} href={`/ops/clusters/${n}`} className="text-accent-text underline-offset-4 hover:underline">cluster <span className="font-mono">{n}</span></Link>
-                  ))}
-                </span>
-              ) : (
-                'nothing yet'
-              )}
+              <UsedBy usedBy={c.usedBy} empty="nothing yet" />
             </Fact>
           </dl>
         </CardContent>
