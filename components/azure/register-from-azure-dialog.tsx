@@ -24,6 +24,7 @@ export function clusterNameFromArm(name: string): string {
 export function RegisterFromAzureDialog({ connection, cluster }: { connection: string; cluster: AzureClusterItem }) {
   const router = useRouter();
   const [open, setOpen] = React.useState(false);
+  const [unreachableOffered, setUnreachableOffered] = React.useState(false);
   const action = useAction<{ cluster: { name: string }; warnings?: string[] }>('clusters.registerFromAzure');
 
   async function onSubmit(e: React.FormEvent<HTMLFormElement>) {
@@ -38,6 +39,7 @@ export function RegisterFromAzureDialog({ connection, cluster }: { connection: s
       region: str('region') || undefined,
       displayName: str('displayName') || undefined,
       description: str('description') || undefined,
+      allowUnreachable: f.get('allowUnreachable') === 'on' || undefined,
     };
     const check = registerFromAzureInput.safeParse(input);
     if (!check.success) return action.setFieldErrors(issuesToFields(check.error.issues));
@@ -47,6 +49,9 @@ export function RegisterFromAzureDialog({ connection, cluster }: { connection: s
       toast.success(`Cluster ${name} registered`, { action: { label: 'Open', onClick: () => router.push(`/ops/clusters/${name}`) } });
       for (const w of r.data.warnings ?? []) toast.warning(w);
       setOpen(false);
+    } else if (/cannot be reached|refuses these credentials/.test(r.error.detail)) {
+      // As when registering by kubeconfig: the refusal says why; saving anyway is offered.
+      setUnreachableOffered(true);
     }
   }
 
@@ -95,6 +100,12 @@ export function RegisterFromAzureDialog({ connection, cluster }: { connection: s
             <p className="rounded-md border border-warning/40 bg-warning-soft px-3 py-2 text-sm text-warning-text">
               This cluster uses Entra ID for Kubernetes sign-in: its credentials need an Entra token, not a static one.
             </p>
+          )}
+          {unreachableOffered && (
+            <label className="flex items-start gap-2 rounded-md border border-warning/40 bg-warning-soft px-3 py-2 text-sm">
+              <input type="checkbox" name="allowUnreachable" className="mt-0.5 size-4" />
+              <span>Save anyway: the cluster shows as Unreachable with this reason until it answers (refresh its credentials from Azure then).</span>
+            </label>
           )}
           <FormError message={action.error} />
           <DialogFooter>

@@ -23,6 +23,8 @@ export const registerFromAzureInput = z.strictObject({
   region: updateClusterInput.shape.region,
   displayName: updateClusterInput.shape.displayName,
   description: updateClusterInput.shape.description,
+  /** Register even when the checks fail (the cluster answers later; the refusal says so). */
+  allowUnreachable: z.boolean().optional(),
 });
 export type RegisterFromAzureInput = z.input<typeof registerFromAzureInput>;
 

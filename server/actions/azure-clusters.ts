@@ -85,7 +85,7 @@ defineAction({
         createdBy: user.id,
         azure: { resourceId: f.resourceId, connectionId: conn.id },
       },
-      false,
+      input.allowUnreachable,
     );
     return { ...out, audit: { ...out.audit, message: `credentials of ${f.resourceId} fetched from Azure through connection ${conn.name}` } };
   },
