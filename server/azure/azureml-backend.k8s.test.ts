@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { BatchV1Api } from '@kubernetes/client-node';
+import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { startArmStandIn, type ArmStandIn } from '@/testbed/arm/stand-in.mjs';
+import { removeStandInNamespaces } from '@/testbed/arm/test-clients';
 import { k8sSkipReason, kubeconfigPath, kubeConfig, testNamespace, waitFor } from '@/testbed/test-helpers';
 import { createCast, type Cast } from '@/test/fixtures';
 import { withIssuer, type Issuer } from '@/test/oidc';
@@ -86,6 +87,7 @@ describe.skipIf(k8sSkipReason)('azureml backend: compute attached through ARM, j
     configureArmRetries(null);
     await arm?.close();
     await stopIssuer?.();
+    if (!k8sSkipReason) await removeStandInNamespaces(kubeConfig().makeApiClient(CoreV1Api));
     dropAllClusterCaches();
     await cast?.cleanup();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });

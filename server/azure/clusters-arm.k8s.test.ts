@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { startArmStandIn, type ArmStandIn } from '@/testbed/arm/stand-in.mjs';
+import { removeStandInNamespaces } from '@/testbed/arm/test-clients';
 import { k8sSkipReason, kubeConfig, kubeconfigPath, waitFor } from '@/testbed/test-helpers';
 import { createCast, call, type Cast } from '@/test/fixtures';
 import { withIssuer, type Issuer } from '@/test/oidc';
@@ -106,14 +107,7 @@ describe.skipIf(k8sSkipReason)('clusters from Azure and Azure ML\'s extension th
   }, 120_000);
 
   afterAll(async () => {
-    // The k8s group shares one cluster: the release namespace the stand-in's extension made must be gone (not just
-    // terminating) before another file installs an extension there.
-    const core = kubeConfig().makeApiClient(CoreV1Api);
-    const ours = await core.readNamespace({ name: 'azureml' }).then((n) => n.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'arm-stand-in', () => false);
-    if (ours) {
-      await core.deleteNamespace({ name: 'azureml' }).catch(() => undefined);
-      await waitFor(async () => core.readNamespace({ name: 'azureml' }).then(() => false, () => true), { timeoutMs: 60_000, what: 'namespace azureml to be deleted' });
-    }
+    if (!k8sSkipReason) await removeStandInNamespaces(kubeConfig().makeApiClient(CoreV1Api));
     stopLoop();
     configureArmRetries(null);
     vi.restoreAllMocks();

@@ -10,7 +10,7 @@ import { BatchV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { CommandJob, Kubernetes } from '@azure/arm-machinelearning';
 import { k8sSkipReason, kubeConfig, kubeconfigPath, testNamespace, waitFor } from '../test-helpers';
 import { startArmStandIn, type ArmStandIn } from './stand-in.mjs';
-import { armClients, standInRequest, type ArmClients } from './test-clients';
+import { armClients, removeStandInNamespaces, standInRequest, type ArmClients } from './test-clients';
 
 const SUB = '6c1b7e0a-0000-4000-8000-0000000000aa';
 const RG = 'rg-ml-k8s';
@@ -81,14 +81,7 @@ describe.skipIf(k8sSkipReason)('ARM stand-in on the local cluster, through the r
   afterAll(async () => {
     await standIn?.close();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    // The k8s group shares one cluster: the release namespace the stand-in's extension made must be gone (not just
-    // terminating) before another file installs an extension of its own there.
-    if (k8sSkipReason) return;
-    const core = kubeConfig().makeApiClient(CoreV1Api);
-    const ours = await core.readNamespace({ name: 'azureml' }).then((n) => n.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'arm-stand-in', () => false);
-    if (!ours) return;
-    await core.deleteNamespace({ name: 'azureml' }).catch(() => undefined);
-    await waitFor(async () => core.readNamespace({ name: 'azureml' }).then(() => false, () => true), { timeoutMs: 60_000, what: 'namespace azureml to be deleted' });
+    if (!k8sSkipReason) await removeStandInNamespaces(kubeConfig().makeApiClient(CoreV1Api));
   });
 
   async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {

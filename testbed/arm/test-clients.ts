@@ -8,6 +8,7 @@ import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { ConnectedKubernetesClient } from '@azure/arm-hybridkubernetes';
 import { SourceControlConfigurationClient } from '@azure/arm-kubernetesconfiguration';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import type { ArmStandIn } from './stand-in.mjs';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
@@ -95,4 +96,25 @@ export function standInRequest(
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/**
+ * The k8s test group shares one cluster: namespaces the stand-in made for extensions it "installed" (label
+ * app.kubernetes.io/managed-by=arm-stand-in, e.g. `azureml`) are deleted, and waited for until gone — not just
+ * terminating — so that the next file (the ML extension's own test installs into `azureml`) finds the cluster clean.
+ * Every test file that installs an extension through the stand-in calls this in its afterAll.
+ */
+export async function removeStandInNamespaces(core: CoreV1Api): Promise<void> {
+  const list = await core.listNamespace({ labelSelector: 'app.kubernetes.io/managed-by=arm-stand-in' });
+  const names = list.items.map((n) => n.metadata!.name!);
+  await Promise.all(names.map((name) => core.deleteNamespace({ name }).catch(() => undefined)));
+  const deadline = Date.now() + 90_000;
+  for (const name of names) {
+    for (;;) {
+      const gone = await core.readNamespace({ name }).then(() => false, () => true);
+      if (gone) break;
+      if (Date.now() > deadline) throw new Error(`namespace ${name} made by the ARM stand-in is still there after 90 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
