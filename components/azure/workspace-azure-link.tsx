@@ -77,7 +77,7 @@ export function WorkspaceAzureLinkCard({
             {canManage
               ? connections.length
                 ? 'Link it to an Azure ML workspace to attach compute and run jobs through Azure ML.'
-                : <>Add an Azure connection on <Link href="/ops/azure" className="text-accent-text underline-offset-4 hover:underline">Ops → Azure</Link> first.</>
+                : <>Add an Azure connection on <Link href="/ops/azure" className="text-accent-text underline underline-offset-4">Ops → Azure</Link> first.</>
               : 'An ops admin links it to an Azure ML workspace.'}
           </p>
         )}
