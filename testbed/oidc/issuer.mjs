@@ -19,7 +19,7 @@
 // `/<tenant>/.well-known/openid-configuration` answer the issuer's metadata.
 //
 //   node testbed/oidc/issuer.mjs [--port 4443] [--data <dir>] [--redirect-uri <uri>]... [--loopback-redirects]
-//                                [--users <file.json>]
+//                                [--users <file.json>] [--service-principal <clientId>:<secret>]...
 // prints `issuer: <url>` and `ca: <file>` and runs until killed.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -355,6 +355,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     loopbackRedirects: args.includes('--loopback-redirects'),
     postLogoutRedirectUris: arg('--post-logout-redirect-uri').length ? arg('--post-logout-redirect-uri') : undefined,
     users: usersFile ? JSON.parse(fs.readFileSync(usersFile, 'utf8')) : undefined,
+    // `<clientId>:<secret>`: a service principal by client secret (the secret is everything after the first ':').
+    servicePrincipals: arg('--service-principal').map((v) => {
+      const i = v.indexOf(':');
+      if (i <= 0 || i === v.length - 1) throw new Error('--service-principal wants <clientId>:<secret>');
+      return { clientId: v.slice(0, i), clientSecret: v.slice(i + 1) };
+    }),
   });
   const stop = () => issuer.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
