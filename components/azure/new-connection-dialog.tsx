@@ -14,7 +14,7 @@ import { AZURE_CONNECTION_KINDS, AZURE_KIND_LABELS, createAzureConnectionInput, 
 import { PemField } from './pem-field';
 
 const KIND_HELP: Record<AzureConnectionKind, string> = {
-  user: 'Acts as whoever uses it, with their own Microsoft sign-in to this console: each person sees what their Azure roles allow.',
+  user: 'Acts as whoever uses it, with their own Microsoft sign-in to this console: each person sees what their Azure roles allow. Not for work that runs on after they sign out (jobs through Azure ML, long extension installs): use a service principal or a managed identity there.',
   client_secret: 'An app registration (service principal) signing in with a client secret.',
   client_certificate: 'An app registration signing in with a certificate (PEM with the private key and the certificate).',
   managed_identity: 'The identity Azure gives the machine Harbormaster runs on: system-assigned, or user-assigned by its client id.',
