@@ -1,6 +1,8 @@
 import 'server-only';
 import type { TokenCredential } from '@azure/identity';
+import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
+import { azureConnections } from '../db/schema';
 import { AppError } from '../errors';
 import { prepareConnection, type PreparedConnection } from '../services/clusters';
 import { armClients, type ArmClients } from './clients';
@@ -43,6 +45,16 @@ export function azureSession(connection: AzureConnectionRow, ctx: { db: DbOrTx; 
 
 export async function openAzure(db: DbOrTx, connectionName: string, sessionIdHash?: string): Promise<AzureSession> {
   return azureSession(await getConnection(db, connectionName), { db, sessionIdHash });
+}
+
+/**
+ * The same by the connection's id (a cluster's, a workspace link's), for work after commit; `whose` names the owner
+ * in the refusal when the connection was deleted meanwhile.
+ */
+export async function openAzureById(db: DbOrTx, connectionId: string, whose: string, sessionIdHash?: string): Promise<AzureSession> {
+  const [c] = await db.select().from(azureConnections).where(eq(azureConnections.id, connectionId)).limit(1);
+  if (!c) throw new AppError('not_found', `the Azure connection of ${whose} no longer exists`);
+  return azureSession(c, { db, sessionIdHash });
 }
 
 /** ARM lists are followed through nextLink up to this many items (an Ops page, not an export). */

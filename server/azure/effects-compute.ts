@@ -3,11 +3,11 @@ import { eq } from 'drizzle-orm';
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { ComputeResource, JobBase } from '@azure/arm-machinelearning';
 import type { Db } from '../db';
-import { azureConnections, computeTargets, jobs, type AzureComputeState } from '../db/schema';
+import { computeTargets, jobs, type AzureComputeState } from '../db/schema';
 import { AppError } from '../errors';
-import type { AzureOperation, AzureOperationResult } from './effects';
-import { azureSession, type AzureSession } from './discovery';
-import { armError } from './errors';
+import type { AzureOperation } from './effects';
+import { openAzureById, type AzureSession } from './discovery';
+import { armResult, armText, explainArm } from './errors';
 
 // Kubernetes computes attached to an Azure ML workspace through ARM (attach / detach) and the azureml backend's
 // jobs (submit / cancel), run after commit as `azure.arm` intents. A long-running operation is started and polled
@@ -28,40 +28,8 @@ export function parseComputeId(id: string): { subscriptionId: string; resourceGr
   return { subscriptionId: m[1], resourceGroup: m[2], workspace: m[3], name: m[4] };
 }
 
-/** The ARM session of a connection by id (no signed-in user here: `user` connections cannot act in the background). */
-export async function sessionFor(db: Db, connectionId: string): Promise<AzureSession> {
-  const [c] = await db.select().from(azureConnections).where(eq(azureConnections.id, connectionId)).limit(1);
-  if (!c) throw new AppError('not_found', 'the Azure connection of this workspace link no longer exists');
-  return azureSession(c, { db });
-}
-
-/** ARM's own words for a failure (code: message), as shown verbatim. */
-export function armText(e: unknown): string {
-  if (isRestError(e)) return `${e.code ? `${e.code}: ` : ''}${e.message}`.replace(/\s+/g, ' ').trim();
-  const m = /^The long-running operation has failed\.\s*(.*)$/s.exec((e as Error)?.message ?? '');
-  return (m ? m[1] : ((e as Error)?.message ?? String(e))).replace(/\s+/g, ' ').trim();
-}
-
-/** Harbormaster's explanation of an ARM refusal it recognizes. */
-export function explainArm(text: string): string | undefined {
-  if (/Microsoft\.AzureML\.Kubernetes extension is not installed|extension.*not (installed|in state Succeeded)/i.test(text)) {
-    return 'the cluster has no Azure ML extension: install it on the cluster page (Azure ML extension), then attach again';
-  }
-  if (/Compute name .* is invalid/i.test(text)) return 'Azure ML compute names are 2–16 letters, digits and hyphens, starting with a letter';
-  if (/was not found or is not an AKS or Arc/i.test(text)) return 'Azure does not know the cluster’s resource id: check the cluster’s Azure resource id (same subscription as the workspace)';
-  if (/Invalid instance type/i.test(text)) return 'the instance type is not defined on the Azure ML compute: attach the compute again with it among its instance types';
-  if (/AuthorizationFailed/i.test(text)) return 'a role assignment is missing for the connection’s identity (see the message)';
-  return undefined;
-}
-
-/** A failure → the intent's answer: try again later (throttled, unreachable) or failed for good (ARM's sentence). */
-export function armResult(e: unknown, az: Pick<AzureSession, 'connection' | 'identity'> | undefined, what: string): AzureOperationResult {
-  const err = armError(e, { armEndpoint: az?.connection.armEndpoint ?? 'Azure Resource Manager', identity: az?.identity ?? 'the connection', what });
-  if (err.code === 'too_many_requests') return { ok: false, message: err.message, retryAfterMs: (err.retryAfterSeconds ?? 5) * 1000 };
-  if (err.code === 'upstream_unavailable') return { ok: false, message: err.message, retryAfterMs: 5_000 };
-  const why = explainArm(armText(e));
-  return { ok: false, message: why && err.code !== 'forbidden' ? `${err.message} — ${why}` : err.message };
-}
+/** The ARM session of a workspace link's connection (no signed-in user here: `user` connections cannot act in the background). */
+export const sessionFor = (db: Db, connectionId: string): Promise<AzureSession> => openAzureById(db, connectionId, 'this workspace link');
 
 const is404 = (e: unknown) => isRestError(e) && e.statusCode === 404;
 

@@ -2,13 +2,13 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import type { Extension, PatchExtension } from '@azure/arm-kubernetesconfiguration';
 import type { Db } from '../db';
-import { azureConnections, clusters } from '../db/schema';
+import { clusters } from '../db/schema';
 import { AppError } from '../errors';
 import type { ClusterRow } from '../services/clusters';
 import { publish } from '../live/bus';
 import type { AzureOperation, AzureOperationResult } from './effects';
-import { azureSession, type AzureSession } from './discovery';
-import { armError } from './errors';
+import { openAzureById, type AzureSession } from './discovery';
+import { armError, retryDelayMs } from './errors';
 import {
   AZURE_ML_EXTENSION_TYPE,
   AZURE_ML_RELEASE_NAMESPACE,
@@ -35,9 +35,7 @@ const POLL_AGAIN_MS = 1000;
 /** The connection the cluster was registered through, as a session (user connections act with the requester's sign-in). */
 export async function clusterAzureSession(db: Db, cluster: ClusterRow, sessionIdHash?: string): Promise<AzureSession> {
   if (!cluster.azureConnectionId) throw new AppError('bad_request', `cluster ${cluster.name} was not registered through an Azure connection`);
-  const [conn] = await db.select().from(azureConnections).where(eq(azureConnections.id, cluster.azureConnectionId)).limit(1);
-  if (!conn) throw new AppError('not_found', `the Azure connection of cluster ${cluster.name} no longer exists`);
-  return azureSession(conn, { db, sessionIdHash });
+  return openAzureById(db, cluster.azureConnectionId, `cluster ${cluster.name}`, sessionIdHash);
 }
 
 type Statuses = AzureExtensionRow['statuses'];
@@ -141,11 +139,11 @@ function extensionOperation(op: Op): AzureOperation {
         announce();
         return { ok: true };
       }
-      if (err.code === 'upstream_unavailable' || err.code === 'too_many_requests') {
-        const seconds = err.retryAfterSeconds;
+      const retryAfterMs = retryDelayMs(err);
+      if (retryAfterMs !== undefined) {
         await updateAzureExtensionRow(db, cluster.id, { lastError: `waiting for Azure: ${err.message}` });
         announce();
-        return { ok: false, message: err.message, retryAfterMs: seconds ? seconds * 1000 : 5000 };
+        return { ok: false, message: err.message, retryAfterMs };
       }
       // Failed for good: ARM's error verbatim (in the message) with our explanation; the resource's state as ARM shows it.
       const ext = az ? await readExtension(az, t, name) : undefined;

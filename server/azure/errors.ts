@@ -107,3 +107,41 @@ export function credentialError(e: unknown, identity: string, authority: string)
   if (err.code && CONNECTION_CODES.has(err.code)) return new AppError('upstream_unavailable', `the identity provider ${authority} could not be reached for ${identity} (${err.code})`);
   return new AppError('upstream_unavailable', `no token for ${identity} from ${authority}: ${detail}`);
 }
+
+// For work after commit (azure.arm intents, the azureml status poller): which failures are worth trying again.
+
+/** Throttled (ARM's Retry-After, else 5 s) or ARM unreachable (5 s): try again after this long; anything else: undefined. */
+export function retryDelayMs(err: AppError): number | undefined {
+  if (err.code === 'too_many_requests') return (err.retryAfterSeconds ?? 5) * 1000;
+  if (err.code === 'upstream_unavailable') return 5_000;
+  return undefined;
+}
+
+/** ARM's own words for a failure (code: message), as shown verbatim. */
+export function armText(e: unknown): string {
+  if (isRestError(e)) return `${e.code ? `${e.code}: ` : ''}${e.message}`.replace(/\s+/g, ' ').trim();
+  const m = /^The long-running operation has failed\.\s*(.*)$/s.exec((e as Error)?.message ?? '');
+  return (m ? m[1] : ((e as Error)?.message ?? String(e))).replace(/\s+/g, ' ').trim();
+}
+
+/** Harbormaster's explanation of an ARM refusal it recognizes. */
+export function explainArm(text: string): string | undefined {
+  if (/Microsoft\.AzureML\.Kubernetes extension is not installed|extension.*not (installed|in state Succeeded)/i.test(text)) {
+    return 'the cluster has no Azure ML extension: install it on the cluster page (Azure ML extension), then attach again';
+  }
+  if (/Compute name .* is invalid/i.test(text)) return 'Azure ML compute names are 2–16 letters, digits and hyphens, starting with a letter';
+  if (/was not found or is not an AKS or Arc/i.test(text)) return 'Azure does not know the cluster’s resource id: check the cluster’s Azure resource id (same subscription as the workspace)';
+  if (/Invalid instance type/i.test(text)) return 'the instance type is not defined on the Azure ML compute: attach the compute again with it among its instance types';
+  if (/AuthorizationFailed/i.test(text)) return 'a role assignment is missing for the connection’s identity (see the message)';
+  return undefined;
+}
+
+/** A failure → the intent's answer: try again later (throttled, unreachable) or failed for good (ARM's sentence). */
+export function armResult(e: unknown, az: { connection: { armEndpoint: string }; identity: string } | undefined, what: string): { ok: false; message: string; retryAfterMs?: number } {
+  const err = armError(e, { armEndpoint: az?.connection.armEndpoint ?? 'Azure Resource Manager', identity: az?.identity ?? 'the connection', what });
+  const retryAfterMs = retryDelayMs(err);
+  if (retryAfterMs !== undefined) return { ok: false, message: err.message, retryAfterMs };
+  const why = explainArm(armText(e));
+  return { ok: false, message: why && err.code !== 'forbidden' ? `${err.message} — ${why}` : err.message };
+}
+

@@ -2,10 +2,12 @@ import 'server-only';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { and, eq, inArray, isNotNull, isNull, lte, or } from 'drizzle-orm';
 import type { Db } from '../db';
-import { jobs } from '../db/schema';
+import { azureConnections, jobs } from '../db/schema';
 import { logger } from '../logger';
 import type { AzureSession } from '../azure/discovery';
-import { armResult, parseComputeId, sessionFor } from '../azure/effects-compute';
+import { parseComputeId, sessionFor } from '../azure/effects-compute';
+import { armResult } from '../azure/errors';
+import { armRetryOptions } from '../azure/clients';
 import { azureJobTarget } from '../services/compute-targets-azure';
 import { findClusterRow, liveCache } from '../services/clusters';
 import { listAll } from '../kube/apply';
@@ -46,13 +48,31 @@ export function mapAzureMlStatus(s: string | undefined): string | undefined {
 
 const STARTED = new Set(['Running', 'Finalizing', 'Completed', 'Failed']);
 
-async function pollOne(db: Db, row: JobRow, sessions: Map<string, AzureSession>): Promise<boolean> {
+/**
+ * ARM sessions of the poller, by connection id, kept across passes: the credential caches its token, so a pass is
+ * not a token request per connection. A session is made again when the connection changed (its updatedAt: a new
+ * secret or CA) or the retry settings did, and dropped at once when ARM refuses its token.
+ */
+export type SessionCache = Map<string, { az: AzureSession; key: string }>;
+
+async function sessionOf(db: Db, sessions: SessionCache, connectionId: string): Promise<AzureSession> {
+  const [c] = await db.select({ updatedAt: azureConnections.updatedAt }).from(azureConnections).where(eq(azureConnections.id, connectionId)).limit(1);
+  const key = `${c?.updatedAt.toISOString()} ${JSON.stringify(armRetryOptions())}`;
+  const hit = sessions.get(connectionId);
+  if (hit && hit.key === key) return hit.az;
+  const az = await sessionFor(db, connectionId);
+  sessions.set(connectionId, { az, key });
+  return az;
+}
+
+async function pollOne(db: Db, row: JobRow, sessions: SessionCache): Promise<boolean> {
   let az: AzureSession | undefined;
+  let connectionId: string | undefined;
   const now = Date.now();
   try {
     const target = await azureJobTarget(db, row.workspaceId, row.computeTargetId);
-    az = sessions.get(target.connectionId) ?? (await sessionFor(db, target.connectionId));
-    sessions.set(target.connectionId, az);
+    connectionId = target.connectionId;
+    az = await sessionOf(db, sessions, connectionId);
     const { subscriptionId, resourceGroup, workspace } = parseComputeId(target.computeId);
     const j = await az.clients.ml(subscriptionId).jobs.get(resourceGroup, workspace, row.azureJobName!);
     const azStatus = j.properties.status ?? 'Unknown';
@@ -64,6 +84,7 @@ async function pollOne(db: Db, row: JobRow, sessions: Map<string, AzureSession>)
     const message = mapped === 'Failed' ? `Azure ML: Failed${detail ? ` — ${detail}` : ''}` : `Azure ML: ${azStatus}`;
     return !!(await recordJobStatus(db, row, { status: mapped, message, ...(STARTED.has(mapped) ? { startedAt: new Date() } : {}) }));
   } catch (e) {
+    if (connectionId && isRestError(e) && (e.statusCode === 401 || e.statusCode === 403)) sessions.delete(connectionId);
     const r = armResult(e, az, `read job ${row.azureJobName} in Azure ML`);
     const message = r.ok ? '' : r.message;
     const failures = row.azurePollFailures + 1;
@@ -98,14 +119,13 @@ async function findKubernetesJob(db: Db, row: JobRow, armId: string): Promise<vo
 }
 
 /** One pass: reads every due azureml job from ARM and records what changed. Answers how many changed. */
-export async function pollAzureMlJobs(db: Db): Promise<number> {
+export async function pollAzureMlJobs(db: Db, sessions: SessionCache = new Map()): Promise<number> {
   const rows = await db
     .select()
     .from(jobs)
     .where(and(eq(jobs.backend, 'azureml'), inArray(jobs.status, ACTIVE), isNotNull(jobs.azureJobName), or(isNull(jobs.azureNextPollAt), lte(jobs.azureNextPollAt, new Date()))))
     .orderBy(jobs.azureNextPollAt)
     .limit(BATCH);
-  const sessions = new Map<string, AzureSession>();
   let changed = 0;
   for (const r of rows) if (await pollOne(db, r, sessions)) changed++;
   return changed;
@@ -114,11 +134,12 @@ export async function pollAzureMlJobs(db: Db): Promise<number> {
 /** The poller (leader only): a pass every tickMs (default 1 s); each job has its own due time. */
 export function startAzureMlStatusPoller(db: Db, opts: { tickMs?: number } = {}): () => void {
   let busy = false;
+  const sessions: SessionCache = new Map();
   const tick = async () => {
     if (busy) return;
     busy = true;
     try {
-      await pollAzureMlJobs(db);
+      await pollAzureMlJobs(db, sessions);
     } catch (e) {
       logger.warn({ err: { message: (e as Error).message } }, 'azureml status pass failed');
     } finally {
