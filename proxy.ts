@@ -39,4 +39,4 @@ export function proxy(req: NextRequest) {
   return res;
 }
 
-export const config = { matcher: ['/((?!api/|_next/|metrics|favicon).*)'] };
+export const config = { matcher: ['/((?!api/|arm/|_next/|metrics|favicon).*)'] };

@@ -66,8 +66,17 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers } });
 }
 
+export interface ApiHandlerOptions {
+  auth?: 'required' | 'optional';
+  /**
+   * How errors are answered: problem+json (DESIGN §4) unless given. The Azure ML–compatible API (/arm/) answers
+   * ARM's `{error: {code, message, details}}` through the same authentication, request ids and logging.
+   */
+  errorResponse?: (err: unknown, requestId: string, path: string) => Response;
+}
+
 /** Wraps a route handler. `auth: 'required'` answers 401 for anonymous callers before calling the handler. */
-export function apiHandler(fn: (ctx: ApiContext) => Promise<Response | unknown>, opts: { auth?: 'required' | 'optional' } = {}) {
+export function apiHandler(fn: (ctx: ApiContext) => Promise<Response | unknown>, opts: ApiHandlerOptions = {}) {
   return async (req: NextRequest, route: RouteCtx): Promise<Response> => {
     const requestId = req.headers.get('x-request-id')?.slice(0, 100) || randomUUID();
     const started = Date.now();
@@ -95,7 +104,7 @@ export function apiHandler(fn: (ctx: ApiContext) => Promise<Response | unknown>,
       if (!res.headers.has('x-request-id')) res.headers.set('x-request-id', requestId);
       return res;
     } catch (e) {
-      const res = problemResponse(e, requestId, new URL(req.url).pathname);
+      const res = (opts.errorResponse ?? problemResponse)(e, requestId, new URL(req.url).pathname);
       status = res.status;
       return res;
     } finally {
