@@ -39,6 +39,11 @@ export interface ArmRoute {
   /** Writes: the registered action the handler runs (the RBAC matrix test reads it). */
   action?: string;
   handler: (ctx: ArmContext) => Promise<Response | unknown>;
+  /**
+   * A request the RBAC matrix test (server/arm-api/rbac.db.test.ts) sends as each kind of caller against the
+   * cast's `vision` workspace: the route's parameters, the query (api-version is added) and the body of a write.
+   */
+  example: { route?: Record<string, string>; body?: unknown };
 }
 
 const WORKSPACE_PREFIX = ['subscriptions', null, 'resourcegroups', null, 'providers', PROVIDER.toLowerCase(), 'workspaces', null] as const;

@@ -77,7 +77,7 @@ async function computeResource(db: Db, ctx: ArmContext, t: ComputeTargetRecord):
 }
 
 export const workspaceRoutes: ArmRoute[] = [
-  { method: 'GET', path: '', permission: 'workspaces.read', handler: async (ctx) => onTheWire(await workspaceResource(ctx)) },
+  { method: 'GET', path: '', permission: 'workspaces.read', handler: async (ctx) => onTheWire(await workspaceResource(ctx)), example: {} },
   {
     method: 'GET',
     path: '/computes',
@@ -86,11 +86,13 @@ export const workspaceRoutes: ArmRoute[] = [
       const targets = await listComputeTargets(ctx.db, ctx.workspace);
       return { value: await Promise.all(targets.map((t) => computeResource(ctx.db, ctx, t))) };
     },
+    example: {},
   },
   {
     method: 'GET',
     path: '/computes/{name}',
     permission: 'compute.read',
     handler: async (ctx) => computeResource(ctx.db, ctx, await getComputeTarget(ctx.db, ctx.workspace, ctx.route.name)),
+    example: { route: { name: 'rbac-example' } },
   },
 ];
