@@ -6,26 +6,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desc } from 'drizzle-orm';
 import { PERMISSIONS, type PermissionRule } from '@/lib/rbac/permissions';
+import { CALLERS, expectedAllowed } from '@/test/rbac';
 import { allActions, getAction } from './registry';
 import { runAction } from './run';
 import { auditEvents } from '../db/schema';
 import { resetDenialLimits } from '../audit/denials';
 import { isAppError } from '../errors';
 import { createCast, type Cast } from '@/test/fixtures';
-
-type Who = 'anonymous' | 'admin' | 'dsVision' | 'dsForecasting' | 'auditor';
-const CALLERS: Who[] = ['anonymous', 'admin', 'dsVision', 'dsForecasting', 'auditor'];
-
-/** What the table says, computed from its data (not via the code under test). */
-function expectedAllowed(rule: PermissionRule, who: Who, workspace: string | undefined): boolean {
-  if (who === 'anonymous') return false;
-  if (rule.anyUser) return true;
-  const role = who === 'admin' ? 'ops_admin' : who === 'auditor' ? 'auditor' : 'data_scientist';
-  if (!rule.roles.includes(role)) return false;
-  if (role !== 'data_scientist') return true;
-  const mine = who === 'dsVision' ? 'vision' : 'forecasting';
-  return rule.scope === 'workspace' ? workspace === mine : true;
-}
 
 let cast: Cast;
 beforeAll(async () => {
