@@ -12,7 +12,7 @@ import { systemData, WORKSPACE_TYPE, type ArmContext, type ArmRoute } from './ht
 export const ARM_LOCATION = 'local';
 
 /** ARM's JSON (Dates as ISO strings, as the SDK's deserializer reads them). */
-type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
 async function workspaceResource(ctx: ArmContext): Promise<Wire<Workspace>> {
   const w = await getWorkspace(ctx.db, ctx.principal!, ctx.workspace);
