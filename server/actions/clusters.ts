@@ -44,13 +44,19 @@ defineAction({
   description: 'Register a cluster (kubeconfig or in-cluster service account); runs the checks and stores the credentials encrypted',
   input: registerClusterInput,
   example: { name: 'rbac-example', kind: 'kubernetes', location: 'on-prem', connection: { mode: 'inCluster' } },
-  async run({ tx, user, effects }, input) {
-    announce(effects, input.name);
+  // The checks reach the cluster: before the transaction (DESIGN §3), like clusters.registerFromAzure's ARM reads.
+  async prepare(_ctx, input): Promise<CheckedConnection> {
     const prepared = prepareConnection(input.connection);
-    const probe = await probeConnection(prepared.connection);
-    return registerChecked(tx, { ...input, prepared, probe, createdBy: user.id }, input.allowUnreachable);
+    return { prepared, probe: await probeConnection(prepared.connection) };
+  },
+  async run({ tx, user, effects, prepared }, input) {
+    announce(effects, input.name);
+    const checked = prepared as CheckedConnection;
+    return registerChecked(tx, { ...input, ...checked, createdBy: user.id }, input.allowUnreachable);
   },
 });
+
+type CheckedConnection = Pick<RegisterValues, 'prepared' | 'probe'>;
 
 /**
  * A checked connection becomes a registered cluster (clusters.register, and clusters.registerFromAzure with the

@@ -43,6 +43,15 @@ describe('registering a cluster', () => {
     expect(await cast.db.db.select().from(clusters)).toHaveLength(0);
   });
 
+  it('a dry run runs the checks (before the transaction) and answers, recording nothing', async () => {
+    const before = await cast.db.db.select().from(auditEvents).where(eq(auditEvents.action, 'clusters.register'));
+    const r = await call(listRoute.POST, { method: 'POST', path: '/api/v1/clusters?dryRun=true', token: cast.users.admin.token, body: { name: 'edge-dry', kind: 'kubernetes', location: 'edge', connection: { mode: 'kubeconfig', kubeconfig: kubeconfig() }, allowUnreachable: true } });
+    expect(r.status, r.text).toBeLessThan(300);
+    expect(r.json).toMatchObject({ dryRun: true, result: { cluster: { name: 'edge-dry' }, checks: { reachable: false, error: { reason: 'connection_refused' } } } });
+    expect(await cast.db.db.select().from(clusters)).toHaveLength(0);
+    expect(await cast.db.db.select().from(auditEvents).where(eq(auditEvents.action, 'clusters.register'))).toHaveLength(before.length);
+  });
+
   it('refuses kubeconfigs that would run programs or read files on the server', async () => {
     const r = await register({ name: 'edge-lyon', kind: 'kubernetes', location: 'edge', connection: { mode: 'kubeconfig', kubeconfig: kubeconfig({ exec: { command: '/bin/sh', args: ['-c', 'id'] } }) }, allowUnreachable: true });
     expect(r.status).toBe(400);
