@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { startArmStandIn, type ArmStandIn } from '@/testbed/arm/stand-in.mjs';
 import { removeStandInNamespaces } from '@/testbed/arm/test-clients';
@@ -16,7 +16,7 @@ import { createCast, type Cast } from '@/test/fixtures';
 import { withIssuer, type Issuer } from '@/test/oidc';
 import * as attachRoute from '@/app/api/v1/workspaces/[workspace]/compute/azure/route';
 import { call } from '@/test/fixtures';
-import { clusters, computeTargets, jobs, jobTransitions } from '../db/schema';
+import { clusters, computeTargets, intents, jobs, jobTransitions } from '../db/schema';
 import { runAction } from '../actions/run';
 import type { AppError } from '../errors';
 import { dropAllClusterCaches } from '../kube/cache';
@@ -127,6 +127,13 @@ describe.skipIf(k8sSkipReason)('azureml backend: compute attached through ARM, j
     const c = await (await mlClient()).computeOperations.get(RG, WS, 'aml1');
     expect(c.properties).toMatchObject({ computeType: 'Kubernetes', resourceId: AKS_ID, provisioningState: 'Succeeded', properties: { namespace: ns.name, defaultInstanceType: 'defaultinstancetype' } });
     expect(Object.keys((c.properties as { properties: { instanceTypes: object } }).properties.instanceTypes)).toEqual(['defaultinstancetype']);
+    // One PUT: the operation was still running after the first attempt's poll, and a later attempt resumed its
+    // poller (its state kept on the target, not shown) instead of starting it again.
+    expect(arm.requests().filter((q) => q.method === 'PUT' && /\/computes\/aml1$/i.test(q.path))).toHaveLength(1);
+    const [intent] = await db().select().from(intents).where(eq(intents.action, 'compute.attachAzure')).orderBy(desc(intents.seq)).limit(1);
+    expect(intent).toMatchObject({ status: 'done' });
+    expect(intent.attempts).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(r.json)).not.toMatch(/lroState|intentId/);
   }, 90_000);
 
   it('runs a job through Azure ML: record azureml, a real Kubernetes Job on the cluster, Completed from ARM with its transitions', async () => {

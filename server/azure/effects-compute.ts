@@ -8,15 +8,19 @@ import { AppError } from '../errors';
 import type { AzureOperation } from './effects';
 import { openAzureById, type AzureSession } from './discovery';
 import { armResult, armText, explainArm } from './errors';
+import { lroStep } from './lro';
+import type { StoredAzureState } from '../services/compute-targets-view';
 
 // Kubernetes computes attached to an Azure ML workspace through ARM (attach / detach) and the azureml backend's
-// jobs (submit / cancel), run after commit as `azure.arm` intents. A long-running operation is started and polled
-// for a short while; when it is still running the intent answers "again in a moment" and the next attempt reads
-// the resource instead of starting it again (the intent id is recorded on the target when its PUT was accepted).
-// ARM throttling (429 + Retry-After) and outages answer retryAfterMs; everything else fails for good with ARM's
-// error verbatim, plus Harbormaster's explanation where it has one.
+// jobs (submit / cancel), run after commit as `azure.arm` intents. The attach's long-running operation is followed
+// as the extension's is (lroStep, ./lro.ts): started by the first attempt, the SDK poller's state kept on the target
+// (azure_state.lroState, with the intent's id), resumed and polled once by each later attempt. Detach and cancel
+// have no record to keep a poller's state on (the target is gone; the job's cancel is short): they follow their
+// operation for ≤ 6 s and then, still running, answer "again in a moment" (detach reads the compute first: Deleting
+// = still running). ARM throttling (429 + Retry-After) and outages answer retryAfterMs; everything else fails for
+// good with ARM's error verbatim, plus Harbormaster's explanation where it has one.
 
-/** How long one attempt follows a long-running operation before handing over to the next attempt. */
+/** How long one detach / cancel attempt follows its long-running operation before handing over to the next attempt. */
 const LRO_BUDGET_MS = 6_000;
 const LRO_POLL_MS = 1_000;
 const STILL_RUNNING_MS = 2_000;
@@ -46,7 +50,7 @@ async function within<T>(poller: { pollUntilDone(): Promise<T>; stopPolling(): v
   }
 }
 
-async function recordComputeState(db: Db, targetId: string | undefined, state: Omit<AzureComputeState, 'at'> & { intentId?: string }) {
+async function recordComputeState(db: Db, targetId: string | undefined, state: Omit<StoredAzureState, 'at'>) {
   if (!targetId) return;
   await db
     .update(computeTargets)
@@ -73,34 +77,35 @@ const attach: AzureOperation = async (db, _cluster, raw, ctx) => {
   const { subscriptionId, resourceGroup, workspace, name } = parseComputeId(args.computeId);
   let az: AzureSession | undefined;
   const what = `attach compute ${name} to Azure ML workspace ${resourceGroup}/${workspace}`;
+  // This intent's operation, when an earlier attempt started it (its poller's state is on the target).
+  let running: { intentId: string; lroState: string } | undefined;
   try {
-    az = await sessionFor(db, args.connectionId);
-    const ml = az.clients.ml(subscriptionId);
     const [t] = args.targetId ? await db.select({ azureState: computeTargets.azureState }).from(computeTargets).where(eq(computeTargets.id, args.targetId)).limit(1) : [];
     if (args.targetId && !t) return { ok: true }; // detached meanwhile: its detach intent takes it from here
-    const mine = (t?.azureState as (AzureComputeState & { intentId?: string }) | null)?.intentId === ctx.intentId;
-    if (mine) {
-      // This intent's PUT was accepted before: read where it stands instead of starting again.
-      const c = await ml.computeOperations.get(resourceGroup, workspace, name);
-      const state = c.properties?.provisioningState ?? 'Unknown';
-      if (state === 'Succeeded') {
-        await recordComputeState(db, args.targetId, { provisioningState: state, intentId: ctx.intentId });
-        return { ok: true };
-      }
-      if (state === 'Failed') {
-        const error = provisioningErrorsOf(c) ?? 'the operation ended Failed';
-        const explanation = explainArm(error);
-        await recordComputeState(db, args.targetId, { provisioningState: state, error, ...(explanation ? { explanation } : {}), intentId: ctx.intentId });
-        return { ok: false, message: `Azure could not ${what}: ${error}${explanation ? ` — ${explanation}` : ''}` };
-      }
-      await recordComputeState(db, args.targetId, { provisioningState: state, intentId: ctx.intentId });
-      return { ok: false, message: `Azure ML is still attaching compute ${name} (${state})`, retryAfterMs: STILL_RUNNING_MS };
+    const stored = t?.azureState as StoredAzureState | null | undefined;
+    if (stored?.intentId === ctx.intentId && stored.lroState) running = { intentId: ctx.intentId, lroState: stored.lroState };
+    az = await sessionFor(db, args.connectionId);
+    const ops = az.clients.ml(subscriptionId).computeOperations;
+    const opts = { updateIntervalInMs: LRO_POLL_MS };
+    const step = await lroStep(
+      running?.lroState,
+      () => ops.beginCreateOrUpdate(resourceGroup, workspace, name, args.body!, opts),
+      (resumeFrom) => ops.beginCreateOrUpdate(resourceGroup, workspace, name, args.body!, { ...opts, resumeFrom }),
+    );
+    if (!step.done) {
+      running = { intentId: ctx.intentId, lroState: step.lroState };
+      await recordComputeState(db, args.targetId, { provisioningState: 'Creating', ...running });
+      return { ok: false, message: `Azure ML is attaching compute ${name} (${step.status})`, retryAfterMs: STILL_RUNNING_MS };
     }
-    const poller = await ml.computeOperations.beginCreateOrUpdate(resourceGroup, workspace, name, args.body!, { updateIntervalInMs: LRO_POLL_MS });
-    await recordComputeState(db, args.targetId, { provisioningState: 'Creating', intentId: ctx.intentId });
-    const done = await within(poller);
-    if (!done) return { ok: false, message: `Azure ML is attaching compute ${name}`, retryAfterMs: STILL_RUNNING_MS };
-    await recordComputeState(db, args.targetId, { provisioningState: done.value.properties?.provisioningState ?? 'Succeeded', intentId: ctx.intentId });
+    const c = step.result as ComputeResource | undefined;
+    const state = c?.properties?.provisioningState ?? 'Succeeded';
+    if (state === 'Failed') {
+      const error = (c && provisioningErrorsOf(c)) ?? 'the operation ended Failed';
+      const explanation = explainArm(error);
+      await recordComputeState(db, args.targetId, { provisioningState: state, error, ...(explanation ? { explanation } : {}) });
+      return { ok: false, message: `Azure could not ${what}: ${error}${explanation ? ` — ${explanation}` : ''}` };
+    }
+    await recordComputeState(db, args.targetId, { provisioningState: state });
     return { ok: true };
   } catch (e) {
     const r = armResult(e, az, what);
@@ -109,7 +114,8 @@ const attach: AzureOperation = async (db, _cluster, raw, ctx) => {
       const explanation = explainArm(error);
       await recordComputeState(db, args.targetId, { provisioningState: 'Failed', error, ...(explanation ? { explanation } : {}) });
     } else {
-      await recordComputeState(db, args.targetId, { provisioningState: 'Pending', error: r.message });
+      // ARM unreachable or throttling: the operation (if started) is resumed by the next attempt.
+      await recordComputeState(db, args.targetId, { provisioningState: running ? 'Creating' : 'Pending', error: r.message, ...running });
     }
     return r;
   }

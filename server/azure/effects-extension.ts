@@ -9,6 +9,7 @@ import { publish } from '../live/bus';
 import type { AzureOperation, AzureOperationResult } from './effects';
 import { openAzureById, type AzureSession } from './discovery';
 import { armError, retryDelayMs } from './errors';
+import { lroStep } from './lro';
 import {
   AZURE_ML_EXTENSION_TYPE,
   AZURE_ML_RELEASE_NAMESPACE,
@@ -22,10 +23,11 @@ import {
 } from './extension';
 
 // The Microsoft.AzureML.Kubernetes extension through ARM (install / update / remove), run after commit as azure.arm
-// intents. The first attempt starts ARM's long-running operation and keeps the SDK poller's state on the record; each
-// later attempt resumes that poller and polls once (the intent runner brings it back a few seconds later) until ARM
-// says Succeeded or Failed — never blocking for the minutes a real install takes. Settings and protected settings come
-// from the record (protected ones encrypted there), not from the intent.
+// intents. ARM's long-running operation is followed with lroStep (./lro.ts): started by the first attempt, the SDK
+// poller's state kept on the record (lro_state), resumed and polled once by each later attempt (the intent runner
+// brings it back a few seconds later) until ARM says Succeeded or Failed — never blocking for the minutes a real
+// install takes. Settings and protected settings come from the record (protected ones encrypted there), not from
+// the intent.
 
 type Op = 'install' | 'update' | 'remove';
 
@@ -99,17 +101,17 @@ function extensionOperation(op: Op): AzureOperation {
     const announce = () => publish('clusters', cluster.name);
     try {
       az = await clusterAzureSession(db, cluster, typeof args.sessionIdHash === 'string' ? args.sessionIdHash : undefined);
-      const poller = rec.lroState ? await resumeOp(op, az, t, name, rec.lroState) : await startOp(op, az, t, name, rec, args);
-      const s = poller.getOperationState();
-      if (!poller.isDone()) {
+      const session = az;
+      const step = await lroStep(rec.lroState, () => startOp(op, session, t, name, rec, args), (from) => resumeOp(op, session, t, name, from));
+      if (!step.done) {
         await updateAzureExtensionRow(db, cluster.id, {
           state: 'running',
-          lroState: poller.toString(),
+          lroState: step.lroState,
           provisioningState: op === 'install' ? 'Creating' : op === 'update' ? 'Updating' : 'Deleting',
           lastError: null,
         });
         announce();
-        return { ok: false, message: `Azure is still running the operation to ${what} (${s.status})`, retryAfterMs: POLL_AGAIN_MS };
+        return { ok: false, message: `Azure is still running the operation to ${what} (${step.status})`, retryAfterMs: POLL_AGAIN_MS };
       }
       if (op === 'remove') {
         await updateAzureExtensionRow(db, cluster.id, { state: 'succeeded', lroState: null, provisioningState: null, statuses: [], version: null, lastError: null, finishedAt: new Date() });
@@ -117,7 +119,7 @@ function extensionOperation(op: Op): AzureOperation {
         announce();
         return { ok: true };
       }
-      const ext = (await readExtension(az, t, name)) ?? (s.result as Extension | undefined);
+      const ext = (await readExtension(az, t, name)) ?? (step.result as Extension | undefined);
       await updateAzureExtensionRow(db, cluster.id, {
         state: 'succeeded',
         lroState: null,

@@ -13,6 +13,7 @@ import { workspaceLink } from '../azure/connections';
 import { getClusterRow, type ClusterRow } from './clusters';
 import { findComputeTargetCaseInsensitive, getComputeTarget, type ComputeTargetRecord, type ComputeTargetRow } from './compute-targets';
 import { clusterSnapshot } from './instance-types';
+import { shownAzureState } from './compute-targets-view';
 import { workspaceByName } from './workspaces';
 
 // Compute targets attached through ARM as Azure ML Kubernetes compute (backend `azureml`). The record is written in
@@ -123,7 +124,7 @@ export function azureTargetSnapshot(t: ComputeTargetRow, workspace: string, clus
     description: t.description,
     azureComputeName: t.azureComputeName,
     azureComputeId: t.azureComputeId,
-    azureState: t.azureState ?? null,
+    azureState: shownAzureState(t.azureState),
   };
 }
 

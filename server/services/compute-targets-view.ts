@@ -12,6 +12,19 @@ import { getClusterRow, liveCache, type ClusterRow } from './clusters';
 import { clusterHealth, type ClusterStatus } from './health';
 import { clusterSnapshot, fitDto, fitOf, instanceTypeDto, type ClusterSnapshot, type FitDto } from './instance-types';
 
+/**
+ * An azureml target's azure_state as stored: what people see, and while the attach runs the intent that started it
+ * and its SDK poller's state (server/azure/lro.ts), which are not shown.
+ */
+export type StoredAzureState = AzureComputeState & { intentId?: string; lroState?: string };
+
+/** An azureml target's state as people see it: without the running attach's bookkeeping (intent, poller state). */
+export function shownAzureState(s: StoredAzureState | null | undefined): AzureComputeState | null {
+  if (!s) return null;
+  const { intentId: _intentId, lroState: _lroState, ...shown } = s;
+  return shown;
+}
+
 // What people see of compute targets: where (cluster, location, namespace), the cluster's health, quota used vs
 // limit, and per allowed instance type how many can start now — the minimum of what the nodes have free and what
 // the namespace's quotas leave.
@@ -157,7 +170,7 @@ export function computeTargetDto(t: ComputeTargetRecord, live: ClusterLive | und
     backend: t.row.backend,
     azureComputeName: t.row.azureComputeName ?? null,
     azureComputeId: t.row.azureComputeId ?? null,
-    azureState: t.row.azureState ?? null,
+    azureState: shownAzureState(t.row.azureState),
     createdAt: t.row.createdAt.toISOString(),
     updatedAt: t.row.updatedAt.toISOString(),
   };
