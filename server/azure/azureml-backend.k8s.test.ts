@@ -164,6 +164,21 @@ describe.skipIf(k8sSkipReason)('azureml backend: compute attached through ARM, j
     expect(text).toMatch(/container started/);
   }, 120_000);
 
+  it('a job that fails: Failed, with the reason from its pod on the registered cluster and its Azure ML studio page', async () => {
+    await submit('aml-fail', 'exit 3', { 'harbormaster.io/sim-duration': '1s', 'harbormaster.io/sim-exit-code': '3' });
+    await waitFor(async () => (await jobRow('aml-fail')).status === 'Failed', { what: 'aml-fail Failed', timeoutMs: 90_000, intervalMs: 250 });
+    // jobs.get says only Failed (no error detail in Azure ML's contract), and where to look: services.Studio.
+    const a = await armJob('aml-fail');
+    expect(a.properties.status).toBe('Failed');
+    expect(Object.keys(a.properties.properties ?? {}).filter((k) => /error/i.test(k))).toEqual([]);
+    const studio = a.properties.services?.Studio?.endpoint;
+    expect(studio).toMatch(/^https:\/\/ml\.azure\.com\/runs\/aml-fail\?wsid=/);
+    const j = await jobRow('aml-fail');
+    expect(j.statusMessage).toContain('Azure ML: Failed — Error: container main exited with code 3 (BackoffLimitExceeded)');
+    expect(j.statusMessage).toContain(`Details in Azure ML studio: ${studio}`);
+    expect(j.finishedAt).not.toBeNull();
+  }, 120_000);
+
   it('refuses what Azure ML cannot run from here, naming the field', async () => {
     const sweep = await refused(runAction('jobs.submit', { workspace: 'vision', job: { type: 'sweep', compute: 'azureml:aml1', trial: { command: 'echo ${{search_space.lr}}', environment: { image: 'busybox:1.36' } }, sampling_algorithm: 'random', search_space: { lr: { type: 'choice', values: [1, 2] } }, objective: { goal: 'minimize', primary_metric: 'loss' }, limits: { max_total_trials: 2 } } }, cast.caller('dsVision')));
     expect(sweep.fieldErrors?.map((f: { path: string }) => f.path)).toContain('type');

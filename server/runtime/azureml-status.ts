@@ -11,7 +11,9 @@ import { armRetryOptions } from '../azure/clients';
 import { azureJobTarget } from '../services/compute-targets-azure';
 import { findClusterRow, liveCache } from '../services/clusters';
 import { listAll } from '../kube/apply';
-import { publishJobChange, recordJobStatus, type JobRow } from './job-status';
+import { leanJob, leanPod } from '../kube/cache';
+import { deriveJobState } from '@/lib/jobs/status';
+import { publishJobChange, recordJobStatus, toPodState, type JobRow } from './job-status';
 
 // Status of the azureml backend's jobs from ARM (run by the leader only, started by server/runtime/start.ts): each
 // active job that reached Azure ML is read with `jobs.get` when its next poll is due, and Azure ML's status is
@@ -78,10 +80,9 @@ async function pollOne(db: Db, row: JobRow, sessions: SessionCache): Promise<boo
     const azStatus = j.properties.status ?? 'Unknown';
     await db.update(jobs).set({ azureStatus: azStatus, azureNextPollAt: new Date(now + POLL_MS), azurePollFailures: 0, azureError: null }).where(eq(jobs.id, row.id));
     const mapped = mapAzureMlStatus(azStatus);
-    if (!row.objectName && j.id && mapped && mapped !== 'NotStarted') await findKubernetesJob(db, row, j.id);
-    const detail = (j.properties.properties ?? {})['azureml.standin.error'];
+    const objectName = !row.objectName && j.id && mapped && mapped !== 'NotStarted' ? await findKubernetesJob(db, row, j.id) : row.objectName;
     if (!mapped) return !!(await recordJobStatus(db, row, { status: row.status, message: `Azure ML: ${azStatus}` }));
-    const message = mapped === 'Failed' ? `Azure ML: Failed${detail ? ` — ${detail}` : ''}` : `Azure ML: ${azStatus}`;
+    const message = mapped === 'Failed' ? await failureMessage(db, row, objectName, j.properties.services?.Studio?.endpoint) : `Azure ML: ${azStatus}`;
     return !!(await recordJobStatus(db, row, { status: mapped, message, ...(STARTED.has(mapped) ? { startedAt: new Date() } : {}) }));
   } catch (e) {
     if (connectionId && isRestError(e) && (e.statusCode === 401 || e.statusCode === 403)) sessions.delete(connectionId);
@@ -106,15 +107,46 @@ async function pollOne(db: Db, row: JobRow, sessions: SessionCache): Promise<boo
  * The Kubernetes Job Azure ML made for the job on the registered cluster (its `ml.azure.com/job-id` annotation is the
  * ARM id), recorded as the job's object name so that the job page's pods, events and logs come from the cluster.
  */
-async function findKubernetesJob(db: Db, row: JobRow, armId: string): Promise<void> {
+async function findKubernetesJob(db: Db, row: JobRow, armId: string): Promise<string | null> {
   try {
     const cluster = await findClusterRow(db, row.clusterName);
-    if (!cluster) return;
+    if (!cluster) return null;
     const list = await listAll<{ metadata?: { name?: string; annotations?: Record<string, string> } }>(liveCache(cluster).client, `/apis/batch/v1/namespaces/${row.namespace}/jobs`, { labelSelector: `ml.azure.com/compute=${row.computeName}` });
-    const found = list.find((k) => k.metadata?.annotations?.['ml.azure.com/job-id']?.toLowerCase() === armId.toLowerCase());
-    if (found?.metadata?.name) await db.update(jobs).set({ objectName: found.metadata.name }).where(eq(jobs.id, row.id));
+    const name = list.find((k) => k.metadata?.annotations?.['ml.azure.com/job-id']?.toLowerCase() === armId.toLowerCase())?.metadata?.name;
+    if (name) await db.update(jobs).set({ objectName: name }).where(eq(jobs.id, row.id));
+    return name ?? null;
   } catch (e) {
     logger.debug({ err: { message: (e as Error).message }, job: row.name }, 'azureml job: its Kubernetes Job could not be looked up');
+    return null;
+  }
+}
+
+/**
+ * A failed job's message from what the real contract has: Azure ML's `jobs.get` carries no error detail, only the
+ * status and its services (Studio: the run's page in Azure ML studio, where Azure ML shows why). The reason comes
+ * from the registered cluster: the Kubernetes Job Azure ML made and its pods (read once, as the job ends), in the
+ * words the Kubernetes backend uses (deriveJobState: the pod's reason, then the Job's).
+ */
+async function failureMessage(db: Db, row: JobRow, objectName: string | null, studio: string | undefined): Promise<string> {
+  const reason = objectName ? await kubernetesFailure(db, row, objectName) : undefined;
+  return `Azure ML: Failed${reason ? ` — ${reason}` : ''}${studio ? `. Details in Azure ML studio: ${studio}` : ''}`;
+}
+
+async function kubernetesFailure(db: Db, row: JobRow, objectName: string): Promise<string | undefined> {
+  try {
+    const cluster = await findClusterRow(db, row.clusterName);
+    if (!cluster) return undefined;
+    const { client } = liveCache(cluster);
+    const base = `/namespaces/${row.namespace}`;
+    const [job, pods] = await Promise.all([
+      client.get<Record<string, unknown>>(`/apis/batch/v1${base}/jobs/${objectName}`, { what: `read Job ${objectName}` }),
+      listAll<Record<string, unknown>>(client, `/api/v1${base}/pods`, { labelSelector: `batch.kubernetes.io/job-name=${objectName}` }),
+    ]);
+    const d = deriveJobState(leanJob(job), pods.map((p) => toPodState(leanPod(p))));
+    return d.status === 'Failed' ? (d.message ?? undefined) : undefined;
+  } catch (e) {
+    logger.debug({ err: { message: (e as Error).message }, job: row.name }, 'azureml job: the reason of its failure could not be read from the cluster');
+    return undefined;
   }
 }
 

@@ -59,7 +59,8 @@ export async function jobTransitionsOf(db: DbOrTx, jobId: string) {
   return db.select().from(jobTransitions).where(eq(jobTransitions.jobId, jobId)).orderBy(jobTransitions.id);
 }
 
-const toPodState = (p: LeanPod): JobPodState => ({
+/** A cached pod as the status derivation (lib/jobs/status.ts) reads it. */
+export const toPodState = (p: LeanPod): JobPodState => ({
   name: p.name,
   phase: p.phase,
   scheduled: !!p.nodeName,

@@ -651,7 +651,7 @@ async function launchJob(s, job) {
   } catch (err) {
     job.status = 'Failed';
     job.error = { code: 'JobSubmissionFailed', message: `Could not create the Kubernetes job on the compute: ${err?.body?.message ?? err?.message ?? err}` };
-    job.spec.properties = { ...job.spec.properties, 'azureml.standin.error': job.error.message };
+    s.log(`job ${job.name}: ${job.error.message}`);
   }
 }
 
@@ -682,7 +682,7 @@ async function readJobStatus(s, job) {
     if (!isNotFound(err)) throw err;
     if (!settled()) {
       job.status = 'Failed';
-      job.spec.properties = { ...job.spec.properties, 'azureml.standin.error': 'The Kubernetes job was deleted outside Azure ML.' };
+      job.error = { code: 'JobDeleted', message: 'The Kubernetes job was deleted outside Azure ML.' };
     }
     return;
   }
@@ -699,7 +699,8 @@ async function readJobStatus(s, job) {
   }
   if (settled()) return; // a cancel arrived while reading
   job.status = status;
-  if (failed) job.spec.properties = { ...job.spec.properties, 'azureml.standin.error': `${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.trim() };
+  // Like Azure ML, jobs.get says only Failed: why is on the job's pods (and in Azure ML studio, its services.Studio).
+  if (failed) job.error = { code: 'JobFailed', message: `${failed.reason ?? 'Failed'}: ${failed.message ?? ''}`.trim() };
 }
 
 async function cancelJob(c) {
