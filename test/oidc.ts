@@ -41,7 +41,9 @@ export async function withIssuer(
     roleMap?: string;
     users?: Record<string, unknown>;
     certificate?: boolean;
-    servicePrincipals?: Array<{ clientId: string; clientSecret?: string; certificate?: string; jwks?: { keys: object[] } }>;
+    servicePrincipals?: Array<{ clientId: string; clientSecret?: string; certificate?: string; jwks?: { keys: object[] }; oid?: string }>;
+    /** Seconds every access token lives (default 3600): tests of token renewal. */
+    accessTokenTtl?: number;
   } = {},
 ) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-oidc-'));
@@ -52,6 +54,7 @@ export async function withIssuer(
     quiet: true,
     users: opts.users as never,
     servicePrincipals: opts.servicePrincipals,
+    accessTokenTtl: opts.accessTokenTtl,
     ...(certFile ? { clientCertificate: fs.readFileSync(certFile, 'utf8') } : {}),
   });
   const saved = Object.fromEntries(ENTRA_VARS.map((k) => [k, process.env[k]]));

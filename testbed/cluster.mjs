@@ -578,7 +578,7 @@ function clusterInfo(state) {
 }
 
 async function healthy(state) {
-  if (!state?.running || !COMPONENTS.every((c) => ownedAlive(state.pids?.[c], state.stateDir))) return false;
+  if (!state?.running || !(state.components ?? COMPONENTS).every((c) => ownedAlive(state.pids?.[c], state.stateDir))) return false;
   const api = apiClient(`https://127.0.0.1:${state.ports.apiserver}`, path.join(state.stateDir, 'pki'));
   try {
     const r = await api.request('GET', '/readyz');
@@ -624,10 +624,14 @@ function acquireLock(stateDir) {
  * .testbed/clusters/<profile>), fresh (wipe etcd data and start empty), quiet (no progress lines).
  */
 /**
- * @param {{ profile?: string, stateDir?: string, fresh?: boolean, quiet?: boolean }} [options]
+ * For a test's own second cluster (never the default one): `apiserverArgs` are added to kube-apiserver's arguments
+ * (e.g. `--authentication-config=<file>`: a JWT authenticator pointed at the local issuer), and `controlPlaneOnly`
+ * starts etcd and kube-apiserver alone (no controller manager, scheduler, nodes or kwok). A running cluster is reused
+ * only when it was started with the same choices.
+ * @param {{ profile?: string, stateDir?: string, fresh?: boolean, quiet?: boolean, apiserverArgs?: string[], controlPlaneOnly?: boolean }} [options]
  * @returns {Promise<ClusterInfo>}
  */
-export async function up({ profile = DEFAULT_PROFILE, stateDir, fresh = false, quiet = false } = {}) {
+export async function up({ profile = DEFAULT_PROFILE, stateDir, fresh = false, quiet = false, apiserverArgs = [], controlPlaneOnly = false } = {}) {
   const prof = loadProfile(profile);
   const dir = resolveStateDir({ profile: prof.name, stateDir });
   const log = makeLogger(prof.name, quiet);
@@ -641,7 +645,8 @@ export async function up({ profile = DEFAULT_PROFILE, stateDir, fresh = false, q
     if (previous && previous.profile !== prof.name && !fresh) {
       throw new Error(`${dir} holds a cluster of profile ${previous.profile}; use another --state-dir or --fresh`);
     }
-    if (!fresh && (await healthy(previous))) {
+    const sameChoices = JSON.stringify(previous?.apiserverArgs ?? []) === JSON.stringify(apiserverArgs) && !!previous?.controlPlaneOnly === controlPlaneOnly;
+    if (!fresh && sameChoices && (await healthy(previous))) {
       log(`already running (apiserver https://127.0.0.1:${previous.ports.apiserver})`);
       register(dir, prof.name);
       return clusterInfo(previous);
@@ -651,13 +656,13 @@ export async function up({ profile = DEFAULT_PROFILE, stateDir, fresh = false, q
       await stopProcesses(previous, log);
     }
     if (fresh) fs.rmSync(path.join(dir, 'etcd'), { recursive: true, force: true });
-    return await start(prof, dir, bin, previous, log);
+    return await start(prof, dir, bin, previous, log, { apiserverArgs, controlPlaneOnly });
   } finally {
     release();
   }
 }
 
-async function start(prof, dir, bin, previous, log) {
+async function start(prof, dir, bin, previous, log, { apiserverArgs = [], controlPlaneOnly = false } = {}) {
   const t0 = Date.now();
   const pki = path.join(dir, 'pki');
   const logs = path.join(dir, 'logs');
@@ -691,6 +696,8 @@ async function start(prof, dir, bin, previous, log) {
     startedAt: new Date().toISOString(),
     ports,
     pids: {},
+    ...(apiserverArgs.length ? { apiserverArgs } : {}),
+    ...(controlPlaneOnly ? { controlPlaneOnly, components: ['etcd', 'kube-apiserver'] } : {}),
   };
   const stateFile = path.join(dir, 'state.json');
   writeJson(stateFile, state);
@@ -770,6 +777,7 @@ async function start(prof, dir, bin, previous, log) {
       '--kubelet-preferred-address-types=InternalIP',
       '--enable-priority-and-fairness=false',
       '--profiling=false',
+      ...apiserverArgs,
     ]);
     const api = apiClient(server, pki);
     try {
@@ -780,6 +788,10 @@ async function start(prof, dir, bin, previous, log) {
           return false;
         }
       });
+      if (controlPlaneOnly) {
+        log(`ready in ${((Date.now() - t0) / 1000).toFixed(1)}s (etcd and kube-apiserver only) — kubeconfig ${kubeconfigPath}`);
+        return clusterInfo(state);
+      }
       log('kube-apiserver ready; starting kube-controller-manager and kube-scheduler');
       const grace = Math.max(2, Math.round(prof.heartbeat.nodeMonitorGracePeriodMs / 1000));
       launch('kube-controller-manager', [

@@ -7,6 +7,7 @@ import { detectLive } from '../services/extension';
 import type { ClusterProbe } from '../kube/probe';
 import { getConnection } from '../azure/connections';
 import { fetchClusterCredentials, openAzure, parseArmId } from '../azure/discovery';
+import { ENTRA_TOKEN_AUTH } from '../azure/aks-token';
 import { clusterAzureSession } from '../azure/effects-extension';
 import {
   armExtensionTarget,
@@ -34,23 +35,35 @@ interface FetchedCredentials {
   resourceId: string;
   armLocation: string;
   connectionId: string;
+  /** Entra-enabled AKS through a `user` connection: the requester's session, which renews the cluster's tokens. */
+  tokenSessionIdHash?: string;
 }
 
 /** ARM: the cluster's resource (it exists, its canonical id and region), then its user kubeconfig, then the checks. */
 async function fetchFromArm(db: Db, connection: string, resourceId: string, sessionIdHash: string | undefined): Promise<FetchedCredentials> {
   const az = await openAzure(db, connection, sessionIdHash);
-  return fetchWithSession(az, resourceId);
+  return fetchWithSession(az, resourceId, sessionIdHash);
 }
 
-async function fetchWithSession(az: Awaited<ReturnType<typeof openAzure>>, resourceId: string): Promise<FetchedCredentials> {
+async function fetchWithSession(az: Awaited<ReturnType<typeof openAzure>>, resourceId: string, sessionIdHash: string | undefined): Promise<FetchedCredentials> {
   const id = parseArmId(resourceId);
   const aks = id.provider.toLowerCase() === 'microsoft.containerservice';
   const resource = aks
     ? await az.call(`read AKS cluster ${id.name} in resource group ${id.resourceGroup}`, (c) => c.aks(id.subscriptionId).managedClusters.get(id.resourceGroup, id.name))
     : await az.call(`read Azure Arc cluster ${id.name} in resource group ${id.resourceGroup}`, (c) => c.arc(id.subscriptionId).connectedClusterOperations.get(id.resourceGroup, id.name));
-  const creds = await fetchClusterCredentials(az, resource.id ?? resourceId);
+  // Entra-enabled AKS (aadProfile): calls carry a token of the AKS server application instead of kubelogin.
+  const entra = aks && !!(resource as { aadProfile?: unknown }).aadProfile;
+  const creds = await fetchClusterCredentials(az, resource.id ?? resourceId, { entra });
   const probe = await probeConnection(creds.connection);
-  return { prepared: creds, probe, kind: creds.kind, resourceId: resource.id ?? resourceId, armLocation: resource.location ?? '', connectionId: az.connection.id };
+  return {
+    prepared: creds,
+    probe,
+    kind: creds.kind,
+    resourceId: resource.id ?? resourceId,
+    armLocation: resource.location ?? '',
+    connectionId: az.connection.id,
+    ...(entra && az.connection.kind === 'user' && sessionIdHash ? { tokenSessionIdHash: sessionIdHash } : {}),
+  };
 }
 
 defineAction({
@@ -83,11 +96,15 @@ defineAction({
         prepared: f.prepared,
         probe: f.probe,
         createdBy: user.id,
-        azure: { resourceId: f.resourceId, connectionId: conn.id },
+        azure: { resourceId: f.resourceId, connectionId: conn.id, sessionIdHash: f.tokenSessionIdHash },
       },
       input.allowUnreachable,
     );
-    return { ...out, audit: { ...out.audit, message: `credentials of ${f.resourceId} fetched from Azure through connection ${conn.name}` } };
+    const message =
+      f.prepared.authMethod === ENTRA_TOKEN_AUTH
+        ? `Entra-enabled: calls carry an Entra token through connection ${conn.name}; server and CA of ${f.resourceId} fetched from Azure`
+        : `credentials of ${f.resourceId} fetched from Azure through connection ${conn.name}`;
+    return { ...out, audit: { ...out.audit, message } };
   },
 });
 
@@ -103,13 +120,13 @@ defineAction({
       throw new AppError('bad_request', `cluster ${row.name} was not registered from Azure: its credentials cannot be fetched from ARM (replace them with PUT /api/v1/clusters/${row.name}/credentials)`);
     }
     const az = await clusterAzureSession(db, row, sessionIdHash);
-    return fetchWithSession(az, row.azureResourceId);
+    return fetchWithSession(az, row.azureResourceId, sessionIdHash);
   },
   async run({ tx, effects, prepared }, input) {
     announce(effects, input.name);
     const f = prepared as FetchedCredentials;
     const row = await getClusterRow(tx, input.name);
-    const u = await replaceCredentials(tx, row, f.prepared, f.probe, { fromAzure: true });
+    const u = await replaceCredentials(tx, row, f.prepared, f.probe, { fromAzure: true, azureSessionIdHash: f.tokenSessionIdHash });
     const before = clusterRegistrationDto(row);
     const after = clusterRegistrationDto(u);
     return {

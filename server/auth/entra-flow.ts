@@ -343,10 +343,11 @@ export async function identityProviders(db: DbOrTx): Promise<Map<string, string[
 // --- ARM tokens for the Azure integration: silent renewal from the session's token cache.
 
 /**
- * An access token for Azure Resource Manager on behalf of the signed-in user, renewed silently with the refresh
+ * An access token for Azure Resource Manager (or, with `scope`, another resource: the AKS AAD server application's
+ * `6dae42f8-…/.default` for Entra-enabled clusters) on behalf of the signed-in user, renewed silently with the refresh
  * token of their Microsoft sign-in (`forceRefresh` skips the cached access token). The renewed cache is saved.
  */
-export async function armTokenForSession(db: DbOrTx, sessionIdHash: string, opts: { forceRefresh?: boolean } = {}): Promise<{ token: string; expiresOn: Date | null }> {
+export async function armTokenForSession(db: DbOrTx, sessionIdHash: string, opts: { forceRefresh?: boolean; scope?: string } = {}): Promise<{ token: string; expiresOn: Date | null }> {
   const cfg = requireConfig();
   const [row] = await db
     .select({ c: sessionTokenCaches })
@@ -361,7 +362,7 @@ export async function armTokenForSession(db: DbOrTx, sessionIdHash: string, opts
   if (!account) throw new AppError('unauthorized', 'the Microsoft sign-in of this session has no account in its token cache: sign in with Microsoft again');
   let result;
   try {
-    result = await client.acquireTokenSilent({ account, scopes: [ARM_SCOPE], forceRefresh: !!opts.forceRefresh });
+    result = await client.acquireTokenSilent({ account, scopes: [opts.scope ?? ARM_SCOPE], forceRefresh: !!opts.forceRefresh });
   } catch (e) {
     const err = e as { errorCode?: string; message?: string; name?: string };
     if (err.name === 'InteractionRequiredAuthError' || /invalid_grant|interaction_required|login_required|consent_required|no_tokens_found|refresh_token_expired/.test(`${err.errorCode} ${err.message}`)) {

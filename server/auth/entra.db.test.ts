@@ -118,6 +118,9 @@ describe('sign-in with Microsoft (msal-node, authorization code + PKCE, against 
     const renewed = await armTokenForSession(db(), idHash, { forceRefresh: true });
     expect(renewed.token).not.toBe(first.token);
     expect(decodeJwt(renewed.token).aud).toBe('https://management.azure.com');
+    // The same sign-in gets a token for the AKS AAD server application (Entra-enabled AKS through a `user` connection).
+    const aks = await armTokenForSession(db(), idHash, { scope: '6dae42f8-4368-4678-94ff-3960e28e3630/.default' });
+    expect(decodeJwt(aks.token)).toMatchObject({ aud: '6dae42f8-4368-4678-94ff-3960e28e3630', scope: '6dae42f8-4368-4678-94ff-3960e28e3630/.default', sub: 'olivia@contoso.test' });
     // Signed out: the cache is gone and no token comes out of it any more.
     await call(logout.POST as never, { path: '/api/auth/logout', headers: { cookie: `hm_session=${r.session}`, accept: 'application/json' }, method: 'POST' });
     expect(await db().select().from(sessionTokenCaches).where(eq(sessionTokenCaches.sessionIdHash, idHash))).toHaveLength(0);

@@ -19,6 +19,7 @@ import { decodeJwt } from 'jose';
 import { startArmStandIn, type ArmStandIn } from '@/testbed/arm/stand-in.mjs';
 import { createCast, call, type Cast } from '@/test/fixtures';
 import { signInWithIssuer, withIssuer, type Issuer } from '@/test/oidc';
+import { captureLogLines } from '@/test/azure';
 import * as connectionsRoute from '@/app/api/v1/azure/connections/route';
 import * as connectionRoute from '@/app/api/v1/azure/connections/[name]/route';
 import * as testRoute from '@/app/api/v1/azure/connections/[name]/test/route';
@@ -27,7 +28,6 @@ import * as workspacesRoute from '@/app/api/v1/azure/connections/[name]/workspac
 import * as clustersRoute from '@/app/api/v1/azure/connections/[name]/clusters/route';
 import * as linkRoute from '@/app/api/v1/workspaces/[workspace]/azure/route';
 import { auditEvents, azureConnections, clusters, workspaceAzureLinks } from '../db/schema';
-import { logger } from '../logger';
 import { isAppError } from '../errors';
 import { runAction } from '../actions/run';
 import { armClients, configureArmRetries } from './clients';
@@ -133,13 +133,7 @@ beforeAll(async () => {
   miUrl = `http://127.0.0.1:${(miServer.address() as { port: number }).port}/msi/token`;
   Object.assign(process.env, { IDENTITY_ENDPOINT: miUrl, IDENTITY_HEADER: MI.header });
   // Every log line the console writes during these tests (to prove no secret or token reaches one).
-  for (const level of ['info', 'warn', 'error', 'debug'] as const) {
-    const orig = logger[level].bind(logger);
-    vi.spyOn(logger, level).mockImplementation(((...args: unknown[]) => {
-      logLines.push(JSON.stringify(args));
-      return (orig as (...a: unknown[]) => void)(...args);
-    }) as never);
-  }
+  captureLogLines(logLines);
   configureArmRetries({ retryDelayInMs: 5, maxRetryDelayInMs: 20 });
 }, 120_000);
 
@@ -303,7 +297,7 @@ describe('discovery through ARM', () => {
     expect((await get(clustersRoute.GET, 'sp-secret', `?subscription=${SUB}`, { token: cast.users.dsVision.token })).status).toBe(403);
   });
 
-  it('fetches cluster credentials: AKS and Arc kubeconfigs pass the kubeconfig validator; an exec (kubelogin) one is refused', async () => {
+  it('fetches cluster credentials: AKS and Arc kubeconfigs pass the kubeconfig validator; an exec (kubelogin) one is refused unless the cluster is Entra-enabled', async () => {
     const az = await openAzure(db(), 'sp-secret');
     const aks = await fetchClusterCredentials(az, `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.ContainerService/managedClusters/aks1`);
     expect(aks).toMatchObject({ kind: 'aks', contextName: 'aks1', serverUrl: 'https://127.0.0.1:1', authMethod: 'token' });
@@ -312,7 +306,12 @@ describe('discovery through ARM', () => {
     expect(arc).toMatchObject({ kind: 'arc', contextName: 'arc1', authMethod: 'token' });
     const e = await collectError(() => fetchClusterCredentials(az, `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.ContainerService/managedClusters/aks-entra`));
     expect(isAppError(e) && e.code).toBe('bad_request');
-    expect((e as Error).message).toMatch(/the kubeconfig Azure returned for aks-entra cannot be used: .*exec plugin.*kubelogin exec kubeconfig, which Harbormaster does not run/);
+    expect((e as Error).message).toMatch(/the kubeconfig Azure returned for aks-entra cannot be used: .*exec plugin/);
+    // Known to be Entra-enabled (aadProfile): the exec user is set aside, not run; calls carry an Entra token instead.
+    const entra = await fetchClusterCredentials(az, `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.ContainerService/managedClusters/aks-entra`, { entra: true });
+    expect(entra).toMatchObject({ kind: 'aks', contextName: 'aks-entra', serverUrl: 'https://127.0.0.1:1', authMethod: 'entraToken' });
+    expect(entra.connection.mode === 'kubeconfig' && entra.connection.kubeconfig.users[0].user).toEqual({});
+    expect(entra.connection.mode === 'kubeconfig' && typeof entra.connection.bearer?.token).toBe('function');
     const missing = await collectError(() => fetchClusterCredentials(az, `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.ContainerService/managedClusters/nope`));
     expect(isAppError(missing) && missing.code).toBe('not_found');
   });

@@ -6,14 +6,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { startArmStandIn, type ArmStandIn } from '@/testbed/arm/stand-in.mjs';
-import { removeStandInNamespaces } from '@/testbed/arm/test-clients';
 import { k8sSkipReason, kubeConfig, kubeconfigPath, waitFor } from '@/testbed/test-helpers';
 import { createCast, call, type Cast } from '@/test/fixtures';
 import { withIssuer, type Issuer } from '@/test/oidc';
+import { armK8sSetup, armK8sTeardown } from '@/test/azure';
 import * as fromAzureRoute from '@/app/api/v1/clusters/from-azure/route';
 import * as refreshRoute from '@/app/api/v1/clusters/[cluster]/refresh-credentials/route';
 import * as azureExtensionRoute from '@/app/api/v1/clusters/[cluster]/azure-extension/route';
@@ -22,11 +22,7 @@ import * as extensionRoute from '@/app/api/v1/clusters/[cluster]/extension/route
 import * as discoveryRoute from '@/app/api/v1/azure/connections/[name]/clusters/route';
 import { createPki, fullChain, type Issued, type Pki } from '../kube/router/test-pki';
 import { auditEvents, clusterAzureExtensions, clusterExtensions, clusters, intents } from '../db/schema';
-import { logger } from '../logger';
 import { runAction } from '../actions/run';
-import { stopLoop } from '../runtime/intents';
-import { dropAllClusterCaches } from '../kube/cache';
-import { configureArmRetries } from './clients';
 
 process.env.HARBORMASTER_SECRET_KEY ??= Buffer.alloc(32, 11).toString('base64');
 
@@ -91,27 +87,11 @@ describe.skipIf(k8sSkipReason)('clusters from Azure and Azure ML\'s extension th
         { kind: 'aks', subscriptionId: SUB, resourceGroup: RG, name: 'aks-second', location: 'northeurope', kubeconfig },
       ],
     });
-    for (const level of ['info', 'warn', 'error', 'debug'] as const) {
-      const orig = logger[level].bind(logger);
-      vi.spyOn(logger, level).mockImplementation(((...args: unknown[]) => {
-        logLines.push(JSON.stringify(args));
-        return (orig as (...a: unknown[]) => void)(...args);
-      }) as never);
-    }
-    configureArmRetries({ retryDelayInMs: 20, maxRetryDelayInMs: 100 });
-    await runAction(
-      'azureConnections.create',
-      { name: 'sp', kind: 'client_secret', tenantId: '72f988bf-0000-4000-8000-00000000c0de', clientId: SP.clientId, clientSecret: SP.clientSecret, authorityHost: issuer.url, armEndpoint: arm.url, caPem: `${arm.caPem}\n${issuer.caPem}` },
-      cast.caller('admin'),
-    );
+    await armK8sSetup(cast, logLines, SP, { issuer, arm });
   }, 120_000);
 
   afterAll(async () => {
-    if (!k8sSkipReason) await removeStandInNamespaces(kubeConfig().makeApiClient(CoreV1Api));
-    stopLoop();
-    configureArmRetries(null);
-    vi.restoreAllMocks();
-    dropAllClusterCaches();
+    await armK8sTeardown(k8sSkipReason ? undefined : kubeConfig().makeApiClient(CoreV1Api));
     await arm?.close();
     await stopIssuer?.();
     await cast?.cleanup();

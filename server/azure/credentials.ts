@@ -53,14 +53,14 @@ function described(inner: TokenCredential, identity: string, authority: string):
   };
 }
 
-/** The signed-in user's ARM token (their Microsoft sign-in), renewed silently. */
+/** The signed-in user's token (their Microsoft sign-in) for the scope asked (ARM's, or the AKS server app's), renewed silently. */
 function userCredential(ctx: CredentialContext): TokenCredential {
   return {
-    async getToken(): Promise<AccessToken> {
+    async getToken(scopes: string | string[]): Promise<AccessToken> {
       if (!ctx.sessionIdHash) {
         throw new AppError('forbidden', 'this Azure connection acts as the signed-in user: call it from a browser session signed in with Microsoft (API tokens and password sign-ins carry no Microsoft token), or use a service-principal connection');
       }
-      const t = await armTokenForSession(ctx.db, ctx.sessionIdHash);
+      const t = await armTokenForSession(ctx.db, ctx.sessionIdHash, { scope: [scopes].flat()[0] });
       return { token: t.token, expiresOnTimestamp: t.expiresOn?.getTime() ?? Date.now() + 5 * 60_000 };
     },
   };

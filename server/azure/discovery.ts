@@ -4,7 +4,10 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db';
 import { azureConnections } from '../db/schema';
 import { AppError } from '../errors';
+import { reduceKubeconfig, type MinimalKubeconfig } from '@/lib/clusters/kubeconfig';
+import { parseYaml } from '@/lib/yaml-limits';
 import { prepareConnection, type PreparedConnection } from '../services/clusters';
+import { credentialTokenSource, ENTRA_TOKEN_AUTH } from './aks-token';
 import { armClients, type ArmClients } from './clients';
 import { credentialFor } from './credentials';
 import { getConnection, identityLabel, type AzureConnectionRow } from './connections';
@@ -198,10 +201,13 @@ export async function listAzureClusters(az: AzureSession, subscriptionId: string
 /**
  * A cluster's user credentials from ARM (AKS listClusterUserCredential; Arc listClusterUserCredential with a
  * Token kubeconfig — Arc's cluster-connect relay cannot be used here, so the direct kubeconfig ARM returns is the
- * one taken), checked by the same validator as a pasted kubeconfig: an exec plugin (kubelogin, Entra-enabled AKS)
- * is refused. The kubeconfig is a secret: it goes to the cluster registration, never to a response or a log.
+ * one taken), checked by the same validator as a pasted kubeconfig: an exec plugin is refused. For an Entra-enabled
+ * AKS cluster (`entra`: its resource has `aadProfile`) the kubelogin user ARM hands out is not run but replaced: the
+ * cluster entry (server, CA) is kept and calls carry a token of the AKS server application obtained through the
+ * connection (server/azure/aks-token.ts). The kubeconfig is a secret: it goes to the cluster registration, never to a
+ * response or a log.
  */
-export async function fetchClusterCredentials(az: AzureSession, resourceId: string): Promise<PreparedConnection & { kind: 'aks' | 'arc'; resourceId: string }> {
+export async function fetchClusterCredentials(az: AzureSession, resourceId: string, opts: { entra?: boolean } = {}): Promise<PreparedConnection & { kind: 'aks' | 'arc'; resourceId: string }> {
   const id = parseArmId(resourceId);
   const type = `${id.provider}/${id.type}`.toLowerCase();
   let kind: 'aks' | 'arc';
@@ -221,13 +227,43 @@ export async function fetchClusterCredentials(az: AzureSession, resourceId: stri
   }
   if (!raw?.length) throw new AppError('upstream_unavailable', `Azure returned no kubeconfig for ${resourceId}`);
   try {
-    return { ...prepareConnection({ mode: 'kubeconfig', kubeconfig: Buffer.from(raw).toString('utf8') }), kind, resourceId };
+    const text = Buffer.from(raw).toString('utf8');
+    if (kind === 'aks' && opts.entra) return { ...entraConnection(az, text, id.name), kind, resourceId };
+    return { ...prepareConnection({ mode: 'kubeconfig', kubeconfig: text }), kind, resourceId };
   } catch (e) {
     if (e instanceof AppError) {
-      throw new AppError('bad_request', `the kubeconfig Azure returned for ${id.name} cannot be used: ${e.message}${kind === 'aks' ? ' (an Entra-enabled AKS cluster hands out a kubelogin exec kubeconfig, which Harbormaster does not run)' : ''}`, {
+      throw new AppError('bad_request', `the kubeconfig Azure returned for ${id.name} cannot be used: ${e.message}`, {
         fieldErrors: [{ path: 'resourceId', message: e.message }],
       });
     }
     throw e;
   }
+}
+
+/**
+ * An Entra-enabled AKS cluster's kubeconfig (a kubelogin exec user) → its cluster entry, checked by the same
+ * validator as any kubeconfig (the user, never run, is set aside first), with no user credential: the connection's
+ * token for the AKS server application is added to every call instead.
+ */
+function entraConnection(az: AzureSession, text: string, clusterName: string): PreparedConnection {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, 'kubeconfig');
+  } catch (e) {
+    throw new AppError('bad_request', `the kubeconfig is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new AppError('bad_request', 'the kubeconfig is not a YAML mapping');
+  const d = doc as Record<string, unknown>;
+  const users = (Array.isArray(d.users) ? d.users : []) as Array<{ name?: unknown }>;
+  const placeholder = { ...d, users: users.map((u) => ({ name: u?.name, user: { token: 'entra' } })) };
+  const r = reduceKubeconfig(JSON.stringify(placeholder));
+  if (!r.ok) throw new AppError('bad_request', r.message);
+  const kubeconfig: MinimalKubeconfig = { ...r.config, users: [{ name: r.config.users[0].name, user: {} }] };
+  return {
+    connection: { mode: 'kubeconfig', kubeconfig, bearer: credentialTokenSource(az.credential, `AKS cluster ${clusterName}`) },
+    contextName: r.context.name,
+    serverUrl: r.context.server,
+    authMethod: ENTRA_TOKEN_AUTH,
+    warnings: r.context.warnings,
+  };
 }

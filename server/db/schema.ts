@@ -182,6 +182,8 @@ export const clusters = pgTable('clusters', {
   credentialsVersion: integer('credentials_version').notNull().default(1),
   azureResourceId: text('azure_resource_id'),
   azureConnectionId: uuid('azure_connection_id'),
+  /** 0017: Entra-enabled AKS through a `user` connection: the session (id hash, encrypted) its tokens are renewed with. */
+  azureSessionEnc: text('azure_session_enc'),
   /** 0015: which ML extension the cluster uses (NULL: not chosen). */
   extensionProvider: text('extension_provider').$type<'harbormaster' | 'azureml' | null>(),
   lastProbe: jsonb('last_probe'),

@@ -12,7 +12,16 @@ import type { MinimalKubeconfig } from '@/lib/clusters/kubeconfig';
 // objects such as the InstanceType CRD's `x-kubernetes-int-or-string` survive as written). Every failure is
 // a KubeError with a precise reason (errors.ts).
 
-export type ClusterConnection = { mode: 'kubeconfig'; kubeconfig: MinimalKubeconfig } | { mode: 'inCluster' };
+/** A bearer token asked for at every request (Entra-enabled AKS: server/azure/aks-token.ts renews it before it expires). */
+export interface BearerSource {
+  token(): Promise<string>;
+}
+
+/**
+ * How to reach a cluster. `bearer`: the kubeconfig's user has no credential of its own and every request (and watch)
+ * carries the source's current token instead.
+ */
+export type ClusterConnection = { mode: 'kubeconfig'; kubeconfig: MinimalKubeconfig; bearer?: BearerSource } | { mode: 'inCluster' };
 
 /** A client-node KubeConfig for a connection (for code that wants client-node's typed APIs). */
 export function kubeConfigFor(conn: ClusterConnection): KubeConfig {
@@ -23,6 +32,18 @@ export function kubeConfigFor(conn: ClusterConnection): KubeConfig {
     }
     kc.loadFromCluster();
   } else {
+    const { bearer } = conn;
+    // client-node asks its authenticators per request (applyToHTTPSOptions / applyToFetchOptions, also client-node's
+    // own Log and Watch): the token source's current token, without a token file or an exec plugin.
+    if (bearer) {
+      kc.addAuthenticator({
+        isAuthProvider: () => true,
+        async applyAuthentication(_user, opts) {
+          const token = await bearer.token();
+          opts.headers = { ...opts.headers, Authorization: `Bearer ${token}` };
+        },
+      });
+    }
     kc.loadFromString(JSON.stringify(conn.kubeconfig));
   }
   return kc;

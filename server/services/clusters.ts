@@ -12,6 +12,7 @@ import { KubeClient, type ClusterConnection } from '../kube/client';
 import { clusterCache, dropClusterCache, type ClusterCache } from '../kube/cache';
 import { probeCluster, type ClusterProbe } from '../kube/probe';
 import { AUTH_REASONS, REASON_LABELS, type KubeErrorReason } from '../kube/errors';
+import { clusterTokenSource, dropClusterToken, ENTRA_TOKEN_AUTH, sealAzureSession } from '../azure/aks-token';
 
 // Registered clusters: rows, credentials (encrypted at rest, bound to the cluster id, never in any DTO),
 // the per-cluster client and live cache, registration checks, and the compute targets attached to a cluster.
@@ -50,7 +51,10 @@ export function clusterConnection(row: ClusterRow): ClusterConnection {
     if (row.connectionMode === 'azure') throw new AppError('bad_request', `cluster ${row.name} gets its credentials from Azure and has none stored: refresh them from Azure (POST /api/v1/clusters/${row.name}/refresh-credentials)`);
     throw new AppError('internal', `cluster ${row.name} has no stored credentials`);
   }
-  return { mode: 'kubeconfig', kubeconfig: JSON.parse(decryptSecret(row.credentialsEnc, credentialsPurpose(row.id))) as MinimalKubeconfig };
+  const kubeconfig = JSON.parse(decryptSecret(row.credentialsEnc, credentialsPurpose(row.id))) as MinimalKubeconfig;
+  // Entra-enabled AKS: the kubeconfig has the cluster entry only; each call carries a token of the AKS server app.
+  if (row.authMethod === ENTRA_TOKEN_AUTH) return { mode: 'kubeconfig', kubeconfig, bearer: clusterTokenSource(row) };
+  return { mode: 'kubeconfig', kubeconfig };
 }
 
 /** A new client for one-off work (the caller closes it). Pages use `liveCache` instead. */
@@ -135,8 +139,11 @@ export interface RegisterValues {
   prepared: PreparedConnection;
   probe: ClusterProbe;
   createdBy: string | null;
-  /** Registered from Azure: the ARM resource id and the connection its credentials are (re)fetched through. */
-  azure?: { resourceId: string; connectionId: string };
+  /**
+   * Registered from Azure: the ARM resource id and the connection its credentials are (re)fetched through; for an
+   * Entra-enabled cluster through a `user` connection, the session its tokens are renewed with.
+   */
+  azure?: { resourceId: string; connectionId: string; sessionIdHash?: string };
 }
 
 export async function insertCluster(tx: DbOrTx, v: RegisterValues): Promise<ClusterRow> {
@@ -158,6 +165,7 @@ export async function insertCluster(tx: DbOrTx, v: RegisterValues): Promise<Clus
       credentialsEnc: v.prepared.connection.mode === 'kubeconfig' ? encryptSecret(JSON.stringify(v.prepared.connection.kubeconfig), credentialsPurpose(id)) : null,
       azureResourceId: v.azure?.resourceId ?? null,
       azureConnectionId: v.azure?.connectionId ?? null,
+      azureSessionEnc: sealAzureSession(id, v.azure?.sessionIdHash),
       contextName: v.prepared.contextName,
       serverUrl: v.prepared.serverUrl,
       authMethod: v.prepared.authMethod,
@@ -166,10 +174,22 @@ export async function insertCluster(tx: DbOrTx, v: RegisterValues): Promise<Clus
       createdBy: v.createdBy,
     })
     .returning();
+  seedToken(row, v.prepared);
   return row;
 }
 
-export async function replaceCredentials(tx: DbOrTx, row: ClusterRow, prepared: PreparedConnection, probe: ClusterProbe, opts: { fromAzure?: boolean } = {}): Promise<ClusterRow> {
+/** An Entra-token cluster starts with the token its checks were made with (no second token request, none in a transaction). */
+function seedToken(row: ClusterRow, prepared: PreparedConnection) {
+  if (row.authMethod === ENTRA_TOKEN_AUTH && prepared.connection.mode === 'kubeconfig' && prepared.connection.bearer) clusterTokenSource(row, prepared.connection.bearer);
+}
+
+export async function replaceCredentials(
+  tx: DbOrTx,
+  row: ClusterRow,
+  prepared: PreparedConnection,
+  probe: ClusterProbe,
+  opts: { fromAzure?: boolean; azureSessionIdHash?: string } = {},
+): Promise<ClusterRow> {
   const [u] = await tx
     .update(clusters)
     .set({
@@ -178,6 +198,7 @@ export async function replaceCredentials(tx: DbOrTx, row: ClusterRow, prepared: 
       contextName: prepared.contextName,
       serverUrl: prepared.serverUrl,
       authMethod: prepared.authMethod,
+      azureSessionEnc: sealAzureSession(row.id, opts.azureSessionIdHash),
       credentialsVersion: sql`${clusters.credentialsVersion} + 1`,
       lastProbe: probe,
       lastProbeAt: new Date(probe.checkedAt),
@@ -186,6 +207,8 @@ export async function replaceCredentials(tx: DbOrTx, row: ClusterRow, prepared: 
     .where(eq(clusters.id, row.id))
     .returning();
   dropClusterCache(row.id);
+  dropClusterToken(row.id);
+  seedToken(u, prepared);
   return u;
 }
 

@@ -98,7 +98,26 @@ function routes() {
 // ---------------------------------------------------------------------------------------------------------------
 // Kubeconfigs: reshaped like the ones ARM hands out (context = cluster name, user clusterUser_<rg>_<name>), but
 // pointing at the real local cluster with its real credentials.
-function armKubeconfig(cluster) {
+/**
+ * What `az aks get-credentials` writes for an Entra-enabled (AAD) cluster: a kubelogin exec user asking for a token of
+ * the AKS AAD server application (well-known app id) with the Azure CLI's client id, in the cluster's tenant.
+ */
+function kubeloginUser(tenantId) {
+  return {
+    exec: {
+      apiVersion: 'client.authentication.k8s.io/v1beta1',
+      command: 'kubelogin',
+      args: ['get-token', '--environment', 'AzurePublicCloud', '--server-id', '6dae42f8-4368-4678-94ff-3960e28e3630', '--client-id', '80faf920-1908-4b52-b5ef-a8e7bedfc67a', '--tenant-id', tenantId, '--login', 'devicecode'],
+      env: null,
+      installHint: '\nkubelogin is not installed which is required to connect to AAD enabled cluster.\n\nTo learn more, please go to https://aka.ms/aks/kubelogin\n',
+      interactiveMode: 'IfAvailable',
+      provideClusterInfo: false,
+    },
+  };
+}
+
+/** The cluster's user kubeconfig: its server and CA; the user's own credentials, or kubelogin for an AAD cluster. */
+function armKubeconfig(cluster, tenantId) {
   const doc = YAML.parse(cluster.kubeconfig);
   const ctxName = doc['current-context'] ?? doc.contexts?.[0]?.name;
   const ctx = doc.contexts?.find((c) => c.name === ctxName)?.context;
@@ -113,7 +132,7 @@ function armKubeconfig(cluster) {
     contexts: [{ name: cluster.name, context: { cluster: cluster.name, user: userName, ...(ctx.namespace ? { namespace: ctx.namespace } : {}) } }],
     'current-context': cluster.name,
     preferences: {},
-    users: [{ name: userName, user }],
+    users: [{ name: userName, user: cluster.aad ? kubeloginUser(tenantId) : user }],
   });
 }
 
@@ -759,7 +778,7 @@ async function getCluster(c, kind) {
 
 function clusterCredential(c, kind) {
   const cl = clusterOf(c, kind);
-  const value = Buffer.from(armKubeconfig(cl)).toString('base64');
+  const value = Buffer.from(armKubeconfig(cl, c.s.options.tenantId)).toString('base64');
   if (kind === 'aks') return { status: 200, body: { kubeconfigs: [{ name: 'clusterUser', value }] } };
   // Arc: the real answer is a kubeconfig for the cluster-connect relay (https://<guid>.k8sconnect.<region>...), which
   // cannot run here; the stand-in returns a direct kubeconfig to the local cluster, and no hybridConnectionConfig.

@@ -10,6 +10,11 @@
 // `wrong-issuer` — and `setUser(login, patch)` changes a user's claims (role removal at the issuer). Out of
 // process: POST /__test/tamper {"mode"} and POST /__test/users/<login> {patch}, loopback only.
 //
+// Access tokens for the AKS AAD server application: a client_credentials request (service principal) or a refresh (a
+// signed-in user whose grant covers it: consent adds it) for scope `6dae42f8-…/.default` yields a JWT whose audience is
+// that app id — what an Entra-enabled AKS API server (or a testbed API server's JWT authenticator) accepts.
+// `accessTokenTtl` (seconds, default 3600) shortens every access token's life (tests of token renewal).
+//
 // Service principals (`servicePrincipals: [{clientId, clientSecret?, jwks? | certificate?}]`): confidential clients
 // with only the `client_credentials` grant — by secret (client_secret_post/basic) or by a signed client assertion
 // (private_key_jwt against `jwks`, or the public key of a PEM `certificate`, as a certificate credential sends) — that
@@ -32,6 +37,14 @@ import { ensureLocalTls } from '../local-tls.mjs';
 export const ARM_RESOURCE = 'https://management.azure.com';
 export const ARM_SCOPE = `${ARM_RESOURCE}/.default`;
 export const TENANT_ID = '72f988bf-0000-4000-8000-00000000c0de';
+/**
+ * The AKS AAD server application (the same well-known app id in every tenant): an Entra-enabled AKS API server accepts
+ * access tokens whose audience is this id. The resource indicator is internal to this issuer (oidc-provider wants an
+ * absolute URI); clients ask for the scope, as msal does, and get a JWT with `aud` = the app id.
+ */
+export const AKS_SERVER_APP_ID = '6dae42f8-4368-4678-94ff-3960e28e3630';
+export const AKS_SCOPE = `${AKS_SERVER_APP_ID}/.default`;
+const AKS_RESOURCE = `api://${AKS_SERVER_APP_ID}`;
 
 /** The users every issuer starts with (password `harbormaster` for all); tests add or patch their own. */
 export const DEFAULT_USERS = {
@@ -114,7 +127,7 @@ async function quietly(fn) {
 /**
  * @param {{ port?: number, host?: string, dataDir: string, redirectUris?: string[], postLogoutRedirectUris?: string[],
  *   users?: Record<string, {name?: string, email?: string, password?: string, roles?: string[], groups?: string[], oid?: string}>,
- *   clientId?: string, clientSecret?: string, clientCertificate?: string, quiet?: boolean, loopbackRedirects?: boolean,
+ *   clientId?: string, clientSecret?: string, clientCertificate?: string, quiet?: boolean, loopbackRedirects?: boolean, accessTokenTtl?: number,
  *   servicePrincipals?: Array<{clientId: string, clientSecret?: string, jwks?: {keys: object[]}, certificate?: string, oid?: string}> }} opts
  */
 export async function startIssuer(opts) {
@@ -153,7 +166,7 @@ export async function startIssuer(opts) {
     claims: { openid: ['sub'], profile: ['name', 'preferred_username', 'roles', 'groups', 'oid', 'tid'], email: ['email', 'email_verified'] },
     conformIdTokenClaims: false,
     pkce: { required: () => true },
-    ttl: { Session: 8 * 3600, Grant: 8 * 3600, RefreshToken: 8 * 3600, AccessToken: 3600, ClientCredentials: 3600, IdToken: 3600, AuthorizationCode: 120, Interaction: 1800 },
+    ttl: { Session: 8 * 3600, Grant: 8 * 3600, RefreshToken: 8 * 3600, AccessToken: opts.accessTokenTtl ?? 3600, ClientCredentials: opts.accessTokenTtl ?? 3600, IdToken: 3600, AuthorizationCode: 120, Interaction: 1800 },
     async findAccount(_ctx, sub) {
       const u = users.get(sub);
       if (!u) return undefined;
@@ -177,9 +190,20 @@ export async function startIssuer(opts) {
       rpInitiatedLogout: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => ARM_RESOURCE,
+        // The scope names the resource (as with Entra's `<resource>/.default`): the AKS server app's, else ARM's.
+        // A user's sign-in is granted both (the AKS server app is pre-authorized, as Microsoft's first-party apps
+        // are); a token request (code, refresh, client credentials) gets the one its scope names.
+        defaultResource: (ctx, _client, granted) => {
+          const asked = String(ctx.oidc.params?.scope ?? '').split(' ');
+          if (Array.isArray(granted)) return asked.includes(AKS_SCOPE) && granted.includes(AKS_RESOURCE) ? AKS_RESOURCE : granted.includes(ARM_RESOURCE) ? ARM_RESOURCE : granted[0];
+          if (ctx.oidc.route !== 'token') return [ARM_RESOURCE, AKS_RESOURCE];
+          return asked.includes(AKS_SCOPE) ? AKS_RESOURCE : ARM_RESOURCE;
+        },
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: ARM_SCOPE, audience: ARM_RESOURCE, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }),
+        getResourceServerInfo: (_ctx, indicator) =>
+          indicator === AKS_RESOURCE
+            ? { scope: AKS_SCOPE, audience: AKS_SERVER_APP_ID, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } }
+            : { scope: ARM_SCOPE, audience: ARM_RESOURCE, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } },
       },
     },
     renderError(ctx, out) {
@@ -287,6 +311,15 @@ export async function startIssuer(opts) {
       }
       // Tenant-style discovery (how msal-node in AAD mode, i.e. @azure/identity's credentials, finds the metadata).
       if (req.method === 'GET' && /^\/[\w.-]+(?:\/v2\.0)?\/\.well-known\/openid-configuration$/.test(u.pathname)) req.url = '/.well-known/openid-configuration';
+      // A sign-in that asks for ARM is also granted the AKS server application's scope (Entra pre-authorizes
+      // Microsoft's first-party apps): the refresh token then renews tokens for either.
+      if (req.method === 'GET' && u.pathname === '/auth') {
+        const scope = (u.searchParams.get('scope') ?? '').split(' ');
+        if (scope.includes(ARM_SCOPE) && !scope.includes(AKS_SCOPE)) {
+          u.searchParams.set('scope', [...scope, AKS_SCOPE].join(' '));
+          req.url = `${u.pathname}?${u.searchParams}`;
+        }
+      }
       const m = /^\/interaction\/([\w-]+)(?:\/(login|confirm|abort))?$/.exec(u.pathname);
       if (m) return await interaction(req, res, m[1], m[2]);
       if (u.pathname === '/token' && req.method === 'POST' && pendingTamper) {

@@ -12,10 +12,11 @@ import { getDb } from '@/server/db';
 import { clusterAttachments, findClusterRow } from '@/server/services/clusters';
 import { clusterDetail } from '@/server/services/clusters-view';
 import { describePermission } from '@/server/kube/probe';
+import { tokenConnectionName } from '@/server/azure/aks-token';
 
 export const dynamic = 'force-dynamic';
 
-const AUTH: Record<string, string> = { clientCertificate: 'client certificate', token: 'bearer token', basic: 'username/password', serviceAccount: 'in-cluster service account' };
+const AUTH: Record<string, string> = { clientCertificate: 'client certificate', token: 'bearer token', basic: 'username/password', serviceAccount: 'in-cluster service account', entraToken: 'Entra token' };
 
 export default async function ClusterOverview({ params }: { params: Promise<{ cluster: string }> }) {
   const { cluster } = await params;
@@ -25,6 +26,7 @@ export default async function ClusterOverview({ params }: { params: Promise<{ cl
   if (!row) notFound();
   const d = await clusterDetail(db, row, { ping: false });
   const attachments = await clusterAttachments(db, row.id);
+  const tokenConnection = await tokenConnectionName(db, row);
   const missing = (d.lastCheck?.permissions ?? []).filter((p) => !p.allowed);
   const problems = d.health.checks.filter((c) => c.status !== 'ok' && !c.skipped);
   const base = `/ops/clusters/${row.name}`;
@@ -80,7 +82,10 @@ export default async function ClusterOverview({ params }: { params: Promise<{ cl
                 </>
               ) : null}
               <dt className="text-muted-foreground">Authenticates with</dt>
-              <dd>{AUTH[d.connection.authMethod ?? ''] ?? d.connection.authMethod ?? '—'}{d.lastCheck?.identity ? <> as <span className="font-mono">{d.lastCheck.identity.username}</span></> : null}</dd>
+              <dd>
+                {AUTH[d.connection.authMethod ?? ''] ?? d.connection.authMethod ?? '—'}
+                {tokenConnection ? <> (connection <Link className="text-accent-text underline underline-offset-4" href={`/ops/azure/${tokenConnection}`}>{tokenConnection}</Link>)</> : null}
+                {d.lastCheck?.identity ? <> as <span className="font-mono">{d.lastCheck.identity.username}</span></> : null}</dd>
               <dt className="text-muted-foreground">Last checked</dt>
               <dd>{d.lastCheckedAt ? <RelativeTime value={d.lastCheckedAt} /> : 'never'}</dd>
               <dt className="text-muted-foreground">Registered</dt>
