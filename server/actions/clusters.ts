@@ -12,6 +12,8 @@ import {
 import { clusters } from '../db/schema';
 import { AppError } from '../errors';
 import { dropClusterCache } from '../kube/cache';
+import type { ClusterProbe } from '../kube/probe';
+import { dropClusterToken } from '../azure/aks-token';
 import {
   assertUsable,
   clusterAttachments,
@@ -126,15 +128,20 @@ defineAction({
   description: 'Run a cluster\'s checks now (reachability, version, permissions, nodes, extension) and store the result',
   input: z.strictObject({ name: clusterName }),
   example: { name: 'rbac-example' },
-  async run({ tx, effects }, input) {
-    announce(effects, input.name);
-    const row = await getClusterRow(tx, input.name);
-    let probe;
+  // The checks reach the cluster (and, for an Entra-token cluster, may ask the identity provider and read the
+  // connection): before the transaction (DESIGN §3).
+  async prepare({ db }, input): Promise<ClusterProbe> {
+    const row = await getClusterRow(db, input.name);
     try {
-      probe = await probeConnection(clusterConnection(row));
+      return await probeConnection(clusterConnection(row));
     } catch (e) {
       throw new AppError('internal', `the stored credentials of ${row.name} cannot be read: ${(e as Error).message}`);
     }
+  },
+  async run({ tx, effects, prepared }, input) {
+    announce(effects, input.name);
+    const row = await getClusterRow(tx, input.name);
+    const probe = prepared as ClusterProbe;
     await storeProbe(tx, row, probe);
     return {
       result: { cluster: row.name, checks: probeSummary(probe) },
@@ -158,7 +165,10 @@ defineAction({
     }
     const ext = await extensionRow(tx, row.id);
     await tx.delete(clusters).where(eq(clusters.id, row.id));
-    effects.afterCommit(() => dropClusterCache(row.id));
+    effects.afterCommit(() => {
+      dropClusterCache(row.id);
+      dropClusterToken(row.id);
+    });
     const note = ext && ext.status !== 'notInstalled' ? 'The ML extension stays installed on the cluster; uninstall it first if you want it gone.' : 'Nothing was changed on the cluster.';
     return {
       result: { removed: row.name, message: `Cluster ${row.name} removed from Harbormaster. ${note}` },

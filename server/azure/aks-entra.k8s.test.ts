@@ -256,6 +256,9 @@ describe.skipIf(k8sSkipReason)('Entra-enabled AKS: calls carry a token of the AK
     }
     await runAction('azureConnections.update', { name: 'sp', clientSecret: SP.clientSecret }, cast.caller('admin'));
     dropClusterToken(stored.id);
+    // With no token cached, the check asks the identity provider (and reads the connection) before its transaction.
+    const check = await runAction<{ checks: { reachable: boolean; error: unknown } }>('clusters.check', { name: AKS }, cast.caller('admin'));
+    expect(check.checks).toMatchObject({ reachable: true, error: null });
   });
 
   it('no token, secret or kubeconfig user in any response, audit event or log line', async () => {
