@@ -9,8 +9,10 @@ import { binaryDir } from '../testbed/cluster.mjs';
 
 // Issue 17 end to end, through the UI only (the API is read for assertions and used for cleanup). An ops admin adds
 // an Azure connection (a service principal at the local OpenID Connect issuer, ARM = the testbed's ARM stand-in,
-// private CA), tests it, discovers the AKS cluster (the stand-in's AKS is the local test cluster) and registers it
-// with credentials fetched from ARM, installs Azure ML's extension through ARM on the cluster's extension page, links
+// private CA), tests it, edits it (a field error inline first; then the tenant and the write-only secret, tested
+// again), discovers the AKS cluster (the stand-in's AKS is the local test cluster) and registers it with credentials
+// fetched from ARM, refreshes them from Azure on the cluster's page, installs Azure ML's extension through ARM on the
+// cluster's extension page, links
 // the workspace vision to the Azure ML workspace contoso-ml, and attaches the cluster to vision "Through Azure ML".
 // Then a data scientist of vision submits a command job to that target from the job form, as to any other target:
 // the azureml backend sends it to Azure ML (the stand-in runs it as a Kubernetes Job) and the job page shows it
@@ -161,6 +163,44 @@ test('an ops admin connects Azure, registers the AKS cluster from ARM, installs 
   await expect(aksRow).toContainText('AKS', { timeout: 30_000 });
   await expect(aksRow).toContainText('rg-ml');
   await expect(aksRow).toContainText('Succeeded');
+  // Edit the connection: the same fields, filled with what is stored; the secret write-only (empty keeps it).
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const ed = page.getByRole('dialog', { name: `Edit Azure connection ${CONNECTION}` });
+  await expect(ed.getByRole('textbox', { name: 'Tenant' })).toHaveValue(TENANT);
+  await expect(ed.getByRole('textbox', { name: 'Application (client) id' })).toHaveValue(CLIENT_ID);
+  await expect(ed.getByLabel('New client secret')).toHaveValue('');
+  await expect(ed.getByRole('radio')).toHaveCount(0); // the kind stays
+  await ed.getByText('Advanced: sovereign clouds, private endpoints').click();
+  await expect(ed.getByRole('textbox', { name: 'ARM endpoint' })).toHaveValue(ARM_URL);
+  await expect(ed.getByRole('textbox', { name: 'Authority host' })).toHaveValue(AUTHORITY.replace(/\/+$/, ''));
+  await expect(ed.getByRole('checkbox', { name: /Remove the stored private CA/ })).not.toBeChecked();
+  await expectAccessible(page, 'edit Azure connection dialog');
+  await snap(page, 'ops-azure-edit-connection');
+  // A bad value: the field's own error, inline, and nothing sent.
+  await ed.getByRole('textbox', { name: 'Tenant' }).fill('not a tenant!');
+  await ed.getByRole('button', { name: 'Save changes' }).click();
+  await expect(ed.getByText('must be a tenant id (GUID) or domain')).toBeVisible();
+  await expect(ed.getByRole('textbox', { name: 'Tenant' })).toHaveAttribute('aria-invalid', 'true');
+  // The pointer still rests on the submit button; its hover shade is the Button component's, not this dialog's.
+  await page.mouse.move(0, 0);
+  await expectAccessible(page, 'edit Azure connection dialog (field error)');
+  await snap(page, 'ops-azure-edit-connection-error');
+  // Saved: the tenant as a domain, and the same secret entered again (it replaces the stored one).
+  const EDITED_TENANT = 'contoso-e2e.onmicrosoft.com';
+  await ed.getByRole('textbox', { name: 'Tenant' }).fill(EDITED_TENANT);
+  await ed.getByLabel('New client secret').fill(CLIENT_SECRET);
+  await ed.getByRole('button', { name: 'Save changes' }).click();
+  await expect(ed).toBeHidden({ timeout: 30_000 });
+  await expect(page.getByRole('definition').filter({ hasText: EDITED_TENANT })).toBeVisible();
+  const saved = await (await page.request.get(`/api/v1/azure/connections/${CONNECTION}`)).json();
+  expect(saved).toMatchObject({ tenantId: EDITED_TENANT, clientId: CLIENT_ID, hasSecret: true, privateCa: true, armEndpoint: ARM_URL });
+  expect(JSON.stringify(saved)).not.toContain(CLIENT_SECRET);
+  // Still works with the replaced secret.
+  await page.getByRole('button', { name: 'Test', exact: true }).click();
+  const t2 = page.getByRole('dialog', { name: `Test of ${CONNECTION}` });
+  await expect(t2.getByText('List subscriptions: ok')).toBeVisible({ timeout: 30_000 });
+  await t2.getByRole('button', { name: 'Close' }).first().click();
+
   await page.getByRole('tab', { name: 'Azure ML workspaces' }).click();
   await expect(page.getByRole('table', { name: 'Azure ML workspaces' }).getByRole('row').filter({ hasText: ML_WORKSPACE })).toContainText('not linked');
   await expectAccessible(page, 'Azure connection (ML workspaces)');
@@ -185,6 +225,18 @@ test('an ops admin connects Azure, registers the AKS cluster from ARM, installs 
   const registered = await (await page.request.get(`/api/v1/clusters/${AKS}`)).json();
   expect(registered).toMatchObject({ kind: 'aks', azureResourceId: expect.stringMatching(new RegExp(`/managedClusters/${AKS}$`, 'i')) });
   expect(registered.status).not.toBe('Unreachable');
+
+  // The cluster's page: its credentials fetched from Azure again, through the connection, and checked.
+  await page.goto(`/ops/clusters/${AKS}`);
+  await page.getByRole('button', { name: 'Refresh credentials from Azure' }).click();
+  const rc = page.getByRole('dialog', { name: `Credentials of ${AKS} from Azure` });
+  await expect(rc.getByText('New credentials stored')).toBeVisible({ timeout: 60_000 });
+  await expect(rc).toContainText(/The cluster answers \(Kubernetes v1\.\d+/);
+  await expectAccessible(page, 'refresh credentials from Azure dialog');
+  await snap(page, 'ops-azure-refresh-credentials');
+  await rc.getByRole('button', { name: 'Close' }).first().click();
+  await expect(rc).toBeHidden();
+  expect((await (await page.request.get(`/api/v1/clusters/${AKS}`)).json()).status).not.toBe('Unreachable');
 
   // Its extension page: the explicit choice, Azure ML's extension through ARM, installed until ARM says Succeeded.
   await page.goto(`/ops/clusters/${AKS}/extension`);

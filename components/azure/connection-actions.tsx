@@ -2,13 +2,13 @@
 
 import * as React from 'react';
 import { useRouter } from 'next/navigation';
-import { CircleCheck, CircleX, FlaskConical, Trash2 } from 'lucide-react';
+import { FlaskConical, Trash2 } from 'lucide-react';
 import { toast } from 'sonner';
 import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
 import { FormError } from '@/components/forms/form-error';
 import { useAction } from '@/components/forms/use-action';
+import { OutcomeIcon, ResultDialog } from './result-dialog';
 
 interface TestAnswer {
   connection: string;
@@ -44,57 +44,44 @@ export function TestConnectionButton({ name, size = 'sm', compact = false }: { n
         <FlaskConical aria-hidden />
         {compact ? null : 'Test'}
       </Button>
-      <Dialog open={open} onOpenChange={setOpen}>
-        <DialogContent className="sm:max-w-xl">
-          <DialogHeader>
-            <DialogTitle>Test of {name}</DialogTitle>
-            <DialogDescription>Gets a token for Azure Resource Manager, then lists the subscriptions this identity can see.</DialogDescription>
-          </DialogHeader>
-          <div aria-live="polite" className="grid gap-3">
-            {test.pending && <p className="text-sm text-muted-foreground">Testing…</p>}
-            <FormError message={test.error} />
-            {answer && (
-              <>
-                <ol className="grid gap-2">
-                  {answer.steps.map((s) => (
-                    <li key={s.step} className="flex items-start gap-2 rounded-md border border-border p-3 text-sm">
-                      {s.ok ? <CircleCheck aria-hidden className="mt-0.5 size-4 shrink-0 text-success-text" /> : <CircleX aria-hidden className="mt-0.5 size-4 shrink-0 text-danger-text" />}
-                      <div className="grid gap-0.5">
-                        <span className="font-medium">
-                          {STEP_LABELS[s.step] ?? s.step}: <span className={s.ok ? 'text-success-text' : 'text-danger-text'}>{s.ok ? 'ok' : 'failed'}</span>
-                        </span>
-                        <span className="break-words text-muted-foreground">{s.detail}</span>
-                      </div>
+      <ResultDialog open={open} onOpenChange={setOpen} title={`Test of ${name}`} description="Gets a token for Azure Resource Manager, then lists the subscriptions this identity can see.">
+        {test.pending && <p className="text-sm text-muted-foreground">Testing…</p>}
+        <FormError message={test.error} />
+        {answer && (
+          <>
+            <ol className="grid gap-2">
+              {answer.steps.map((s) => (
+                <li key={s.step} className="flex items-start gap-2 rounded-md border border-border p-3 text-sm">
+                  <OutcomeIcon ok={s.ok} />
+                  <div className="grid gap-0.5">
+                    <span className="font-medium">
+                      {STEP_LABELS[s.step] ?? s.step}: <span className={s.ok ? 'text-success-text' : 'text-danger-text'}>{s.ok ? 'ok' : 'failed'}</span>
+                    </span>
+                    <span className="break-words text-muted-foreground">{s.detail}</span>
+                  </div>
+                </li>
+              ))}
+              {answer.steps.length < 2 && (
+                <li className="flex items-start gap-2 rounded-md border border-dashed border-border p-3 text-sm text-muted-foreground">
+                  {STEP_LABELS.subscriptions}: not tried
+                </li>
+              )}
+            </ol>
+            {answer.subscriptions.length > 0 && (
+              <div className="text-sm">
+                <div className="font-medium">Subscriptions</div>
+                <ul className="mt-1 grid gap-0.5">
+                  {answer.subscriptions.map((s) => (
+                    <li key={s.subscriptionId}>
+                      {s.displayName} <span className="font-mono text-xs text-muted-foreground">{s.subscriptionId}</span>
                     </li>
                   ))}
-                  {answer.steps.length < 2 && (
-                    <li className="flex items-start gap-2 rounded-md border border-dashed border-border p-3 text-sm text-muted-foreground">
-                      {STEP_LABELS.subscriptions}: not tried
-                    </li>
-                  )}
-                </ol>
-                {answer.subscriptions.length > 0 && (
-                  <div className="text-sm">
-                    <div className="font-medium">Subscriptions</div>
-                    <ul className="mt-1 grid gap-0.5">
-                      {answer.subscriptions.map((s) => (
-                        <li key={s.subscriptionId}>
-                          {s.displayName} <span className="font-mono text-xs text-muted-foreground">{s.subscriptionId}</span>
-                        </li>
-                      ))}
-                    </ul>
-                  </div>
-                )}
-              </>
+                </ul>
+              </div>
             )}
-          </div>
-          <DialogFooter>
-            <Button variant="secondary" onClick={() => setOpen(false)}>
-              Close
-            </Button>
-          </DialogFooter>
-        </DialogContent>
-      </Dialog>
+          </>
+        )}
+      </ResultDialog>
     </>
   );
 }

@@ -15,22 +15,26 @@ import { Textarea } from '@/components/ui/textarea';
 import { FormError } from '@/components/forms/form-error';
 import { useAction } from '@/components/forms/use-action';
 import { CLUSTER_KINDS, CLUSTER_LOCATIONS, KIND_LABELS, LOCATION_LABELS } from '@/lib/clusters/schemas';
+import { RefreshAzureCredentialsButton } from '@/components/azure/refresh-credentials-button';
 import { ConnectionFields, connectionInput, emptyConnection, type ConnectionValue } from './connection-fields';
 
 const selectClass = 'h-9 w-full rounded-md border border-input bg-surface px-2 text-sm';
 
 export interface ClusterActionsProps {
   cluster: { name: string; displayName: string; description: string; kind: string; location: string; region: string };
+  /** Registered from Azure (connection mode azure): its credentials are fetched from ARM again, not pasted. */
+  fromAzure?: boolean;
 }
 
-/** Header actions of a cluster (ops admins only): run the checks, edit credentials, rename, remove. */
-export function ClusterActions({ cluster }: ClusterActionsProps) {
+/** Header actions of a cluster (ops admins only): refresh credentials from Azure, run the checks, edit credentials, rename, remove. */
+export function ClusterActions({ cluster, fromAzure }: ClusterActionsProps) {
   const router = useRouter();
   const check = useAction('clusters.check');
   const remove = useAction<{ message: string }>('clusters.remove');
   const [dialog, setDialog] = React.useState<null | 'credentials' | 'rename' | 'remove'>(null);
   return (
     <div className="flex items-center gap-2">
+      {fromAzure ? <RefreshAzureCredentialsButton cluster={cluster.name} /> : null}
       <Button
         variant="secondary"
         pending={check.pending}

@@ -7,6 +7,7 @@ import { MonoText } from '@/components/ui/mono-text';
 import { AzureDiscovery } from '@/components/azure/azure-discovery';
 import { DeleteConnectionButton, TestConnectionButton } from '@/components/azure/connection-actions';
 import { UsedBy } from '@/components/azure/connections-table';
+import { EditConnectionDialog } from '@/components/azure/edit-connection-dialog';
 import { requirePermission } from '@/server/auth/current';
 import { getDb } from '@/server/db';
 import { isAppError } from '@/server/errors';
@@ -50,6 +51,7 @@ export default async function AzureConnectionPage({ params, searchParams }: { pa
         primaryAction={
           canManage ? (
             <div className="flex gap-2">
+              <EditConnectionDialog name={c.name} kind={c.kind} stored={c} size="md" />
               <TestConnectionButton name={c.name} size="md" />
               <DeleteConnectionButton name={c.name} usedBy={c.usedBy} afterDelete="/ops/azure" size="md" />
             </div>

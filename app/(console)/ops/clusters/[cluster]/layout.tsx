@@ -41,7 +41,7 @@ export default async function ClusterLayout({ children, params }: { children: Re
             {summary.version ? <> · Kubernetes <span className="font-mono">{summary.version}</span></> : null}
           </span>
         }
-        primaryAction={can(principal, 'clusters.manage') ? <ClusterActions cluster={{ name: row.name, displayName: row.displayName, description: row.description, kind: row.kind, location: row.location, region: row.region }} /> : undefined}
+        primaryAction={can(principal, 'clusters.manage') ? <ClusterActions cluster={{ name: row.name, displayName: row.displayName, description: row.description, kind: row.kind, location: row.location, region: row.region }} fromAzure={row.connectionMode === 'azure'} /> : undefined}
       />
       {failing ? (
         <div role="alert" className="flex items-start gap-2 rounded-md border border-danger/40 bg-danger-soft px-3 py-2 text-sm text-danger-text">
