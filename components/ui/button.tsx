@@ -11,10 +11,10 @@ export const buttonVariants = cva(
   {
     variants: {
       variant: {
-        primary: 'bg-accent text-accent-foreground hover:bg-accent/90',
+        primary: 'bg-accent text-accent-foreground hover:brightness-90',
         secondary: 'border border-border bg-surface text-foreground shadow-xs hover:bg-muted',
         ghost: 'text-foreground hover:bg-muted',
-        danger: 'bg-danger text-danger-foreground hover:bg-danger/90',
+        danger: 'bg-danger text-danger-foreground hover:brightness-90',
         link: 'h-auto px-0 text-accent-text underline-offset-4 hover:underline',
       },
       size: {
