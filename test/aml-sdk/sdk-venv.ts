@@ -55,6 +55,17 @@ export function ensureSdkVenv(): SdkVenv {
   return { ok: true, python, dir };
 }
 
+/**
+ * For a test that drives the SDK: the venv's python, or why the test skips (the package index cannot be reached and
+ * CI is not set); any other failure, or an unreachable index under CI=true, throws.
+ */
+export function sdkPythonOrSkip(): { python: string; skipReason?: undefined } | { python?: undefined; skipReason: string } {
+  const venv = ensureSdkVenv();
+  if (venv.ok) return { python: venv.python };
+  if (!venv.unreachable || process.env.CI === 'true') throw new Error(venv.reason);
+  return { skipReason: `the Python package index cannot be reached: ${venv.reason}` };
+}
+
 export interface SdkVerdict {
   file: string;
   accepted: boolean;
