@@ -46,11 +46,7 @@ defineAction({
   description: 'Register a cluster (kubeconfig or in-cluster service account); runs the checks and stores the credentials encrypted',
   input: registerClusterInput,
   example: { name: 'rbac-example', kind: 'kubernetes', location: 'on-prem', connection: { mode: 'inCluster' } },
-  // The checks reach the cluster: before the transaction (DESIGN §3), like clusters.registerFromAzure's ARM reads.
-  async prepare(_ctx, input): Promise<CheckedConnection> {
-    const prepared = prepareConnection(input.connection);
-    return { prepared, probe: await probeConnection(prepared.connection) };
-  },
+  prepare: (_ctx, input) => checkConnection(input.connection),
   async run({ tx, user, effects, prepared }, input) {
     announce(effects, input.name);
     const checked = prepared as CheckedConnection;
@@ -59,6 +55,12 @@ defineAction({
 });
 
 type CheckedConnection = Pick<RegisterValues, 'prepared' | 'probe'>;
+
+/** The checks reach the cluster: actions run them in prepare(), before their transaction (DESIGN §3), like clusters.registerFromAzure's ARM reads. */
+async function checkConnection(connection: Parameters<typeof prepareConnection>[0]): Promise<CheckedConnection> {
+  const prepared = prepareConnection(connection);
+  return { prepared, probe: await probeConnection(prepared.connection) };
+}
 
 /**
  * A checked connection becomes a registered cluster (clusters.register, and clusters.registerFromAzure with the
@@ -106,11 +108,11 @@ defineAction({
   description: 'Replace a cluster\'s credentials (new kubeconfig or context); runs the checks first',
   input: updateCredentialsInput,
   example: { name: 'rbac-example', connection: { mode: 'inCluster' } },
-  async run({ tx, effects }, input) {
+  prepare: (_ctx, input) => checkConnection(input.connection),
+  async run({ tx, effects, prepared: checked }, input) {
     announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
-    const prepared = prepareConnection(input.connection);
-    const probe = await probeConnection(prepared.connection);
+    const { prepared, probe } = checked as CheckedConnection;
     assertUsable(probe, input.allowUnreachable);
     const u = await replaceCredentials(tx, row, prepared, probe);
     const before = clusterRegistrationDto(row);
