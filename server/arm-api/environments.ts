@@ -94,8 +94,10 @@ function environmentInput(ctx: ArmContext, body: Record<string, unknown>): { inp
 /** The action's field names as ARM's (`image` → `properties.image`; the version is the URL's). */
 const armPath = (path: string) => (['name', 'version', 'workspace'].includes(path) ? path : `properties.${path}`);
 
+/** Reads take the name as the SDK sends it: resolving `azureml:<name>@latest` it asks for `azureml:<name>` (Azure ML accepts that). */
 async function versionsOf(ctx: ArmContext, name: string): Promise<EnvironmentDto[]> {
-  return (await listEnvironments(ctx.db, ctx.workspace)).filter((e) => e.name === name);
+  const bare = name.replace(/^azureml:/, '');
+  return (await listEnvironments(ctx.db, ctx.workspace)).filter((e) => e.name === bare);
 }
 
 async function getVersion(ctx: ArmContext): Promise<EnvironmentDto> {

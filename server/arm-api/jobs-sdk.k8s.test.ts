@@ -22,6 +22,7 @@ import { stopLoop } from '../runtime/intents';
 import { startJobStatusReconciler } from '../runtime/job-status';
 import { startSweepController } from '../runtime/sweeps';
 import { castWithCluster } from '../services/clusters.k8s-support';
+import { runAction } from '../actions/run';
 
 const CLUSTER = 'tb-arm-jobs';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-arm-jobs-k8s-'));
@@ -167,6 +168,37 @@ emit({"type": created.type, "seen": seen, "space": str(got.search_space["lr"].va
     expect(r.seen.at(-1)).toBe('Completed');
     const trials = await cast.db.db.select().from(jobs).where(eq(jobs.name, `${name}`));
     expect(trials[0].type).toBe('sweep');
+  }, 300_000);
+
+  it('registers a named environment with ml.environments and runs a job on azureml:<name>@latest', async (ctx) => {
+    if (skip(ctx)) return;
+    const name = uniqueName('sdk-env');
+    const r = await sdk(`
+from azure.ai.ml import command
+from azure.ai.ml.entities import Environment
+env = ml.environments.create_or_update(Environment(name="py311-slim", version="1", image="python:3.11-slim", description="slim Python"))
+got = ml.environments.get("py311-slim", version="1")
+job = ml.jobs.create_or_update(command(name=${JSON.stringify(name)}, command="echo hi", environment="azureml:py311-slim@latest", compute="k8s-compute",
+                                       tags={"harbormaster.io/sim-duration": "1s"}))
+emit({"version": env.version, "image": got.image, "description": got.description, "environment": str(ml.jobs.get(${JSON.stringify(name)}).environment)})
+`);
+    expect(r.exception, `${r.message}\n${JSON.stringify(server!.requests.slice(-8), null, 1)}`).toBeUndefined();
+    expect(r).toMatchObject({ version: '1', image: 'python:3.11-slim', description: 'slim Python' });
+    expect(r.environment).toMatch(/py311-slim:1$/);
+    const [row] = await cast.db.db.select().from(jobs).where(eq(jobs.name, name));
+    expect((row.spec as { environment: { image: string; reference: string } }).environment).toMatchObject({ image: 'python:3.11-slim', reference: 'azureml:py311-slim:1' });
+  }, 300_000);
+
+  it('reads jobs submitted through /api/v1 (inline image, YAML) with ml.jobs.get and ml.jobs.list', async (ctx) => {
+    if (skip(ctx)) return;
+    const name = uniqueName('api-yaml');
+    await runAction('jobs.submit', { workspace: 'vision', yaml: `name: ${name}\ncommand: echo hi\nenvironment: {image: python:3.12-slim}\ncompute: azureml:k8s-compute\ntags: {harbormaster.io/sim-duration: 1s}\n` }, cast.caller('dsVision'));
+    const r = await sdk(`
+j = ml.jobs.get(${JSON.stringify(name)})
+emit({"type": j.type, "environment": str(j.environment), "compute": j.compute, "listed": ${JSON.stringify(name)} in [x.name for x in ml.jobs.list()]})
+`);
+    expect(r.exception, r.message).toBeUndefined();
+    expect(r).toEqual({ type: 'command', environment: 'python:3.12-slim', compute: 'k8s-compute', listed: true });
   }, 300_000);
 
   it('refuses a field Harbormaster cannot honour, and local code, each with an ARM error naming it', async (ctx) => {

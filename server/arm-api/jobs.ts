@@ -140,7 +140,8 @@ class ArmToDocument {
     const m = ARM_ID(kind).exec(v);
     if (!m) return null;
     if (m[1].toLowerCase() !== this.ctx.workspace.toLowerCase()) return this.refuse(arm, `${v} is in workspace ${m[1]}; a job of workspace ${this.ctx.workspace} uses its own ${kind}`);
-    return { name: decodeURIComponent(m[2]), version: m[3] && decodeURIComponent(m[3]) };
+    // The SDK resolving `azureml:<name>@latest` builds the id from the name as it asked for it (`azureml:<name>`).
+    return { name: decodeURIComponent(m[2]).replace(/^azureml:/, ''), version: m[3] && decodeURIComponent(m[3]) };
   }
 
   compute = (v: unknown, arm: string) => {
