@@ -80,7 +80,7 @@ describe.skipIf(k8sSkipReason)('the Azure ML SDK, unchanged, with online endpoin
     }
   };
 
-  it('registers a model with an https path and lists it; a local path is refused naming path', async (ctx) => {
+  it('registers a model with an https path, lists, gets, archives and restores it; a local path is refused naming path', async (ctx) => {
     skipIfNoSdk(ctx);
     const r = await sdk(`
 from azure.ai.ml.entities import Model
@@ -88,6 +88,13 @@ m = ml.models.create_or_update(Model(name="classifier", path="https://models.exa
 emit({"name": m.name, "version": m.version, "path": m.path, "models": sorted(x.name for x in ml.models.list()), "versions": [v.version for v in ml.models.list(name="classifier")]})
 `);
     expect(r).toEqual({ name: 'classifier', version: '1', path: 'https://models.example.com/classifier.onnx', models: ['classifier'], versions: ['1'] });
+    const archived = await sdk(`
+ml.models.archive(name="classifier", version="1")
+hidden = [v.version for v in ml.models.list(name="classifier")]
+ml.models.restore(name="classifier", version="1")
+emit({"while_archived": hidden, "restored": [v.version for v in ml.models.list(name="classifier")], "got": ml.models.get("classifier", "1").path})
+`);
+    expect(archived).toEqual({ while_archived: [], restored: ['1'], got: 'https://models.example.com/classifier.onnx' });
     const local = await sdk(`
 import os
 os.makedirs("model", exist_ok=True)

@@ -116,9 +116,18 @@ describe('models through /arm/', () => {
     expect(one.json.properties.modelUri).toBe('https://models.example.com/classifier.onnx');
   });
 
-  it('refuses a second PUT of the version (409), a local path naming path, and an auditor; unknown models are ResourceNotFound', async () => {
+  it('refuses a second PUT of the version (409) but archives and restores it; refuses a local path naming path, and an auditor; unknown models are ResourceNotFound', async () => {
     const again = await arm('PUT', `/models/classifier/versions/1?${MV}`, { body: { properties: { modelUri: 'https://models.example.com/other.onnx' } } });
     expect(again.status).toBe(409);
+    // As the SDK's archive() and restore() send it: the version with isArchived flipped.
+    const archived = await arm('PUT', `/models/classifier/versions/1?${MV}`, { body: { properties: { modelUri: 'https://models.example.com/classifier.onnx', modelType: 'custom_model', isArchived: true } } });
+    expect(archived.status, archived.text).toBe(200);
+    expect(archived.json.properties.isArchived).toBe(true);
+    expect((await lastAudit('models.archive')).outcome).toBe('success');
+    expect((await arm('GET', `/models/classifier/versions?${MV}&listViewType=ActiveOnly`)).json.value).toEqual([]);
+    expect((await arm('GET', `/models/classifier/versions?${MV}&listViewType=ArchivedOnly`)).json.value.map((v: { name: string }) => v.name)).toEqual(['1']);
+    const restored = await arm('PUT', `/models/classifier/versions/1?${MV}`, { body: { properties: { modelUri: 'https://models.example.com/classifier.onnx', isArchived: false } } });
+    expect(restored.json.properties.isArchived).toBe(false);
     const local = await arm('PUT', `/models/local-one/versions/1?${MV}`, { body: { properties: { modelUri: './model' } } });
     expect(local.status, local.text).toBe(400);
     expect(local.json.error).toMatchObject({ code: 'ValidationError', target: 'path' });

@@ -240,7 +240,8 @@ function endpointResource(ctx: ArmContext, e: OnlineEndpointDto): Wire<OnlineEnd
   } as Wire<OnlineEndpoint> & { properties: { mirrorTraffic: Record<string, number> } };
 }
 
-async function existsOrNull<T>(read: () => Promise<T>): Promise<T | null> {
+/** The read's answer, or null when it says not found (a PUT's create-or-update choice). */
+export async function existsOrNull<T>(read: () => Promise<T>): Promise<T | null> {
   try {
     return await read();
   } catch (e) {

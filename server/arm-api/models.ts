@@ -4,12 +4,13 @@ import type { ModelSummaryDto, ModelVersionDto } from '../services/models';
 import { getModelVersion, listModels, listModelVersions } from '../services/models';
 import { ArmError } from './errors';
 import { armBody, armJson, armList, skipToken, systemData, WORKSPACE_TYPE, type ArmContext, type ArmRoute } from './http';
-import { armRun, refuseArmField } from './endpoints';
+import { armRun, existsOrNull, refuseArmField } from './endpoints';
 import type { Wire } from './workspace';
 
 // The model registry as Azure ML's ARM resources (issue 19): `models/{name}/versions/{version}` PUT runs
 // models.create (the /api/v1 action) with ARM's body as the model document it validates; reads use the registry's
-// read services. Versions are immutable (PUT of an existing version: 409, as /api/v1). The model's files stay where
+// read services. Versions are immutable (PUT of an existing version: 409, as /api/v1) but for isArchived: the SDK's archive()/restore() PUT the
+// version with it flipped, which runs models.archive/models.restore. The model's files stay where
 // they are (https://, azureml://datastores|jobs/…, wasbs://, abfss://); a local folder is refused naming `path`.
 
 type Doc = Record<string, unknown>;
@@ -120,7 +121,13 @@ async function putVersion(ctx: ArmContext) {
       `${p.modelUri.slice(0, 200)} is a local path and the Azure ML–compatible API takes no uploads: ${REMOTE_PATHS}, or upload the files with \`hm model create\` / POST /api/v1/workspaces/${ctx.workspace}/models`,
     );
   }
-  if (p.isArchived === true) return refuseArmField(ctx, 'models.create', input, 'properties.isArchived', 'a new version cannot be archived when it is registered; archive it afterwards');
+  // ml.models.archive()/restore(): the version as it is with isArchived flipped → models.archive/restore.
+  const existing = await existsOrNull(() => getModelVersion(ctx.db, ctx.workspace, name, version));
+  if (existing && typeof p.isArchived === 'boolean' && p.isArchived !== existing.dto.archived) {
+    const dto = await armRun<ModelVersionDto>(ctx, p.isArchived ? 'models.archive' : 'models.restore', { workspace: ctx.workspace, name, version });
+    return versionResource(ctx, dto);
+  }
+  if (!existing && p.isArchived === true) return refuseArmField(ctx, 'models.create', input, 'properties.isArchived', 'a new version cannot be archived when it is registered; archive it afterwards');
   const created = await armRun<ModelVersionDto>(ctx, 'models.create', input);
   const { dto } = await getModelVersion(ctx.db, ctx.workspace, created.name, created.version);
   return armJson(ctx, versionResource(ctx, dto), 201);
