@@ -94,7 +94,7 @@ const lastAudit = async (action: string) => (await cast.db.db.select().from(audi
 const endpointRows = async () => Number((await cast.db.db.select({ n: count() }).from(onlineEndpoints))[0].n);
 
 describe('models through /arm/', () => {
-  it('registers a version with an https path (201), reads it, its container (next version) and the lists', async () => {
+  it('registers versions with an https path and a datastore path (201), reads them, the container (next version) and the lists', async () => {
     const put = await arm('PUT', `/models/classifier/versions/1?${MV}`, { body: { properties: { modelUri: 'https://models.example.com/classifier.onnx', modelType: 'custom_model', description: 'first', tags: { stage: 'dev' }, isAnonymous: false, isArchived: false } } });
     expect(put.status, put.text).toBe(201);
     expect(put.json).toMatchObject({
@@ -114,6 +114,12 @@ describe('models through /arm/', () => {
     expect(versions.json.value.map((v: { name: string }) => v.name)).toEqual(['1']);
     const one = await arm('GET', `/models/classifier/versions/1?${MV}`);
     expect(one.json.properties.modelUri).toBe('https://models.example.com/classifier.onnx');
+    // A datastore path as the SDK sends it (azureml://datastores/… made long).
+    const uri = `azureml://subscriptions/${SUB}/resourcegroups/${RG}/workspaces/vision/datastores/workspaceblobstore/paths/models/detector`;
+    const ds = await arm('PUT', `/models/detector/versions/3?${MV}`, { body: { properties: { modelUri: uri, modelType: 'custom_model' } } });
+    expect(ds.status, ds.text).toBe(201);
+    expect(ds.json.properties.modelUri).toBe(uri);
+    expect((await arm('GET', `/models/detector?${MV}`)).json.properties).toMatchObject({ latestVersion: '3', nextVersion: '4' });
   });
 
   it('refuses a second PUT of the version (409) but archives and restores it; refuses a local path naming path, and an auditor; unknown models are ResourceNotFound', async () => {
@@ -139,7 +145,7 @@ describe('models through /arm/', () => {
     const auditor = await arm('PUT', `/models/audited/versions/1?${MV}`, { who: 'auditor', body: { properties: { modelUri: 'https://models.example.com/a.onnx' } } });
     expect(auditor.status).toBe(403);
     expect(auditor.json.error.code).toBe('AuthorizationFailed');
-    expect((await cast.db.db.select({ n: count() }).from(modelVersions))[0].n).toBe(1);
+    expect((await cast.db.db.select({ n: count() }).from(modelVersions))[0].n).toBe(2);
     const missing = await arm('GET', `/models/nope?${MV}`);
     expect(missing.status).toBe(404);
     expect(missing.json.error.code).toBe('ResourceNotFound');
