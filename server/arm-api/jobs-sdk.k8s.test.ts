@@ -10,7 +10,7 @@ import { BatchV1Api } from '@kubernetes/client-node';
 import { LABELS } from '@/lib/domain';
 import { k8sSkipReason, kubeConfig, testNamespace, uniqueName, waitFor } from '@/testbed/test-helpers';
 import type { Cast } from '@/test/fixtures';
-import { ensureSdkVenv } from '@/test/aml-sdk/sdk-venv';
+import { sdkPythonOrSkip } from '@/test/aml-sdk/sdk-venv';
 import { startArmHttps, type ArmTestServer } from '@/test/arm/https-server';
 import { runSdk, type SdkTarget } from '@/test/arm/sdk';
 import { clusters, computeTargets, jobs, workspaces } from '../db/schema';
@@ -37,12 +37,9 @@ describe.skipIf(k8sSkipReason)('jobs through the Azure ML SDK on the local clust
   let stops: Array<() => void> = [];
 
   beforeAll(async () => {
-    const venv = ensureSdkVenv();
-    if (!venv.ok) {
-      if (!venv.unreachable || process.env.CI === 'true') throw new Error(venv.reason);
-      skipReason = `the Python package index cannot be reached: ${venv.reason}`;
-      return;
-    }
+    const venv = sdkPythonOrSkip();
+    skipReason = venv.skipReason;
+    if (!venv.python) return;
     cast = await castWithCluster(CLUSTER, dataDir);
     const client = new KubeClient(kubeConfig());
     await serverSideApply(client, instanceTypeCrd() as never);
