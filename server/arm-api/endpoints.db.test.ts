@@ -297,7 +297,7 @@ describe('online endpoints and deployments through /arm/', () => {
     expect(managed.json.error.target).toBe('properties.endpointComputeType');
     const code = await arm('PUT', `/onlineEndpoints/${EP}/deployments/green?${DPV}`, { body: deploymentBody({ codeConfiguration: { codeId: `${WSID()}/codes/abc/versions/1`, scoringScript: 'score.py' } }) });
     expect(code.status, code.text).toBe(400);
-    expect(code.json.error.details.map((d: { target: string }) => d.target)).toContain('properties.codeConfiguration.code');
+    expect(code.json.error.details.map((d: { target: string }) => d.target)).toContain('properties.codeConfiguration.codeId');
     const scale = await arm('PUT', `/onlineEndpoints/${EP}/deployments/green?${DPV}`, { body: deploymentBody({ scaleSettings: { scaleType: 'TargetUtilization', minInstances: 0, maxInstances: 2 } }) });
     expect(scale.status, scale.text).toBe(400);
     expect(scale.json.error.details.map((d: { target: string }) => d.target)).toContain('properties.scaleSettings.minInstances');

@@ -64,6 +64,15 @@ const ARM_FIELD: Record<string, string> = {
   stage: 'properties.stage',
 };
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+/** Second segments ARM spells otherwise than camelCase of the CLI's. */
+const ARM_SUBFIELD: Record<string, string> = {
+  'resources.requests': 'containerResourceRequests',
+  'resources.limits': 'containerResourceLimits',
+  'scale_settings.type': 'scaleType',
+  'request_settings.request_timeout_ms': 'requestTimeout',
+  'request_settings.max_queue_wait_ms': 'maxQueueWait',
+  'code_configuration.code': 'codeId',
+};
 
 /** A CLI path (`code_configuration.code`, `traffic.blue`) as ARM's (`properties.codeConfiguration.code`, …). */
 export function armField(path: string): string {
@@ -73,7 +82,9 @@ export function armField(path: string): string {
   if (!mapped) return path;
   // Deployment names and other map keys under traffic/tags/variables stay as they are.
   const keepKeys = ['traffic', 'mirror_traffic', 'tags', 'properties', 'environment_variables'].includes(head);
-  return [mapped, ...(keepKeys ? rest : rest.map(camel))].join('.');
+  if (keepKeys) return [mapped, ...rest].join('.');
+  const [sub, ...more] = rest;
+  return [mapped, ...(sub === undefined ? [] : [ARM_SUBFIELD[`${head}.${sub}`] ?? camel(sub)]), ...more.map(camel)].join('.');
 }
 
 /** Runs the action; a refusal's fields are renamed to ARM's (status unchanged). */
