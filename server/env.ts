@@ -122,6 +122,13 @@ const schema = z.object({
     .min(1, 'must be at least 1 byte')
     .max(Number.MAX_SAFE_INTEGER, 'too large')
     .default(10 * 1024 * 1024 * 1024),
+  /** How long a request waits for its own cluster changes before answering (202 while the cluster cannot be reached). */
+  HARBORMASTER_REQUEST_WAIT_MS: z.coerce
+    .number({ message: 'must be a whole number of milliseconds (e.g. 10000)' })
+    .int('must be a whole number of milliseconds')
+    .min(0, 'must be 0 or more')
+    .max(120_000, 'must be at most 120000 (2 minutes)')
+    .default(10_000),
   /** Test-only: the process kills itself (SIGKILL) right after this action commits, before its intents run. */
   HARBORMASTER_TEST_CRASH_AFTER_COMMIT: z.string().optional(),
 });

@@ -8,6 +8,7 @@ import { decryptSecret, encryptSecret } from '../secrets';
 import { pruneIdempotencyKeys } from '../http/idempotency';
 import { pruneCodeBlobs } from '../services/code-assets';
 import { logger } from '../logger';
+import { env } from '../env';
 import { applyPlan, type KubeObject, type PlanResult, type PlanStep, type StepVerdict } from '../kube/plan';
 import { liveCache, type ClusterRow } from '../services/clusters';
 import { onIntentOutcome, shouldSkipIntent } from './outcomes';
@@ -76,7 +77,7 @@ const LEASE_MS = 60_000;
 const MAX_BACKOFF_MS = 30_000;
 const STEP_TIMEOUT_MS = 8_000;
 /** How long a request waits for its own intents (DESIGN §7: a job's Job exists when submit answers 201). */
-export const REQUEST_WAIT_MS = 10_000;
+const requestWaitMs = () => env().HARBORMASTER_REQUEST_WAIT_MS;
 
 // One process-wide state: its identity for claims, the loop, and who waits for which intent.
 interface RuntimeState {
@@ -275,7 +276,7 @@ async function runOne(db: Db, id: string, onStarted?: () => void): Promise<void>
  */
 export async function carryOut(db: Db, ids: string[], opts: { waitMs?: number; noWait?: Set<string> } = {}): Promise<IntentOutcome[]> {
   const s = rt();
-  const deadline = Date.now() + (opts.waitMs ?? REQUEST_WAIT_MS);
+  const deadline = Date.now() + (opts.waitMs ?? requestWaitMs());
   ensureLoop(db);
   const out: IntentOutcome[] = [];
   for (const id of ids) {
