@@ -8,14 +8,20 @@
 //   - it is written into the private header x-harbormaster-client-ip after any client-sent copy is dropped, and
 //     server/http/client-ip.ts is the one place the app reads it.
 // Usage: node server.mjs [-p PORT] [-H HOSTNAME]   (defaults: $PORT or 3000; all interfaces)
+// HTTPS as well (the Azure ML SDK sends its bearer token over HTTPS only; server/arm-api): a second listener on
+// HARBORMASTER_HTTPS_PORT (+ HARBORMASTER_HTTPS_HOST, default the HTTP host) with HARBORMASTER_TLS_CERT_FILE and
+// HARBORMASTER_TLS_KEY_FILE (PEM, checked at start: server/http/https-config.mjs). Same handler and client-address
+// rules; route handlers see its requests as https (a client-sent X-Forwarded-Proto counts only from a trusted proxy).
 // The build directory is HARBORMASTER_DIST_DIR (next.config.js), `.next` unless set. SIGTERM/SIGINT: the server
 // stops accepting connections and the console stops its runtime (server/bootstrap.ts) before the process exits.
 // Plain Node ESM, no build step.
 import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nextEnv from '@next/env';
-import { markClientIpHeaderSet, parseTrustedProxies, setClientIpHeader } from './server/http/client-address.mjs';
+import { isTrustedProxy, markClientIpHeaderSet, normalizeAddress, parseTrustedProxies, setClientIpHeader } from './server/http/client-address.mjs';
+import { markHttpsRequest, readHttpsConfig } from './server/http/https-config.mjs';
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -47,6 +53,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(1);
 }
 process.env.PORT = String(port);
+let tls;
+try {
+  tls = readHttpsConfig(process.env, { httpPort: port, httpHost: hostname });
+} catch (e) {
+  console.error(`\nHarbormaster cannot start: Invalid configuration:\n  ${e.message}\n`);
+  process.exit(1);
+}
+if (tls && tls.notAfter.getTime() < Date.now()) console.warn(`Warning: the certificate in HARBORMASTER_TLS_CERT_FILE (${tls.certFile}) expired on ${tls.notAfter.toISOString()}`);
 
 markClientIpHeaderSet();
 const { default: next } = await import('next');
@@ -61,9 +75,10 @@ prepared.catch((err) => {
   process.exit(1);
 });
 
-const server = http.createServer(async (req, res) => {
+async function onRequest(req, res) {
   try {
     setClientIpHeader(req, trusted);
+    if (req.socket.encrypted) markHttpsRequest(req, isTrustedProxy(normalizeAddress(req.socket.remoteAddress) ?? '', trusted));
     if (!handle) await prepared;
     await handle(req, res);
   } catch (err) {
@@ -73,23 +88,32 @@ const server = http.createServer(async (req, res) => {
       res.end('Internal Server Error');
     }
   }
-});
-server.on('error', (err) => {
-  console.error(`\nHarbormaster cannot start: ${err.message}\n`);
-  process.exit(1);
-});
-server.listen(port, hostname, () => {
-  const a = server.address();
-  const shown = typeof a === 'object' && a ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : String(a);
-  const proxies = trusted.entries.length ? `trusting X-Forwarded-For from ${trusted.entries.join(', ')}` : 'no trusted proxies';
-  console.log(`Harbormaster listening on http://${shown} (${proxies})`);
-});
+}
 
-// Graceful stop: no new connections; server/bootstrap.ts (installShutdown) stops the runtime and exits. If the
+const proxies = trusted.entries.length ? `trusting X-Forwarded-For from ${trusted.entries.join(', ')}` : 'no trusted proxies';
+function shownAddress(server) {
+  const a = server.address();
+  return typeof a === 'object' && a ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : String(a);
+}
+const servers = [];
+function listen(server, scheme, listenPort, listenHost) {
+  servers.push(server);
+  server.on('error', (err) => {
+    console.error(`\nHarbormaster cannot start: ${scheme.toUpperCase()} listener: ${err.message}\n`);
+    process.exit(1);
+  });
+  server.listen(listenPort, listenHost, () => console.log(`Harbormaster listening on ${scheme}://${shownAddress(server)} (${proxies})`));
+}
+listen(http.createServer(onRequest), 'http', port, hostname);
+if (tls) listen(https.createServer({ cert: tls.cert, key: tls.key }, onRequest), 'https', tls.port, tls.host);
+
+// Graceful stop: no new connections on either listener; server/bootstrap.ts (installShutdown) stops the runtime and exits. If the
 // console never got that far (still preparing, or failed), exit here; a stop that hangs is cut after 30 s.
 const stop = (signal) => {
-  server.close();
-  server.closeIdleConnections?.();
+  for (const server of servers) {
+    server.close();
+    server.closeIdleConnections?.();
+  }
   const code = signal === 'SIGINT' ? 130 : 0;
   if (!globalThis.__hmShutdown) setImmediate(() => process.exit(code));
   setTimeout(() => process.exit(code), 30_000).unref();

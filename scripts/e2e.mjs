@@ -10,6 +10,7 @@ import { ROOT, ensureBuild, ensureChromium, ensureDeps, freePort, log, run, star
 import { down as clusterDown, up as clusterUp } from '../testbed/cluster.mjs';
 import { spawn } from 'node:child_process';
 import { DEFAULT_CLIENT, TENANT_ID } from '../testbed/oidc/issuer.mjs';
+import { ensureLocalTls } from '../testbed/local-tls.mjs';
 
 ensureDeps();
 ensureChromium();
@@ -47,8 +48,14 @@ const entraEnv = {
   // oidc-provider drops offline_access (no refresh token for the ARM token) unless consent is asked each time.
   HARBORMASTER_ENTRA_PROMPT: 'consent',
 };
-log('e2e', `starting the console on http://127.0.0.1:${port} (log: ${path.relative(ROOT, logFile)})`);
-const env = { HARBORMASTER_DATA_DIR: dataDir, HARBORMASTER_LOG_LEVEL: 'warn', HARBORMASTER_DEMO: 'false', HARBORMASTER_ADMIN_EMAIL: '', HARBORMASTER_ADMIN_PASSWORD: '', ...entraEnv };
+// HTTPS beside HTTP, as the demo serves it (server.mjs's second listener, a certificate from a local CA): the
+// "Use from Python" page's ARM address, which the workspace-python spec calls with the CA.
+const tlsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-e2e-tls-'));
+const tls = ensureLocalTls(tlsDir, { names: ['DNS:localhost', 'IP:127.0.0.1'], caName: 'Harbormaster e2e CA' });
+const httpsPort = await freePort();
+const httpsEnv = { HARBORMASTER_HTTPS_PORT: String(httpsPort), HARBORMASTER_HTTPS_HOST: '127.0.0.1', HARBORMASTER_TLS_CERT_FILE: tls.certFile, HARBORMASTER_TLS_KEY_FILE: tls.keyFile, HARBORMASTER_TLS_CA_FILE: tls.caFile };
+log('e2e', `starting the console on http://127.0.0.1:${port} and https://127.0.0.1:${httpsPort} (log: ${path.relative(ROOT, logFile)})`);
+const env = { HARBORMASTER_DATA_DIR: dataDir, HARBORMASTER_LOG_LEVEL: 'warn', HARBORMASTER_DEMO: 'false', HARBORMASTER_ADMIN_EMAIL: '', HARBORMASTER_ADMIN_PASSWORD: '', ...entraEnv, ...httpsEnv };
 const console_ = await startConsole({ port, env, distDir: '.next-e2e', logFile });
 let status = 1;
 let arm;
@@ -90,7 +97,7 @@ try {
   const r = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, HM_E2E_BASE_URL: `http://127.0.0.1:${port}`, HM_E2E_DATA_DIR: dataDir, HM_E2E_KUBECONFIG: kubeconfigPath, HM_E2E_ENTRA_ENV: JSON.stringify(entraEnv), ...azureEnv },
+    env: { ...process.env, HM_E2E_BASE_URL: `http://127.0.0.1:${port}`, HM_E2E_HTTPS_URL: `https://127.0.0.1:${httpsPort}`, HM_E2E_TLS_CA_FILE: tls.caFile, HM_E2E_DATA_DIR: dataDir, HM_E2E_KUBECONFIG: kubeconfigPath, HM_E2E_ENTRA_ENV: JSON.stringify(entraEnv), ...azureEnv },
   });
   status = r.status ?? 1;
 } finally {
@@ -100,6 +107,7 @@ try {
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.rmSync(oidcDir, { recursive: true, force: true });
   fs.rmSync(armDir, { recursive: true, force: true });
+  fs.rmSync(tlsDir, { recursive: true, force: true });
   if (clusterDir) {
     await clusterDown({ stateDir: clusterDir, quiet: true }).catch((e) => log('e2e', `stopping the cluster: ${e.message}`));
     fs.rmSync(clusterDir, { recursive: true, force: true });

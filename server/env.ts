@@ -2,6 +2,7 @@ import 'server-only';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseTrustedProxies, type TrustedProxies } from './http/client-address.mjs';
+import { parseHttpsPort } from './http/https-config.mjs';
 
 // The one place configuration is read (DESIGN §5.7). Every variable is listed in .env.example.
 const bool = z
@@ -82,6 +83,41 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * The HTTPS listener of server.mjs (server/http/https-config.mjs checks all four at start): its port (unset: none),
+   * its address (unset: the HTTP listener's), the certificate (PEM, then intermediates) and its unencrypted key.
+   */
+  HARBORMASTER_HTTPS_PORT: z
+    .string()
+    .optional()
+    .transform((v, ctx): number | null => {
+      try {
+        return parseHttpsPort(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    }),
+  HARBORMASTER_HTTPS_HOST: z.string().optional(),
+  HARBORMASTER_TLS_CERT_FILE: z.string().optional(),
+  HARBORMASTER_TLS_KEY_FILE: z.string().optional(),
+  /**
+   * PEM file of the private CA that issued the console's certificate, when it is not publicly trusted: the
+   * "Use from Python" page tells SDK users to trust it (REQUESTS_CA_BUNDLE) and shows it.
+   */
+  HARBORMASTER_TLS_CA_FILE: z.string().optional(),
+  /**
+   * Where SDK users reach the Azure ML–compatible API (https://<host>[:port]/arm/), when the console cannot tell
+   * (a TLS proxy in front of it). Unset: the page's own https origin, else an https HARBORMASTER_PUBLIC_URL, else
+   * the HTTPS listener on the host the page was opened with (server/arm-api/python-page.ts).
+   */
+  HARBORMASTER_PUBLIC_ARM_URL: z
+    .string()
+    .url()
+    .refine((v) => v.startsWith('https://'), 'must be an https:// URL (the Azure ML SDK sends its token over HTTPS only)')
+    .refine((v) => URL.canParse(v) && /\/arm\/?$/.test(new URL(v).pathname) && !new URL(v).search && !new URL(v).hash, 'must end with /arm/ (e.g. https://harbormaster.example.com/arm/)')
+    .transform((v) => (v.endsWith('/') ? v : `${v}/`))
+    .optional(),
   /** Local accounts (email + password). false: only Entra ID sign-in (which must then be configured). */
   HARBORMASTER_LOCAL_ACCOUNTS: boolDefaultTrue,
   /**

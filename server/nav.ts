@@ -19,7 +19,7 @@ export function navFor(p: Principal, currentWorkspace?: string): NavModel {
   if (ws && can(p, 'workspaces.read', ws)) {
     areas.push({
       label: 'Workspace',
-      items: workspaceNavItems(ws, { compute: can(p, 'compute.read', ws), jobs: can(p, 'jobs.read', ws), models: can(p, 'models.read', ws), endpoints: can(p, 'endpoints.read', ws) }),
+      items: workspaceNavItems(ws, { compute: can(p, 'compute.read', ws), jobs: can(p, 'jobs.read', ws), models: can(p, 'models.read', ws), endpoints: can(p, 'endpoints.read', ws), python: true }),
     });
   }
   if (can(p, 'audit.read')) {

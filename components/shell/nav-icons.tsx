@@ -1,7 +1,7 @@
 import {
   Anchor, Boxes, Briefcase, ChartNoAxesColumn, Circle, Cloud, Container, Cpu, Database, FileText, FlaskConical, GitBranch,
   History, House, KeyRound, Layers, LayoutDashboard, ListChecks, Microchip, Network, Package, Rocket, ScrollText, Server,
-  Settings, Share2, ShieldCheck, SlidersHorizontal, Users, Workflow, type LucideIcon,
+  Settings, Share2, ShieldCheck, SlidersHorizontal, SquareTerminal, Users, Workflow, type LucideIcon,
 } from 'lucide-react';
 
 /**
@@ -31,6 +31,7 @@ export const NAV_ICONS: Record<string, LucideIcon> = {
   cloud: Cloud, history: History, 'list-checks': ListChecks, 'git-branch': GitBranch, workflow: Workflow,
   'chart-no-axes-column': ChartNoAxesColumn, 'file-text': FileText, 'sliders-horizontal': SlidersHorizontal,
   anchor: Anchor,
+  'square-terminal': SquareTerminal, python: SquareTerminal,
 };
 
 export function navIcon(name: string): LucideIcon {

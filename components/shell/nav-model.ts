@@ -57,9 +57,11 @@ export interface WorkspaceAccess {
   models: boolean;
   /** Online endpoints (endpoints.read). */
   endpoints?: boolean;
+  /** The "Use from Python" page (the Azure ML SDK against this workspace), last. */
+  python?: boolean;
 }
 
-/** The Workspace area's items, in order: Home, Compute, Jobs, Models (next to Jobs), Endpoints, Environments. */
+/** The Workspace area's items, in order: Home, Compute, Jobs, Models (next to Jobs), Endpoints, Environments, Use from Python. */
 export function workspaceNavItems(workspace: string, may: WorkspaceAccess): NavItem[] {
   const ws = `/w/${workspace}`;
   return [
@@ -69,6 +71,7 @@ export function workspaceNavItems(workspace: string, may: WorkspaceAccess): NavI
     ...(may.models ? [{ href: `${ws}/models`, label: 'Models', icon: 'models' }] : []),
     ...(may.endpoints ? [{ href: `${ws}/endpoints`, label: 'Endpoints', icon: 'endpoints' }] : []),
     ...(may.jobs ? [{ href: `${ws}/environments`, label: 'Environments', icon: 'environments' }] : []),
+    ...(may.python ? [{ href: `${ws}/python`, label: 'Use from Python', icon: 'python' }] : []),
   ];
 }
 

@@ -1,16 +1,17 @@
-# The MLClient preamble the console's "Use from Python" page hands out (server/arm-api/python-snippet.ts builds the
-# same text), for tests: the official azure-ai-ml SDK, unchanged, pointed at Harbormaster's /arm/ API with a
-# Harbormaster API token as the bearer token. Environment: HM_ARM (https://host:port/arm/), HM_TOKEN,
-# HM_WORKSPACE; REQUESTS_CA_BUNDLE trusts the console's CA.
+# The MLClient preamble the console's "Use from Python" page hands out, for tests: the official azure-ai-ml SDK,
+# unchanged, pointed at Harbormaster's /arm/ API with a Harbormaster API token as the bearer token. Environment:
+# HM_ARM (https://host:port/arm/), HM_TOKEN, HM_WORKSPACE; REQUESTS_CA_BUNDLE trusts the console's CA.
 # Usage: python mlclient.py <script.py> — the script runs with `ml` (an MLClient) in scope and prints its result
 # as JSON with `emit(value)`.
 import json
-import os
 import sys
+
+# BEGIN mlClientPreamble(TEST_PREAMBLE_EXPRS), lib/aml/python-snippet.ts: the page's snippet with environment values (python-snippet.test.ts keeps them equal)
+import os
 import time
 
-from azure.core.credentials import AccessToken, AccessTokenInfo
 from azure.ai.ml import MLClient
+from azure.core.credentials import AccessToken, AccessTokenInfo
 
 
 class HarbormasterToken:
@@ -42,6 +43,7 @@ ml = MLClient(
         "registry_discovery_endpoint": arm,
     },
 )
+# END mlClientPreamble
 
 
 def emit(value):

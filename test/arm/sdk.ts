@@ -23,21 +23,10 @@ export async function runSdk<T = any>(t: SdkTarget, script: string, timeoutMs = 
   const file = join(dir, 'snippet.py');
   writeFileSync(file, script);
   try {
-    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const p = spawn(t.python, [MLCLIENT, file], {
-        env: { ...process.env, HM_ARM: t.arm, HM_TOKEN: t.token, HM_WORKSPACE: t.workspace, REQUESTS_CA_BUNDLE: t.caFile, AZURE_ML_CLI_PRIVATE_FEATURES_ENABLED: 'false', PYTHONUNBUFFERED: '1' },
-        cwd: dir,
-      });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d) => (stdout += d));
-      p.stderr.on('data', (d) => (stderr += d));
-      const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-      p.on('error', reject);
-      p.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
+    const out = await runPython(t.python, [MLCLIENT, file], {
+      env: { ...process.env, HM_ARM: t.arm, HM_TOKEN: t.token, HM_WORKSPACE: t.workspace, REQUESTS_CA_BUNDLE: t.caFile, AZURE_ML_CLI_PRIVATE_FEATURES_ENABLED: 'false', PYTHONUNBUFFERED: '1' },
+      cwd: dir,
+      timeoutMs,
     });
     const i = out.stdout.lastIndexOf('@@RESULT@@');
     if (i < 0) throw new Error(`the SDK snippet printed no result (exit ${out.code}):\n${out.stdout.slice(-3000)}\n${out.stderr.slice(-3000)}`);
@@ -45,4 +34,21 @@ export async function runSdk<T = any>(t: SdkTarget, script: string, timeoutMs = 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs python without blocking the event loop (the /arm/ server under test answers in this process). */
+export function runPython(python: string, args: string[], opts: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(python, args, { env: opts.env, cwd: opts.cwd });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => p.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }
