@@ -77,6 +77,11 @@ export const NOT_SUPPORTED: SdkCapability[] = [
     calls: 'The SDK would upload them to Azure Blob Storage, which Harbormaster does not serve: it answers CodeUploadNotSupported naming code. Put the code in the image, point code at a git repository (git+https://…), or submit the job with its folder through hm jobs submit job.yml or the console.',
   },
   { label: 'Managed online endpoints', calls: 'Harbormaster serves Kubernetes online endpoints (KubernetesOnlineEndpoint, KubernetesOnlineDeployment).' },
+  { label: 'Mirrored traffic (mirror_traffic)', calls: 'Not for Kubernetes online endpoints, as in Azure ML: split live traffic between deployments with traffic instead.' },
+  {
+    label: 'Local model files (Model(path="./model"))',
+    calls: 'The SDK uploads them to the workspace’s blob datastore, which Harbormaster does not serve: give the path where the files are (https://…, azureml://datastores/…/paths/…, azureml://jobs/…/outputs/…), or register the model from the console or with the harbormaster CLI, which upload files.',
+  },
   { label: 'Batch endpoints, pipelines, AutoML, Spark jobs', calls: 'Not served; the SDK answers with the API’s error naming the resource.' },
   { label: 'Data assets and datastores', calls: 'Not served: give job inputs as URLs the job can read.' },
   { label: 'Streaming job logs (ml.jobs.stream)', calls: 'Poll ml.jobs.get() for the status; the job’s page in the console shows its logs.' },
