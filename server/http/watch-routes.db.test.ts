@@ -19,6 +19,7 @@ import * as extensionRoute from '@/app/api/v1/clusters/[cluster]/extension/route
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-watch-'));
 process.env.HARBORMASTER_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 process.env.HARBORMASTER_DATA_DIR = dataDir;
+process.env.HARBORMASTER_REQUEST_WAIT_MS ??= '300'; // its cluster never answers: requests stop waiting for it sooner
 resetEnvCache();
 
 let cast: Cast;

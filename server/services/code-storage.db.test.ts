@@ -25,6 +25,7 @@ process.env.HARBORMASTER_SECRET_KEY = Buffer.alloc(32, 9).toString('base64');
 process.env.HARBORMASTER_DATA_DIR = dataDir;
 process.env.HARBORMASTER_PUBLIC_URL = 'https://harbormaster.example.com';
 delete process.env.HARBORMASTER_CODE_QUOTA_BYTES;
+process.env.HARBORMASTER_REQUEST_WAIT_MS ??= '300'; // its cluster never answers: requests stop waiting for it sooner
 resetEnvCache();
 
 let cast: Cast;

@@ -41,6 +41,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-endpoints-api-'));
 process.env.HARBORMASTER_SECRET_KEY = Buffer.alloc(32, 9).toString('base64');
 process.env.HARBORMASTER_DATA_DIR = dataDir;
 process.env.HARBORMASTER_PUBLIC_URL = 'https://harbormaster.example.com';
+process.env.HARBORMASTER_REQUEST_WAIT_MS ??= '300'; // its cluster never answers: requests stop waiting for it sooner
 resetEnvCache();
 
 const FIXTURES = path.join(process.cwd(), 'test/fixtures/endpoints');
