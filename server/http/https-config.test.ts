@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { IncomingMessage } from 'node:http';
+import { spawnSync } from 'node:child_process';
 import { Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureLocalTls } from '@/testbed/local-tls.mjs';
@@ -76,5 +77,24 @@ describe('markHttpsRequest', () => {
     const r2 = req([]);
     markHttpsRequest(r2, true);
     expect(r2.headers['x-forwarded-proto']).toBe('https');
+  });
+});
+
+describe('server.mjs', () => {
+  const start = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ['server.mjs', '-p', '3999', '-H', '127.0.0.1'], {
+      cwd: path.resolve(__dirname, '../..'),
+      env: { ...process.env, HARBORMASTER_TRUSTED_PROXIES: '', HARBORMASTER_HTTPS_PORT: '', HARBORMASTER_TLS_CERT_FILE: '', HARBORMASTER_TLS_KEY_FILE: '', HARBORMASTER_HTTPS_HOST: '', ...env },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+
+  it('does not start with a bad HTTPS setting, and says which', () => {
+    const r = start({ HARBORMASTER_HTTPS_PORT: '3443', HARBORMASTER_TLS_CERT_FILE: tls.certFile, HARBORMASTER_TLS_KEY_FILE: other.keyFile });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('Harbormaster cannot start: Invalid configuration:\n  HARBORMASTER_TLS_KEY_FILE: the key in');
+    const p = start({ HARBORMASTER_HTTPS_PORT: '3999', HARBORMASTER_TLS_CERT_FILE: tls.certFile, HARBORMASTER_TLS_KEY_FILE: tls.keyFile });
+    expect(p.status).toBe(1);
+    expect(p.stderr).toContain('HARBORMASTER_HTTPS_PORT: 3999 is the HTTP port (PORT / -p) as well');
   });
 });
