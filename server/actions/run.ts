@@ -5,7 +5,7 @@ import { PERMISSIONS, can, effectiveRole, type Principal } from '@/lib/rbac/perm
 import { writeAudit, writeAuditAlone, type AuditActor } from '../audit/audit';
 import { writeDenial } from '../audit/denials';
 import type { Db } from '../db';
-import { AppError, isAppError, zodFieldErrors } from '../errors';
+import { AppError, isAppError, zodFieldErrors, type FieldError } from '../errors';
 import { logger } from '../logger';
 import { ensureSystemUser, principalFor, type UserRow } from '../auth/users';
 import { EffectSink, getAction, workspaceFromInput, type ActionDef } from './registry';
@@ -74,7 +74,18 @@ export async function refuseAnonymous(name: string, caller: Caller, names: Audit
  * (the REST layer passes its route parameters, checked by auditableName) or, for other callers, the input's
  * workspace/name/email when auditableName accepts them.
  */
-export async function runAction<O = unknown>(name: string, rawInput: unknown, caller: Caller, opts: { dryRun?: boolean; auditNames?: AuditNames } = {}): Promise<O> {
+export interface RunOptions {
+  dryRun?: boolean;
+  auditNames?: AuditNames;
+  /**
+   * The front door found the request unfit before it could become the action's input (e.g. an ARM field with no
+   * counterpart, server/arm-api): after authorization — a caller the action would not allow is denied as usual —
+   * the attempt is refused with these field errors and audited as failed, exactly like invalid input.
+   */
+  refuse?: { fieldErrors: FieldError[]; code?: 'bad_request' | 'conflict' };
+}
+
+export async function runAction<O = unknown>(name: string, rawInput: unknown, caller: Caller, opts: RunOptions = {}): Promise<O> {
   const def = getAction(name) as ActionDef | undefined;
   if (!def) throw new AppError('not_found', `unknown action ${name}`);
   const raw = (rawInput && typeof rawInput === 'object' && !Array.isArray(rawInput) ? rawInput : {}) as Record<string, unknown>;
@@ -93,12 +104,12 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
     throw new AppError('forbidden', `you do not have permission to ${rule.description.toLowerCase()} (${def.permission})`);
   }
 
-  const parsed = def.input.safeParse(rawInput ?? {});
-  if (!parsed.success) {
-    const fieldErrors = zodFieldErrors(parsed.error.issues as never);
+  const parsed = opts.refuse ? undefined : def.input.safeParse(rawInput ?? {});
+  if (!parsed?.success) {
+    const fieldErrors = opts.refuse?.fieldErrors ?? zodFieldErrors(parsed!.error.issues as never);
     const detail = fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ');
     await writeAuditAlone(caller.db, { ...early, actor: actorOf(caller, workspace), outcome: 'failed', message: detail });
-    throw new AppError('bad_request', detail, { fieldErrors });
+    throw new AppError(opts.refuse?.code ?? 'bad_request', detail, { fieldErrors });
   }
   // From here on the input is validated: its names are the audited ones.
   const data = (parsed.data && typeof parsed.data === 'object' ? parsed.data : {}) as Record<string, unknown>;

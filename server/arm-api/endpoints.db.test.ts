@@ -27,6 +27,7 @@ vi.mock('@/server/runtime/intents', async (importOriginal) => {
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hm-arm-endpoints-'));
 process.env.HARBORMASTER_SECRET_KEY = Buffer.alloc(32, 9).toString('base64');
 process.env.HARBORMASTER_DATA_DIR = dataDir;
+process.env.HARBORMASTER_REQUEST_WAIT_MS ??= '300'; // its cluster never answers: requests stop waiting for it sooner
 resetEnvCache();
 
 const SUB = 'sub-1';
