@@ -7,7 +7,8 @@ import { getDeployment, getEndpoint, getEndpointRecord, listDeployments, listEnd
 import { ArmError } from './errors';
 import { armAction, armBody, armJson, systemData, WORKSPACE_TYPE, type ArmContext, type ArmRoute } from './http';
 import { mayRun, refuseArmBody } from './refusal';
-import { ARM_LOCATION, type Wire } from './workspace';
+import { ARM_LOCATION } from './workspace';
+import { isoDurationMs, msToIsoDuration, otherWorkspace, parseAssetId, type AssetKind, type Wire } from './wire';
 
 // Online endpoints and their deployments as Azure ML's ARM resources (issue 19): Kubernetes endpoints only
 // (`properties.compute` names a compute). Writes run the /api/v1 actions (endpoints.create/update/delete/listKeys/
@@ -105,28 +106,20 @@ export async function armRun<O>(ctx: ArmContext, action: string, input: unknown)
 
 // --- ISO 8601 durations (probes, request settings) -------------------------------------------------------
 
-const DURATION_RE = /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
 /** `PT10S` → 10000 ms; anything else is handed on unchanged, so the action refuses it naming the field. */
-function durationMs(v: unknown): unknown {
-  if (typeof v !== 'string') return v;
-  const m = DURATION_RE.exec(v);
-  if (!m || v === 'P' || v.endsWith('T')) return v;
-  const [d, h, min, s] = m.slice(1).map((x) => Number(x ?? 0));
-  return Math.round((((d * 24 + h) * 60 + min) * 60 + s) * 1000);
-}
+const durationMs = (v: unknown): unknown => isoDurationMs(v) ?? v;
 const durationS = (v: unknown) => {
-  const ms = durationMs(v);
-  return typeof ms === 'number' ? ms / 1000 : ms;
+  const ms = isoDurationMs(v);
+  return ms === undefined ? v : ms / 1000;
 };
-const iso = (ms: number) => `PT${ms / 1000}S`;
+const iso = msToIsoDuration;
 
 // --- ids --------------------------------------------------------------------------------------------
 
-/** `/subscriptions/…/workspaces/{ws}/{kind}/{name}[/versions/{v}]` → {name, version}; other forms → null. */
-export function armAssetId(id: string, kind: 'computes' | 'environments' | 'models' | 'codes'): { name: string; version?: string } | null {
-  const m = new RegExp(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.MachineLearningServices/workspaces/[^/]+/${kind}/([^/]+)(?:/versions/([^/]+))?$`, 'i').exec(id);
-  return m ? { name: decodeURIComponent(m[1]), ...(m[2] ? { version: decodeURIComponent(m[2]) } : {}) } : null;
+/** An asset's ARM id → {name, version}; another form → null; another workspace's asset → the refusal's message. */
+function assetOf(ctx: ArmContext, id: string, kind: AssetKind): { name: string; version?: string } | string | null {
+  const a = parseAssetId(id, kind);
+  return a && (otherWorkspace(id, kind, ctx.workspace, a) ?? a);
 }
 
 const endpointId = (ctx: ArmContext, name: string) => `${ctx.workspaceId}/onlineEndpoints/${name}`;
@@ -215,7 +208,9 @@ function endpointDocument(ctx: ArmContext, name: string, body: Doc): { doc: Doc 
   const identity = isObj(body.identity) ? body.identity : undefined;
   const doc: Doc = { name };
   const compute = String(p.compute);
-  doc.compute = `azureml:${armAssetId(compute, 'computes')?.name ?? compute.replace(/^azureml:/, '')}`;
+  const c = assetOf(ctx, compute, 'computes');
+  if (typeof c === 'string') return { field: 'properties.compute', message: c };
+  doc.compute = `azureml:${c?.name ?? compute.replace(/^azureml:/, '')}`;
   if (typeof p.authMode === 'string') doc.auth_mode = AUTH_MODES[p.authMode.toLowerCase()] ?? p.authMode;
   if (p.traffic !== undefined && p.traffic !== null) doc.traffic = p.traffic;
   if (p.description !== undefined && p.description !== null) doc.description = p.description;
@@ -339,7 +334,7 @@ const probeDoc = (p: unknown) =>
 const resourceDoc = (r: unknown) => (isObj(r) ? Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined && v !== null)) : r);
 
 /** An ARM deployment body → the deployment document deployments.create/update validate, or the ARM field to refuse. */
-function deploymentDocument(endpoint: string, name: string, body: Doc): { doc: Doc } | { field: string; message: string } {
+function deploymentDocument(ctx: ArmContext, endpoint: string, name: string, body: Doc): { doc: Doc } | { field: string; message: string } {
   const p = isObj(body.properties) ? body.properties : {};
   for (const k of Object.keys(p)) if (!DEPLOYMENT_PROPS.has(k)) return { field: `properties.${k}`, message: 'is not a field of a Kubernetes online deployment Harbormaster knows' };
   if (typeof p.endpointComputeType === 'string' && p.endpointComputeType.toLowerCase() !== 'kubernetes') {
@@ -353,17 +348,21 @@ function deploymentDocument(endpoint: string, name: string, body: Doc): { doc: D
   if (isObj(p.properties) && Object.keys(p.properties).length) doc.properties = p.properties;
   if (isObj(body.tags) && Object.keys(body.tags).length) doc.tags = body.tags;
   if (typeof p.model === 'string') {
-    const m = armAssetId(p.model, 'models');
+    const m = assetOf(ctx, p.model, 'models');
+    if (typeof m === 'string') return { field: 'properties.model', message: m };
     doc.model = m ? `azureml:${m.name}:${m.version ?? 'latest'}` : /^[a-z][a-z0-9+.-]*:\/\//i.test(p.model) && !p.model.startsWith('azureml:') ? { path: p.model } : p.model;
   } else set('model', p.model);
   set('model_mount_path', p.modelMountPath);
   if (isObj(p.codeConfiguration)) {
     const c = p.codeConfiguration;
-    const code = typeof c.codeId === 'string' ? (armAssetId(c.codeId, 'codes') ? `azureml:${c.codeId}` : c.codeId) : c.codeId;
+    const codeAsset = typeof c.codeId === 'string' ? assetOf(ctx, c.codeId, 'codes') : null;
+    if (typeof codeAsset === 'string') return { field: 'properties.codeConfiguration.codeId', message: codeAsset };
+    const code = codeAsset ? `azureml:${c.codeId}` : c.codeId;
     doc.code_configuration = Object.fromEntries(Object.entries({ code, scoring_script: c.scoringScript }).filter(([, v]) => v !== undefined && v !== null));
   }
   if (typeof p.environmentId === 'string') {
-    const env = armAssetId(p.environmentId, 'environments');
+    const env = assetOf(ctx, p.environmentId, 'environments');
+    if (typeof env === 'string') return { field: 'properties.environmentId', message: env };
     doc.environment = env ? `azureml:${env.name}:${env.version ?? 'latest'}` : p.environmentId;
   } else set('environment', p.environmentId);
   if (isObj(p.environmentVariables) && Object.keys(p.environmentVariables).length) doc.environment_variables = p.environmentVariables;
@@ -456,7 +455,7 @@ async function putDeployment(ctx: ArmContext) {
   const body = await armBody(ctx);
   const existing = await existsOrNull(() => getDeployment(ctx.db, ctx.workspace, endpoint, name));
   const action = existing ? 'deployments.update' : 'deployments.create';
-  const mapped = deploymentDocument(endpoint, name, body);
+  const mapped = deploymentDocument(ctx, endpoint, name, body);
   const input: Doc = { workspace: ctx.workspace, endpoint, deployment: 'doc' in mapped ? mapped.doc : {}, ...(existing ? { name } : {}) };
   if (!('doc' in mapped)) return refuseArmField(ctx, action, input, mapped.field, mapped.message);
   await armRun(ctx, action, input);

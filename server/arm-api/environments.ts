@@ -5,7 +5,7 @@ import { AppError } from '../errors';
 import { findEnvironment, listEnvironments, type EnvironmentDto } from '../services/environments';
 import { armAction, armBody, armJson, systemData, WORKSPACE_TYPE, type ArmContext, type ArmRoute } from './http';
 import { mayRun, refuseArmBody } from './refusal';
-import type { Wire } from './workspace';
+import type { Wire } from './wire';
 
 // Environment versions as Azure ML's ARM resources (issue 19): `environments/{name}/versions/{version}` PUT/GET
 // and the versions list, over Harbormaster's workspace environments (a name:version for a prebuilt image; the

@@ -10,7 +10,7 @@ import { requestOrigin } from '../services/jobs-http';
 import { armAction, armBody, armJson, armList, skipToken, systemData, WORKSPACE_TYPE, type ArmContext, type ArmRoute } from './http';
 import { ArmError } from './errors';
 import { mayRun, refuseArmBody } from './refusal';
-import type { Wire } from './workspace';
+import { isoDurationMs, otherWorkspace, parseAssetId, type AssetKind, type Wire } from './wire';
 
 // Jobs as Azure ML's ARM resources (issue 19): `jobs/{name}` PUT/GET, the list, and `jobs/{name}/cancel`.
 // A PUT turns ARM's CommandJob / SweepJob body into the Azure ML CLI v2 job document that POST /api/v1/…/jobs
@@ -27,17 +27,11 @@ const JOB_TYPE = `${WORKSPACE_TYPE}/jobs`;
 
 // --- ARM body → CLI v2 job document ------------------------------------------------------------------
 
-const ARM_ID = (kind: string) =>
-  new RegExp(`^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.MachineLearningServices/workspaces/([^/]+)/${kind}/([^/]+)(?:/versions/([^/]+))?$`, 'i');
-
-/** ISO 8601 durations as ARM sends them (PT10M, P1DT2H, PT90.5S) → whole seconds; undefined when malformed. */
-export function durationSeconds(v: unknown): number | undefined {
+/** ISO 8601 durations as ARM sends them (PT10M, P1DT2H, PT90.5S), or seconds → whole seconds; undefined when malformed. */
+function durationSeconds(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return Math.ceil(v);
-  if (typeof v !== 'string') return undefined;
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(v.trim());
-  if (!m || v.trim().toUpperCase() === 'P' || /T$/i.test(v.trim())) return undefined;
-  const [d, h, min, s] = m.slice(1).map((x) => Number(x ?? 0));
-  return Math.ceil(d * 86400 + h * 3600 + min * 60 + s);
+  const ms = isoDurationMs(v);
+  return ms === undefined ? undefined : Math.ceil(ms / 1000);
 }
 
 const isoDuration = (seconds: number) => `PT${seconds}S`;
@@ -136,12 +130,11 @@ class ArmToDocument {
   }
 
   /** `<ws id>/<kind>/<name>[/versions/<v>]` of this workspace → its parts; anything else: null. */
-  private armId(v: string, kind: string, arm: string): { name: string; version?: string } | null | undefined {
-    const m = ARM_ID(kind).exec(v);
-    if (!m) return null;
-    if (m[1].toLowerCase() !== this.ctx.workspace.toLowerCase()) return this.refuse(arm, `${v} is in workspace ${m[1]}; a job of workspace ${this.ctx.workspace} uses its own ${kind}`);
-    // The SDK resolving `azureml:<name>@latest` builds the id from the name as it asked for it (`azureml:<name>`).
-    return { name: decodeURIComponent(m[2]).replace(/^azureml:/, ''), version: m[3] && decodeURIComponent(m[3]) };
+  private armId(v: string, kind: AssetKind, arm: string): { name: string; version?: string } | null | undefined {
+    const a = parseAssetId(v, kind);
+    if (!a) return null;
+    const other = otherWorkspace(v, kind, this.ctx.workspace, a);
+    return other ? this.refuse(arm, other) : a;
   }
 
   compute = (v: unknown, arm: string) => {

@@ -5,7 +5,7 @@ import { getModelVersion, listModels, listModelVersions } from '../services/mode
 import { ArmError } from './errors';
 import { armBody, armJson, armList, skipToken, systemData, WORKSPACE_TYPE, type ArmContext, type ArmRoute } from './http';
 import { armRun, existsOrNull, refuseArmField } from './endpoints';
-import type { Wire } from './workspace';
+import type { Wire } from './wire';
 
 // The model registry as Azure ML's ARM resources (issue 19): `models/{name}/versions/{version}` PUT runs
 // models.create (the /api/v1 action) with ARM's body as the model document it validates; reads use the registry's

@@ -5,14 +5,12 @@ import { getComputeTarget, listComputeTargets, type ComputeTargetRecord } from '
 import { targetInstanceTypes } from '../services/compute-targets-view';
 import type { Db } from '../db';
 import { systemData, WORKSPACE_TYPE, type ArmContext, type ArmRoute } from './http';
+import type { Wire } from './wire';
 
 // The workspace and its computes (compute targets) as Azure ML's ARM resources (issue 19).
 
 /** Where Harbormaster's workspaces "are" for ARM: the SDK copies it into the endpoints it creates. */
 export const ARM_LOCATION = 'local';
-
-/** ARM's JSON (Dates as ISO strings, as the SDK's deserializer reads them). */
-export type Wire<T> = T extends Date ? string : T extends Array<infer U> ? Array<Wire<U>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
 async function workspaceResource(ctx: ArmContext): Promise<Wire<Workspace>> {
   const w = await getWorkspace(ctx.db, ctx.principal!, ctx.workspace);
