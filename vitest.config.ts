@@ -17,6 +17,10 @@ const exclude = ['**/node_modules/**', '.next/**', '.next-e2e/**', 'e2e/**', '.d
 export default defineConfig({
   resolve: { alias },
   test: {
+    // Two files at a time even on a 2-core machine (vitest's default there is one): the local-Kubernetes files,
+    // one at a time among themselves (fileParallelism: false below), mostly wait for the control plane while a
+    // database file runs beside them. HM_VITEST_WORKERS overrides it.
+    maxWorkers: Number(process.env.HM_VITEST_WORKERS) || 2,
     projects: [
       {
         resolve: { alias },
