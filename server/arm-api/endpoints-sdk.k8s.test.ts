@@ -4,7 +4,7 @@
 // through the SDK's pollers (Succeeded once the simulated pods are Ready); reads the keys; moves all traffic to the
 // deployment; then scores through the router — the nginx configuration rendered from the DB, run by a real nginx on
 // loopback in front of a stand-in model server — with the key the SDK got (a wrong key is refused); refuses a managed
-// endpoint and mirrored traffic naming the field; deletes the deployment and the endpoint through the pollers.
+// endpoint and mirrored traffic to a live deployment naming the field; deletes the deployment and the endpoint through the pollers.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -194,7 +194,7 @@ emit({"traffic": ep.traffic, "state": ep.provisioning_state})
     expect(model.hits.length).toBe(hits);
   });
 
-  it('refuses a managed endpoint and mirrored traffic with an ARM error naming the field', async (ctx) => {
+  it('refuses a managed endpoint, and mirrored traffic to the deployment taking live traffic, with an ARM error naming the field', async (ctx) => {
     skipIfNoSdk(ctx);
     const managed = await sdk(`
 from azure.ai.ml.entities import ManagedOnlineEndpoint
@@ -210,8 +210,10 @@ ep.mirror_traffic = {"blue": 10}
 ml.online_endpoints.begin_create_or_update(ep).result()
 emit("mirrored")
 `);
+    // The action's rule, as through /api/v1: blue takes live traffic, so it cannot also receive mirrored traffic.
     expect(mirrored.exception).toBe('HttpResponseError');
-    expect(mirrored.message).toMatch(/properties\.mirrorTraffic/);
+    expect(mirrored.message).toMatch(/properties\.mirrorTraffic\.blue/);
+    expect(mirrored.message).toMatch(/live traffic/);
     const [row] = await cast.db.db.select().from(onlineEndpoints).where(eq(onlineEndpoints.name, EP));
     expect(row.mirrorTraffic).toEqual({});
   });

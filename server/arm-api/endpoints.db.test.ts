@@ -194,7 +194,7 @@ describe('online endpoints and deployments through /arm/', () => {
     expect(list.json.value.map((e: { name: string }) => e.name)).toEqual([EP]);
   });
 
-  it('PUT of the existing endpoint updates it (200); a managed endpoint, mirrored traffic and unknown fields are refused naming the field, audited, nothing recorded', async () => {
+  it('PUT of the existing endpoint updates it (200); a managed endpoint, mirrored traffic to a deployment it does not have and unknown fields are refused naming the field, audited, nothing recorded', async () => {
     const again = await arm('PUT', `/onlineEndpoints/${EP}?${EPV}`, { body: endpointBody({ description: 'scores images' }) });
     expect(again.status, again.text).toBe(200);
     expect(again.json.properties.description).toBe('scores images');
@@ -207,8 +207,11 @@ describe('online endpoints and deployments through /arm/', () => {
     expect(managed.json.error.message).toMatch(/Kubernetes/);
     const failed = await lastAudit('endpoints.create');
     expect(failed).toMatchObject({ outcome: 'failed', workspace: 'vision' });
+    // Mirrored traffic goes to the action, whose rules refuse it here (the endpoint has no deployment blue yet).
     const mirrored = await arm('PUT', `/onlineEndpoints/mirrored?${EPV}`, { body: endpointBody({ mirrorTraffic: { blue: 10 } }) });
-    expect(mirrored.json.error.target).toBe('properties.mirrorTraffic');
+    expect(mirrored.status, mirrored.text).toBe(400);
+    expect(mirrored.json.error.details.map((d: { target: string }) => d.target)).toContain('properties.mirrorTraffic.blue');
+    expect(mirrored.json.error.message).toMatch(/no deployment blue/);
     const unknown = await arm('PUT', `/onlineEndpoints/odd?${EPV}`, { body: endpointBody({ sslCertificate: 'x' }) });
     expect(unknown.json.error.target).toBe('properties.sslCertificate');
     // A refusal of the action names ARM's field too (auth_mode → properties.authMode).

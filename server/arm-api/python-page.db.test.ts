@@ -78,7 +78,7 @@ describe('pythonPageData', () => {
   it('lists as supported only what the route table serves, the rest as not served yet', async () => {
     const route = (p: string): ArmRoute => ({ method: 'GET', path: p, permission: 'workspaces.read', handler: async () => ({}), example: {} });
     const d = await pythonPageData(cast.db.db, cast.users.dsVision.principal, 'vision', undefined, [route(''), route('/computes'), route('/onlineEndpoints/{name}')]);
-    expect(d.supported.map((c) => c.label)).toEqual(['The workspace', 'Compute targets, as Kubernetes computes with their instance types', 'Kubernetes online endpoints and deployments, with keys and traffic']);
+    expect(d.supported.map((c) => c.label)).toEqual(['The workspace', 'Compute targets, as Kubernetes computes with their instance types', 'Kubernetes online endpoints and deployments, with keys, traffic and mirrored traffic']);
     expect(d.notSupported.filter((c) => /not served by this version/.test(c.calls)).map((c) => c.label)).toEqual(['Environments from container images (anonymous ones too)', 'Command and sweep jobs', 'Models']);
     expect(d.notSupported.map((c) => c.label)).toContain('Local code folders (code: ./src)');
     const all = await pythonPageData(cast.db.db, cast.users.dsVision.principal, 'vision');

@@ -64,7 +64,7 @@ const CAPABILITIES: Array<SdkCapability & { kind: string }> = [
   { kind: 'jobs', label: 'Command and sweep jobs', calls: 'ml.jobs.create_or_update(), get(), list(), begin_cancel()' },
   {
     kind: 'onlineendpoints',
-    label: 'Kubernetes online endpoints and deployments, with keys and traffic',
+    label: 'Kubernetes online endpoints and deployments, with keys, traffic and mirrored traffic',
     calls: 'ml.online_endpoints.begin_create_or_update(), get(), list(), get_keys(), begin_regenerate_keys(), begin_delete(); ml.online_deployments.begin_create_or_update(), get(), list(), begin_delete()',
   },
   { kind: 'models', label: 'Models', calls: 'ml.models.create_or_update(), get(), list()' },
@@ -77,7 +77,6 @@ export const NOT_SUPPORTED: SdkCapability[] = [
     calls: 'The SDK would upload them to Azure Blob Storage, which Harbormaster does not serve: it answers CodeUploadNotSupported naming code. Put the code in the image, point code at a git repository (git+https://…), or submit the job with its folder through hm jobs submit job.yml or the console.',
   },
   { label: 'Managed online endpoints', calls: 'Harbormaster serves Kubernetes online endpoints (KubernetesOnlineEndpoint, KubernetesOnlineDeployment).' },
-  { label: 'Mirrored traffic (mirror_traffic)', calls: 'Not for Kubernetes online endpoints, as in Azure ML: split live traffic between deployments with traffic instead.' },
   {
     label: 'Local model files (Model(path="./model"))',
     calls: 'The SDK uploads them to the workspace’s blob datastore, which Harbormaster does not serve: give the path where the files are (https://…, azureml://datastores/…/paths/…, azureml://jobs/…/outputs/…), or register the model from the console or with the harbormaster CLI, which upload files.',
