@@ -31,7 +31,7 @@ import {
   type RegisterValues,
 } from '../services/clusters';
 import type { Tx } from '../db';
-import { prepareInstall, uninstallExtension } from '../services/extension';
+import { inspectUninstall, planInstall, recordInstall, uninstallExtension, type InstallPlan, type PrepareInstallInput, type UninstallFacts } from '../services/extension';
 import { defineAction, type Effects } from './registry';
 import { publish } from '../live/bus';
 
@@ -179,6 +179,21 @@ defineAction({
   },
 });
 
+/** The provider is explicit per cluster: never Harbormaster's extension over Azure ML's (installed through ARM). */
+function refuseOverAzureMl(row: { name: string; extensionProvider: string | null }) {
+  if (row.extensionProvider === 'azureml') {
+    throw new AppError('conflict', `cluster ${row.name} uses Azure ML's extension (Microsoft.AzureML.Kubernetes, through Azure): Harbormaster never installs its own over it. Remove it first (DELETE /api/v1/clusters/${row.name}/azure-extension) to switch.`);
+  }
+}
+
+const installInput = (input: z.output<typeof installExtensionInput>): PrepareInstallInput => ({
+  settings: input.settings,
+  tls: input.tls,
+  removeTls: input.removeTls,
+  egress: input.egress,
+  confirm: input.confirm,
+});
+
 defineAction({
   name: 'clusters.extension.install',
   clusterEffects: true,
@@ -186,20 +201,18 @@ defineAction({
   description: 'Install or upgrade Harbormaster\'s ML extension with settings (server-side apply, step by step); refused over Azure ML\'s extension',
   input: installExtensionInput,
   example: { name: 'rbac-example', settings: { enableTraining: true } },
-  async run({ tx, user, dryRun, effects }, input) {
+  // Every cluster read (detection, the sslSecret, a dry run's verdicts) before the transaction (DESIGN §3).
+  async prepare({ db, dryRun }, input) {
+    const row = await getClusterRow(db, input.name);
+    refuseOverAzureMl(row);
+    return planInstall(db, row, installInput(input), { dryRun });
+  },
+  async run({ tx, user, dryRun, effects, prepared: plan }, input) {
     announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
-    // The provider is explicit per cluster: never Harbormaster's extension over Azure ML's (installed through ARM).
-    if (row.extensionProvider === 'azureml') {
-      throw new AppError('conflict', `cluster ${row.name} uses Azure ML's extension (Microsoft.AzureML.Kubernetes, through Azure): Harbormaster never installs its own over it. Remove it first (DELETE /api/v1/clusters/${row.name}/azure-extension) to switch.`);
-    }
+    refuseOverAzureMl(row);
     if (!dryRun && row.extensionProvider !== 'harbormaster') await tx.update(clusters).set({ extensionProvider: 'harbormaster' }).where(eq(clusters.id, row.id));
-    const prepared = await prepareInstall(
-      tx,
-      row,
-      { settings: input.settings, tls: input.tls, removeTls: input.removeTls, egress: input.egress, confirm: input.confirm },
-      { dryRun, requestedBy: user.email },
-    );
+    const prepared = await recordInstall(tx, row, plan as InstallPlan, installInput(input), { dryRun, requestedBy: user.email });
     // After commit, durably: the intent runner starts the installer (and a console that restarts finishes it).
     if (!dryRun && prepared.operationId) effects.extensionOperation(row, prepared.operationId);
     const { audit, operationId: _op, ...result } = prepared;
@@ -215,10 +228,14 @@ defineAction({
   description: 'Uninstall Harbormaster\'s ML extension; keeps the InstanceType CRD and instance types unless purge',
   input: uninstallExtensionInput,
   example: { name: 'rbac-example' },
-  async run({ tx, dryRun, effects }, input) {
+  // What runs on the cluster (and a dry run's verdicts), read before the transaction (DESIGN §3).
+  async prepare({ db, dryRun }, input) {
+    return inspectUninstall(db, await getClusterRow(db, input.name), { purge: !!input.purge, dryRun });
+  },
+  async run({ tx, dryRun, effects, prepared }, input) {
     announce(effects, input.name);
     const row = await getClusterRow(tx, input.name);
-    const r = await uninstallExtension(tx, row, { purge: !!input.purge, dryRun });
+    const r = await uninstallExtension(tx, row, { purge: !!input.purge, dryRun }, prepared as UninstallFacts);
     const { audit, steps, ...result } = r;
     effects.kube(row, { type: 'extension', id: row.id }, steps);
     effects.afterCommit(() => {

@@ -30,7 +30,7 @@ import {
   type ExtensionStep,
 } from './extension';
 
-// Runs an install/upgrade recorded by prepareInstall, after the request's transaction committed: the bundle
+// Runs an install/upgrade recorded by recordInstall (planned by planInstall before the transaction), after the request's transaction committed: the bundle
 // through the plan layer (applyPlan, server-side apply) one object per step, then the waits and the prune,
 // saving each step's progress so people watch it live.
 // Every step is idempotent, so an interrupted install completes when run again, and re-running a finished

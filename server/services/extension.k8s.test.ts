@@ -14,7 +14,7 @@ import { instanceTypeCrdModel } from '../kube/manifests/instance-type-crd';
 import { dropAllClusterCaches } from '../kube/cache';
 import { runAction } from '../actions/run';
 import { clusterClient, extensionRow, getClusterRow } from './clusters';
-import { getExtensionView, prepareInstall, type ExtensionStep } from './extension';
+import { getExtensionView, planInstall, recordInstall, type ExtensionStep } from './extension';
 import { runExtensionOperation } from './extension-installer';
 import { getObject } from '../kube/apply';
 import type { ObjectRef } from '../kube/plan';
@@ -205,8 +205,10 @@ describe.skipIf(k8sSkipReason)('the ML extension on the local cluster', () => {
   it('completes an install interrupted half-way when it is run again', async () => {
     const row = await getClusterRow(cast.db.db, NAME);
     let op: string | undefined;
+    const install = { settings: tlsSettings, tls: { certPem: fullChain(pki, leaf), keyPem: leaf.keyPem } };
+    const plan = await planInstall(cast.db.db, row, install, { dryRun: false });
     await cast.db.db.transaction(async (tx) => {
-      op = (await prepareInstall(tx, row, { settings: tlsSettings, tls: { certPem: fullChain(pki, leaf), keyPem: leaf.keyPem } }, { dryRun: false, requestedBy: 'test' })).operationId;
+      op = (await recordInstall(tx, row, plan, install, { dryRun: false, requestedBy: 'test' })).operationId;
     });
     await runExtensionOperation(cast.db.db, row.id, op!, { interruptAfterApplies: 4 });
     const half = (await extensionRow(cast.db.db, row.id))!;

@@ -331,18 +331,38 @@ function settingsAudit(ext: { settings?: unknown; tlsInfo?: unknown; egress?: un
   return { status: ext.status, version: ext.version ?? null, settings: ext.settings ?? null, egress: ext.egress ?? null, tls: tls ? { source: tls.source, subject: tls.subject, notAfter: tls.notAfter, sans: tls.sans } : null };
 }
 
-/**
- * Validates an install/upgrade and records it (status installing, all steps pending). Runs inside the
- * action's transaction: only quick reads of the cluster (detection, the sslSecret, dry-run applies).
- */
-export async function prepareInstall(tx: DbOrTx, row: ClusterRow, input: PrepareInstallInput, opts: { dryRun: boolean; requestedBy: string }): Promise<PreparedInstall> {
-  const ext = await extensionRow(tx, row.id);
+/** Refuses a second install/upgrade while one runs here or on another replica (checked before and in the transaction). */
+function assertNoInstallRunning(row: ClusterRow, ext: ExtensionRow | undefined) {
   if (extensionWorkers.has(row.id)) {
     throw new AppError('conflict', `an ${ext?.operation ?? 'install'} of the extension on ${row.name} is running: wait for it to finish (see its progress on the Extension tab)`);
   }
   if (ext?.status === 'installing' && ext.operationId && !knownOperations.has(ext.operationId) && ext.heartbeatAt && Date.now() - ext.heartbeatAt.getTime() < 30_000) {
     throw new AppError('conflict', `an install of the extension on ${row.name} is running on another Harbormaster replica: wait for it to finish`);
   }
+}
+
+/** An install/upgrade validated against the cluster, ready to be recorded (recordInstall) or answered as a dry run. */
+export interface InstallPlan {
+  /** The answer of a dry run (the API server's verdicts included). */
+  dryRun?: PreparedInstall;
+  settings: ExtensionSettings;
+  tlsInfo: TlsInfo | null;
+  keepStoredTls: boolean;
+  egress: EgressSettings | null;
+  steps: ExtensionStep[];
+  changes: GuardedChange[];
+  warnings: string[];
+  operation: 'install' | 'upgrade';
+}
+
+/**
+ * Validates an install/upgrade: settings, TLS, detection of what runs on the cluster, the plan of steps, and for a
+ * dry run the API server's verdicts. Every cluster read happens here, before the action's transaction (DESIGN §3:
+ * the action's prepare()); recordInstall then records it inside the transaction.
+ */
+export async function planInstall(db: DbOrTx, row: ClusterRow, input: PrepareInstallInput, opts: { dryRun: boolean }): Promise<InstallPlan> {
+  const ext = await extensionRow(db, row.id);
+  assertNoInstallRunning(row, ext);
 
   const client = clusterClient(row);
   try {
@@ -440,7 +460,7 @@ export async function prepareInstall(tx: DbOrTx, row: ClusterRow, input: Prepare
       tls: uploaded,
       sslSecretKeys: sslSecret?.keys,
       tlsRevision: sslSecret?.resourceVersion,
-      endpoints: await routerEndpoints(tx, row.id),
+      endpoints: await routerEndpoints(db, row.id),
     });
     warnings.push(...bundle.warnings);
     const appliedBefore = ((ext?.applied as ObjectRef[] | null) ?? []).length ? (ext!.applied as ObjectRef[]) : detection.flavor === 'harbormaster' ? maximalBundle().objects.map(refOf) : [];
@@ -463,42 +483,57 @@ export async function prepareInstall(tx: DbOrTx, row: ClusterRow, input: Prepare
         return v.outcome === 'refused' ? { object: v.object, ok: false, message: failureMessage(v) } : { object: v.object, ok: true };
       });
       const preview = extensionDto(row, ext, 'harbormaster', { settings, tls: tlsInfo, egress, steps, status: ext ? effectiveStatus(ext).status : 'notInstalled', operation, warnings });
-      return { extension: preview, guardedChanges: changes, warnings, objects: redactSecrets(bundle.objects), dryRunResults, audit: { before, after: null } };
+      const answer = { extension: preview, guardedChanges: changes, warnings, objects: redactSecrets(bundle.objects), dryRunResults, audit: { before, after: null } };
+      return { dryRun: answer, settings, tlsInfo, keepStoredTls: keepStored, egress, steps, changes, warnings, operation };
     }
 
-    const operationId = randomUUID();
-    const now = new Date();
-    const values = {
-      status: 'installing' as const,
-      operation,
-      operationId,
-      settings,
-      tlsEnc: input.tls ? encryptSecret(JSON.stringify(input.tls), tlsPurpose(row.id)) : keepStored ? ext!.tlsEnc : null,
-      tlsInfo,
-      egress,
-      steps,
-      message: null,
-      warnings,
-      requestedBy: opts.requestedBy,
-      startedAt: now,
-      finishedAt: null,
-      heartbeatAt: now,
-      updatedAt: now,
-    };
-    const [saved] = ext
-      ? await tx.update(clusterExtensions).set(values).where(eq(clusterExtensions.clusterId, row.id)).returning()
-      : await tx.insert(clusterExtensions).values({ clusterId: row.id, applied: [], ...values }).returning();
-    knownOperations.add(operationId);
-    return {
-      extension: extensionDto(row, saved, 'harbormaster'),
-      guardedChanges: changes,
-      warnings,
-      operationId,
-      audit: { before, after: settingsAudit({ ...saved, status: 'installing', version: EXTENSION_VERSION }) },
-    };
+    return { settings, tlsInfo, keepStoredTls: keepStored, egress, steps, changes, warnings, operation };
   } finally {
     client.close();
   }
+}
+
+/**
+ * Records a planned install/upgrade (status installing, all steps pending) inside the action's transaction; the
+ * installer runs it after commit. A dry run answers the plan's preview and records nothing.
+ */
+export async function recordInstall(tx: DbOrTx, row: ClusterRow, plan: InstallPlan, input: PrepareInstallInput, opts: { dryRun: boolean; requestedBy: string }): Promise<PreparedInstall> {
+  const ext = await extensionRow(tx, row.id);
+  assertNoInstallRunning(row, ext);
+  if (plan.dryRun) return plan.dryRun;
+  const { settings, tlsInfo, egress, steps, changes, warnings, operation } = plan;
+  const before = settingsAudit(ext);
+  const keepStored = plan.keepStoredTls;
+  const operationId = randomUUID();
+  const now = new Date();
+  const values = {
+    status: 'installing' as const,
+    operation,
+    operationId,
+    settings,
+    tlsEnc: input.tls ? encryptSecret(JSON.stringify(input.tls), tlsPurpose(row.id)) : keepStored ? (ext?.tlsEnc ?? null) : null,
+    tlsInfo,
+    egress,
+    steps,
+    message: null,
+    warnings,
+    requestedBy: opts.requestedBy,
+    startedAt: now,
+    finishedAt: null,
+    heartbeatAt: now,
+    updatedAt: now,
+  };
+  const [saved] = ext
+    ? await tx.update(clusterExtensions).set(values).where(eq(clusterExtensions.clusterId, row.id)).returning()
+    : await tx.insert(clusterExtensions).values({ clusterId: row.id, applied: [], ...values }).returning();
+  knownOperations.add(operationId);
+  return {
+    extension: extensionDto(row, saved, 'harbormaster'),
+    guardedChanges: changes,
+    warnings,
+    operationId,
+    audit: { before, after: settingsAudit({ ...saved, status: 'installing', version: EXTENSION_VERSION }) },
+  };
 }
 
 // -------------------------------------------------------------------------------------------- uninstall
@@ -515,85 +550,106 @@ export interface UninstallResult {
   audit: { before: unknown; after: unknown };
 }
 
-/** Deletes what the extension installed (all of it with purge). Quick deletes only: the API server finishes them. */
-export async function uninstallExtension(tx: DbOrTx, row: ClusterRow, opts: { purge: boolean; dryRun: boolean }): Promise<UninstallResult> {
-  const ext = await extensionRow(tx, row.id);
-  if (extensionWorkers.has(row.id)) throw new AppError('conflict', `an ${ext?.operation ?? 'install'} of the extension on ${row.name} is running: wait for it to finish`);
+/** Everything we ever applied plus every object any configuration creates: nothing is left behind. */
+function uninstallPlanOf(ext: ExtensionRow | undefined, purge: boolean) {
+  const refs = new Map<string, ObjectRef>();
+  for (const r of [...(((ext?.applied as ObjectRef[] | null) ?? [])), ...maximalBundle().objects.map(refOf)]) refs.set(objectKey(r), r);
+  const stub: ExtensionBundle = { version: EXTENSION_VERSION, warnings: [], objects: [...refs.values()].map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } })) };
+  const plan = uninstallPlan(stub, { purge });
+  return { plan, steps: deleteSteps(plan.delete) };
+}
+
+/** What an uninstall needs from the cluster — what runs there and, for a dry run, the API server's verdicts — read before the action's transaction (DESIGN §3). */
+export interface UninstallFacts {
+  detection: Awaited<ReturnType<typeof detectLive>>;
+  /** Dry run: which of the deletes the API server would carry out. */
+  dryRun?: { deleted: string[]; alreadyGone: string[] };
+}
+
+export async function inspectUninstall(db: DbOrTx, row: ClusterRow, opts: { purge: boolean; dryRun: boolean }): Promise<UninstallFacts> {
   const client = clusterClient(row);
   try {
-    let detection: Awaited<ReturnType<typeof detectLive>>;
+    let detection: UninstallFacts['detection'];
     try {
       detection = await detectLive(client);
     } catch (e) {
       throw clusterAppError(e, row.name);
     }
-    if (detection.flavor === 'azureml') {
-      throw new AppError('conflict', `${detection.detail}: Harbormaster did not install it and does not uninstall it (use az k8s-extension delete)`);
-    }
-    if (detection.flavor === 'none' && (!ext || ext.status === 'notInstalled')) {
-      throw new AppError('conflict', `no Harbormaster extension is installed on ${row.name}`);
-    }
-    if (opts.purge) {
-      const attached = await clusterAttachments(tx, row.id);
-      if (attached.length) {
-        throw new AppError('conflict', `purging removes the workload role that ${attached.length} compute target(s) use: detach ${attached.map((a) => `${a.workspace}/${a.name}`).join(', ')} first, or uninstall without purge`);
-      }
-    }
-    // Everything we ever applied plus every object any configuration creates: nothing is left behind.
-    const refs = new Map<string, ObjectRef>();
-    for (const r of [...(((ext?.applied as ObjectRef[] | null) ?? [])), ...maximalBundle().objects.map(refOf)]) refs.set(objectKey(r), r);
-    const stub: ExtensionBundle = { version: EXTENSION_VERSION, warnings: [], objects: [...refs.values()].map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}) } })) };
-    const plan = uninstallPlan(stub, { purge: opts.purge });
-    // The deletes are carried out after commit (the action declares them); a dry run asks the API server.
-    const steps = deleteSteps(plan.delete);
-    const deleted: string[] = [];
-    const alreadyGone: string[] = [];
-    if (opts.dryRun) {
-      const r = await applyPlan(client, steps, { dryRun: true, timeoutMs: 8000 });
-      if (r.unreachable) throw new AppError('upstream_unavailable', `cluster ${row.name}: ${r.message}`);
-      for (const v of r.verdicts) (v.outcome === 'deleted' ? deleted : alreadyGone).push(v.object);
-    } else {
-      deleted.push(...plan.delete.map((ref) => describeRef(ref)));
-    }
-    const kept = plan.keep.map((k) => ({ object: describeRef(k.ref), reason: k.reason }));
-    const message = opts.purge
-      ? `the extension was removed with purge: the InstanceType CRD and with it every InstanceType on ${row.name}, the workload ClusterRole and namespace ${EXTENSION_NAMESPACE} are deleted`
-      : `the extension was removed; kept: ${kept.map((k) => k.object).join(', ')} (your instance types stay; uninstall with purge to delete them too)`;
-    const before = settingsAudit(ext);
-    let saved = ext;
-    if (!opts.dryRun) {
-      const now = new Date();
-      const values = {
-        status: 'notInstalled' as const,
-        operation: 'uninstall' as const,
-        operationId: randomUUID(),
-        version: null,
-        applied: [],
-        steps: [],
-        message,
-        warnings: [],
-        startedAt: now,
-        finishedAt: now,
-        heartbeatAt: null,
-        updatedAt: now,
-      };
-      [saved] = ext
-        ? await tx.update(clusterExtensions).set(values).where(eq(clusterExtensions.clusterId, row.id)).returning()
-        : await tx.insert(clusterExtensions).values({ clusterId: row.id, ...values }).returning();
-    }
-    return {
-      extension: extensionDto(row, saved, opts.dryRun ? detection.flavor : 'none'),
-      steps,
-      deleted,
-      alreadyGone,
-      kept,
-      purge: opts.purge,
-      message: opts.dryRun ? `dry run: ${message}` : message,
-      audit: { before, after: { status: 'notInstalled', purge: opts.purge, deleted, kept: kept.map((k) => k.object) } },
-    };
+    if (!opts.dryRun) return { detection };
+    const { steps } = uninstallPlanOf(await extensionRow(db, row.id), opts.purge);
+    const r = await applyPlan(client, steps, { dryRun: true, timeoutMs: 8000 });
+    if (r.unreachable) throw new AppError('upstream_unavailable', `cluster ${row.name}: ${r.message}`);
+    const out = { deleted: [] as string[], alreadyGone: [] as string[] };
+    for (const v of r.verdicts) (v.outcome === 'deleted' ? out.deleted : out.alreadyGone).push(v.object);
+    return { detection, dryRun: out };
   } finally {
     client.close();
   }
+}
+
+/** Deletes what the extension installed (all of it with purge). Quick deletes only: the API server finishes them. */
+export async function uninstallExtension(tx: DbOrTx, row: ClusterRow, opts: { purge: boolean; dryRun: boolean }, facts: UninstallFacts): Promise<UninstallResult> {
+  const ext = await extensionRow(tx, row.id);
+  if (extensionWorkers.has(row.id)) throw new AppError('conflict', `an ${ext?.operation ?? 'install'} of the extension on ${row.name} is running: wait for it to finish`);
+  const { detection } = facts;
+  if (detection.flavor === 'azureml') {
+    throw new AppError('conflict', `${detection.detail}: Harbormaster did not install it and does not uninstall it (use az k8s-extension delete)`);
+  }
+  if (detection.flavor === 'none' && (!ext || ext.status === 'notInstalled')) {
+    throw new AppError('conflict', `no Harbormaster extension is installed on ${row.name}`);
+  }
+  if (opts.purge) {
+    const attached = await clusterAttachments(tx, row.id);
+    if (attached.length) {
+      throw new AppError('conflict', `purging removes the workload role that ${attached.length} compute target(s) use: detach ${attached.map((a) => `${a.workspace}/${a.name}`).join(', ')} first, or uninstall without purge`);
+    }
+  }
+  // The deletes are carried out after commit (the action declares them); a dry run asked the API server (inspectUninstall).
+  const { plan, steps } = uninstallPlanOf(ext, opts.purge);
+  const deleted: string[] = [];
+  const alreadyGone: string[] = [];
+  if (opts.dryRun) {
+    deleted.push(...(facts.dryRun?.deleted ?? []));
+    alreadyGone.push(...(facts.dryRun?.alreadyGone ?? []));
+  } else {
+    deleted.push(...plan.delete.map((ref) => describeRef(ref)));
+  }
+  const kept = plan.keep.map((k) => ({ object: describeRef(k.ref), reason: k.reason }));
+  const message = opts.purge
+    ? `the extension was removed with purge: the InstanceType CRD and with it every InstanceType on ${row.name}, the workload ClusterRole and namespace ${EXTENSION_NAMESPACE} are deleted`
+    : `the extension was removed; kept: ${kept.map((k) => k.object).join(', ')} (your instance types stay; uninstall with purge to delete them too)`;
+  const before = settingsAudit(ext);
+  let saved = ext;
+  if (!opts.dryRun) {
+    const now = new Date();
+    const values = {
+      status: 'notInstalled' as const,
+      operation: 'uninstall' as const,
+      operationId: randomUUID(),
+      version: null,
+      applied: [],
+      steps: [],
+      message,
+      warnings: [],
+      startedAt: now,
+      finishedAt: now,
+      heartbeatAt: null,
+      updatedAt: now,
+    };
+    [saved] = ext
+      ? await tx.update(clusterExtensions).set(values).where(eq(clusterExtensions.clusterId, row.id)).returning()
+      : await tx.insert(clusterExtensions).values({ clusterId: row.id, ...values }).returning();
+  }
+  return {
+    extension: extensionDto(row, saved, opts.dryRun ? detection.flavor : 'none'),
+    steps,
+    deleted,
+    alreadyGone,
+    kept,
+    purge: opts.purge,
+    message: opts.dryRun ? `dry run: ${message}` : message,
+    audit: { before, after: { status: 'notInstalled', purge: opts.purge, deleted, kept: kept.map((k) => k.object) } },
+  };
 }
 
 /** What Harbormaster applies with the stored settings (the YAML tab): Secret values redacted. */
