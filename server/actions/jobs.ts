@@ -14,7 +14,7 @@ import { publish } from '../live/bus';
 import type { KubeObject } from '../compute/backend';
 import { normalizeRelativePath } from '../services/code-assets-archive';
 import { checkCodeQuota, codeFilesFor, snapshotOf, storeBlobs, type ArchiveFile, type Upload } from '../services/code-assets';
-import { dryRunJob, prepareJob, recordJob, redactObjects, type JobSource, type Placement } from '../services/jobs';
+import { assertJobNameFree, dryRunJob, prepareJob, recordJob, redactObjects, type JobSource, type Placement, type PreparedJob } from '../services/jobs';
 import { cancelJob, getJobRow, type JobRow } from '../services/jobs-read';
 import { refreshSweepByTrial } from '../services/sweeps';
 import { applyPlan, planFieldErrors, type StepVerdict } from '../kube/plan';
@@ -73,13 +73,30 @@ export interface JobSubmitResult {
 
 
 type SubmitCtx = Parameters<Parameters<typeof defineAction>[0]['run']>[0];
+type PlanCtx = Parameters<NonNullable<Parameters<typeof defineAction>[0]['prepare']>>[0];
 
-/** Submit (jobs.submit) and re-run (jobs.rerun) share this: prepare, dry-run, record, declare the Job's creation. */
-async function submitSource(ctx: SubmitCtx, input: { workspace: string; origin?: string }, source: JobSource, upload: Upload) {
-    const prepared = await prepareJob(ctx.tx, { workspace: input.workspace, source, upload, origin: input.origin ?? ctx.origin }, { dryRun: ctx.dryRun });
+/** A job validated against its cluster, ready to be recorded: read before the action's transaction (DESIGN §3). */
+interface PlannedSubmit {
+  prepared: PreparedJob;
+  warnings: JobIssue[];
+}
+
+/**
+ * Submit (jobs.submit) and re-run (jobs.rerun) share this. Their prepare() step: the job's placement from the live
+ * cache and the API server's verdict (a real submit too: a refused job is not recorded) — cluster calls, so before
+ * the transaction.
+ */
+async function planSubmit(ctx: PlanCtx, input: { workspace: string; origin?: string }, source: JobSource, upload: Upload): Promise<PlannedSubmit> {
+  const prepared = await prepareJob(ctx.db, { workspace: input.workspace, source, upload, origin: input.origin ?? ctx.origin }, { dryRun: ctx.dryRun });
+  return { prepared, warnings: [...prepared.warnings, ...(await dryRunJob(prepared))] };
+}
+
+/** …and their run(): record the job and declare the Job's creation (or answer the dry run). */
+async function submitPlanned(ctx: SubmitCtx, input: { workspace: string }, planned: PlannedSubmit) {
+    const { prepared, warnings } = planned;
+    // Checked again in the transaction: another submit may have taken the name since prepare().
+    await assertJobNameFree(ctx.tx, input.workspace, prepared.name);
     const base = { name: prepared.name, spec: prepared.spec, objects: redactObjects(prepared.objects), placement: prepared.placement };
-    // The API server's verdict first (a real submit too): a refused job is not recorded.
-    const warnings = [...prepared.warnings, ...(await dryRunJob(prepared))];
     if (ctx.dryRun) {
       const result: JobSubmitResult = { dryRun: true, status: 'NotStarted', warnings, ...base };
       return { result, audit: { targetType: 'job', targetName: prepared.name, workspace: input.workspace } };
@@ -139,9 +156,12 @@ defineAction({
   description: 'Submit a command or sweep job (Azure ML CLI v2 YAML, JSON, or multipart with its code); with dryRun, validate it and show its Kubernetes objects',
   input: submitJobInput,
   example: { workspace: 'vision', yaml: 'command: echo hello\nenvironment: {image: python:3.11}\n' },
-  run(ctx, input) {
+  prepare(ctx, input) {
     const source: JobSource = input.yaml !== undefined ? { format: 'yaml', text: input.yaml } : { format: 'json', document: input.job };
-    return submitSource(ctx, input, source, uploadOf(input));
+    return planSubmit(ctx, input, source, uploadOf(input));
+  },
+  run(ctx, input) {
+    return submitPlanned(ctx, input, ctx.prepared as PlannedSubmit);
   },
   settle: settleSubmit,
 });
@@ -153,14 +173,17 @@ defineAction({
   description: 'Run a job again: the same document (and its uploaded code) under a new name',
   input: z.strictObject({ workspace: workspaceName, name: z.string().min(1).max(255), newName: z.string().min(1).max(255).optional(), origin: z.string().url().optional() }),
   example: { workspace: 'vision', name: 'rbac-example-job' },
-  async run(ctx, input) {
-    const { row } = await getJobRow(ctx.tx, input.workspace, input.name);
+  async prepare(ctx, input) {
+    const { row } = await getJobRow(ctx.db, input.workspace, input.name);
     if (row.parentJobId) {
-      const [sweep] = await ctx.tx.select({ name: jobs.name }).from(jobs).where(eq(jobs.id, row.parentJobId)).limit(1);
+      const [sweep] = await ctx.db.select({ name: jobs.name }).from(jobs).where(eq(jobs.id, row.parentJobId)).limit(1);
       throw new AppError('conflict', `job ${row.name} is a trial of sweep ${sweep?.name ?? '(gone)'}: trials run only as part of their sweep; re-run the sweep`);
     }
     const doc = rerunDocument(row, input.newName);
-    return submitSource(ctx, input, { format: 'json', document: doc }, { files: [], skipped: [] });
+    return planSubmit(ctx, input, { format: 'json', document: doc }, { files: [], skipped: [] });
+  },
+  run(ctx, input) {
+    return submitPlanned(ctx, input, ctx.prepared as PlannedSubmit);
   },
   settle: settleSubmit,
 });

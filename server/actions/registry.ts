@@ -36,7 +36,7 @@ export interface ActionContext {
   effects: Effects;
 }
 
-export type PrepareContext = Pick<ActionContext, 'db' | 'user' | 'principal' | 'requestId' | 'via' | 'sessionIdHash' | 'dryRun'>;
+export type PrepareContext = Pick<ActionContext, 'db' | 'user' | 'principal' | 'requestId' | 'via' | 'origin' | 'sessionIdHash' | 'dryRun'>;
 
 export interface Effects {
   /** Apply/delete steps on a cluster after commit, through the intent outbox (server/runtime/intents.ts). */

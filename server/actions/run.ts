@@ -122,7 +122,7 @@ export async function runAction<O = unknown>(name: string, rawInput: unknown, ca
   try {
     // External reads first, outside any transaction (an action's `prepare`, e.g. ARM lookups).
     const prepared = def.prepare
-      ? await def.prepare({ db: caller.db, user: caller.user, principal: caller.principal, requestId: caller.requestId, via: caller.via, sessionIdHash: caller.sessionIdHash, dryRun }, parsed.data)
+      ? await def.prepare({ db: caller.db, user: caller.user, principal: caller.principal, requestId: caller.requestId, via: caller.via, origin: caller.origin, sessionIdHash: caller.sessionIdHash, dryRun }, parsed.data)
       : undefined;
     committed = await caller.db.transaction(async (tx) => {
       const out = await def.run(

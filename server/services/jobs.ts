@@ -208,6 +208,14 @@ export function issueSecrets(ctx: RunContext, ownerId: string): JobSecrets {
 }
 
 /** Validates a job and computes everything it becomes; nothing is written. */
+/** Job names are unique per workspace: 409 naming `name` (prepareJob, and again in the recording transaction). */
+export async function assertJobNameFree(db: DbOrTx, workspace: string, name: string, workspaceId?: string) {
+  const wsId = workspaceId ?? (await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, workspace)).limit(1))[0]?.id;
+  if (!wsId) throw new AppError('not_found', `workspace ${workspace} not found`);
+  const [dup] = await db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.workspaceId, wsId), eq(jobs.name, name))).limit(1);
+  if (dup) throw new AppError('conflict', `name: a job named ${name} already exists in ${workspace}; job names are unique, choose another or leave name out`, { fieldErrors: [{ path: 'name', message: 'already exists' }] });
+}
+
 export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: boolean }): Promise<PreparedJob> {
   const { dryRun } = opts;
   const envs = await listEnvironments(db, req.workspace);
@@ -236,8 +244,7 @@ export async function prepareJob(db: DbOrTx, req: JobRequest, opts: { dryRun: bo
   if (!JOB_NAME_RE.test(name)) throw refuse([{ path: 'name', message: `"${name}" is not a valid job name` }]);
   const [ws] = await db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, req.workspace)).limit(1);
   if (!ws) throw new AppError('not_found', `workspace ${req.workspace} not found`);
-  const [dup] = await db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.workspaceId, ws.id), eq(jobs.name, name))).limit(1);
-  if (dup) throw new AppError('conflict', `name: a job named ${name} already exists in ${req.workspace}; job names are unique, choose another or leave name out`, { fieldErrors: [{ path: 'name', message: 'already exists' }] });
+  await assertJobNameFree(db, req.workspace, name, ws.id);
 
   // --- compute target and instance type -----------------------------------------------------------
   const target = await resolveTarget(db, req.workspace, spec.compute, warnings);
