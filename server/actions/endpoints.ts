@@ -29,6 +29,8 @@ import {
   trafficProblems,
   type EndpointKeys,
   type EndpointSource,
+  type PreparedDeployment,
+  type PreparedEndpoint,
 } from '../services/endpoints';
 import { scoreTest, type ScoreTestResult } from '../services/endpoint-test';
 import { defineAction } from './registry';
@@ -92,8 +94,10 @@ defineAction({
   description: 'Create an online endpoint (Azure ML kubernetesOnlineEndpoint YAML or JSON; managedOnlineEndpoint files with compute)',
   input: z.strictObject({ ...docInput, endpoint: z.record(z.string(), z.unknown()).optional(), compute: z.string().max(255).optional() }).superRefine(exactlyOne('endpoint')),
   example: { workspace: 'vision', endpoint: { name: 'rbac-example-ep', compute: 'azureml:cpu', auth_mode: 'key' } },
-  async run({ tx, user, dryRun, effects }, input) {
-    const p = await prepareEndpoint(tx, { workspace: input.workspace, source: sourceOf(input.yaml, input.endpoint), compute: input.compute });
+  // The placement reads the cluster (live cache, extension): before the transaction (DESIGN §3).
+  prepare: ({ db }, input) => prepareEndpoint(db, { workspace: input.workspace, source: sourceOf(input.yaml, input.endpoint), compute: input.compute }),
+  async run({ tx, user, dryRun, effects, prepared }, input) {
+    const p = prepared as PreparedEndpoint;
     const spec = p.spec;
     // ?compute= places a file that names no compute; a file naming another target contradicts it (not silently one of them).
     if (input.compute !== undefined && spec.compute !== input.compute && spec.compute !== input.compute.replace(/^azureml:/, '')) {
@@ -167,14 +171,20 @@ defineAction({
       if (!doc && !fields) ctx.addIssue({ code: 'custom', path: ['traffic'], message: 'nothing to change: send traffic, mirrorTraffic, description or tags' });
     }),
   example: { workspace: 'vision', name: 'rbac-example-ep', traffic: {} },
-  async run({ tx, dryRun, effects }, input) {
+  // A new endpoint file is placed on the cluster (live cache, extension): before the transaction (DESIGN §3).
+  async prepare({ db }, input) {
+    if (input.yaml === undefined && input.endpoint === undefined) return undefined;
+    const rec = await getEndpointRecord(db, input.workspace, input.name);
+    return prepareEndpoint(db, { workspace: input.workspace, source: sourceOf(input.yaml, input.endpoint), name: input.name }, rec);
+  },
+  async run({ tx, dryRun, effects, prepared }, input) {
     const rec = await getEndpointRecord(tx, input.workspace, input.name);
     const before = { traffic: rec.row.traffic, mirrorTraffic: rec.row.mirrorTraffic, description: rec.row.description, tags: rec.row.tags };
     let next = { ...before };
     let warnings: JobIssue[] = [];
     let source: { format: 'yaml' | 'json'; text: string } | undefined;
-    if (input.yaml !== undefined || input.endpoint !== undefined) {
-      const p = await prepareEndpoint(tx, { workspace: input.workspace, source: sourceOf(input.yaml, input.endpoint), name: input.name }, rec);
+    if (prepared) {
+      const p = prepared as PreparedEndpoint;
       next = { traffic: p.spec.traffic ?? before.traffic, mirrorTraffic: p.spec.mirrorTraffic ?? before.mirrorTraffic, description: p.spec.description ?? '', tags: p.spec.tags };
       warnings = p.warnings;
       source = p.source;
@@ -288,12 +298,18 @@ defineAction({
     body: z.string().max(1024 * 1024, 'the request body is larger than 1 MiB'),
   }),
   example: { workspace: 'vision', name: 'rbac-example-ep', body: '{}' },
-  async run({ tx, dryRun }, input) {
+  // The request goes to the router over the network: before the transaction (DESIGN §3), which only audits it.
+  // A dry run audits nothing, so it sends nothing (the request would carry the endpoint's key).
+  async prepare({ db, dryRun }, input) {
+    const rec = await getEndpointRecord(db, input.workspace, input.name);
+    if (input.deployment !== undefined) await getDeploymentRow(db, rec.row, input.deployment);
+    return dryRun ? undefined : scoreTest(db, rec, { deployment: input.deployment, body: input.body });
+  },
+  async run({ tx, dryRun, prepared }, input) {
     const rec = await getEndpointRecord(tx, input.workspace, input.name);
     if (input.deployment !== undefined) await getDeploymentRow(tx, rec.row, input.deployment);
-    // A dry run audits nothing, so it sends nothing (the request would carry the endpoint's key).
     if (dryRun) return { result: { name: input.name, deployment: input.deployment ?? null, sent: false } as ScoreTestResult | { name: string; deployment: string | null; sent: false }, audit: { targetType: 'online-endpoint', targetName: input.name, workspace: input.workspace } };
-    const result: ScoreTestResult = await scoreTest(tx, rec, { deployment: input.deployment, body: input.body });
+    const result = prepared as ScoreTestResult;
     return {
       result,
       audit: { targetType: 'online-endpoint', targetName: input.name, workspace: input.workspace, message: `test request${input.deployment ? ` to ${input.deployment}` : ''}: ${result.status ?? result.outcome}` },
@@ -314,21 +330,23 @@ const deploymentInput = {
 };
 
 type RunCtx = Parameters<Parameters<typeof defineAction>[0]['run']>[0];
+type PlanCtx = Parameters<NonNullable<Parameters<typeof defineAction>[0]['prepare']>>[0];
+type DeploymentWriteInput = z.infer<z.ZodObject<typeof deploymentInput>> & { name?: string };
 
-async function writeDeployment(ctx: RunCtx, input: z.infer<z.ZodObject<typeof deploymentInput>> & { name?: string }, mode: 'create' | 'update') {
-  const { tx, user, dryRun, effects } = ctx;
-  const rec = await getEndpointRecord(tx, input.workspace, input.endpoint);
-  const existing = mode === 'update' ? await getDeploymentRow(tx, rec.row, input.name!) : undefined;
+/** A deployment validated against its cluster (placement, the API server's dry run): read before the transaction (DESIGN §3). */
+interface PlannedDeployment {
+  id: string;
+  p: PreparedDeployment;
+  objects: KubeObject[];
+  warnings: JobIssue[];
+}
+
+async function planDeployment(ctx: PlanCtx, input: DeploymentWriteInput, mode: 'create' | 'update'): Promise<PlannedDeployment> {
+  const { db } = ctx;
+  const rec = await getEndpointRecord(db, input.workspace, input.endpoint);
+  const existing = mode === 'update' ? await getDeploymentRow(db, rec.row, input.name!) : undefined;
   const id = existing?.id ?? randomUUID();
-  const p = await prepareDeployment(tx, { workspace: input.workspace, endpoint: input.endpoint, source: sourceOf(input.yaml, input.deployment), upload: uploadOf(input), origin: input.origin ?? ctx.origin, name: input.name, deploymentId: id }, existing);
-  // Two deployments of one namespace must not share objects (endpoint a-b + deployment c vs. a + b-c).
-  const [clash] = await tx
-    .select({ name: onlineDeployments.name, endpoint: onlineEndpoints.name })
-    .from(onlineDeployments)
-    .innerJoin(onlineEndpoints, eq(onlineEndpoints.id, onlineDeployments.endpointId))
-    .where(and(eq(onlineEndpoints.computeTargetId, rec.row.computeTargetId), eq(onlineDeployments.objectName, p.objectName), ne(onlineDeployments.id, id)))
-    .limit(1);
-  if (clash) throw new AppError('conflict', `name: deployment ${clash.endpoint}/${clash.name} already uses the Kubernetes name ${p.objectName} in namespace ${rec.target.ref.namespace}; choose another deployment name`, { fieldErrors: [{ path: 'name', message: 'clashes with another deployment' }] });
+  const p = await prepareDeployment(db, { workspace: input.workspace, endpoint: input.endpoint, source: sourceOf(input.yaml, input.deployment), upload: uploadOf(input), origin: input.origin ?? ctx.origin, name: input.name, deploymentId: id }, existing);
   let objects = p.objects;
   // With an autoscaler the HPA owns the replica count: an update leaves it alone instead of resetting it.
   if (existing && p.spec.scaleSettings.type === 'target_utilization') {
@@ -338,7 +356,23 @@ async function writeDeployment(ctx: RunCtx, input: z.infer<z.ZodObject<typeof de
       return { ...o, spec } as KubeObject;
     });
   }
-  const warnings = [...p.warnings, ...(await dryRunObjects(tx, rec.target, objects))];
+  return { id, p, objects, warnings: [...p.warnings, ...(await dryRunObjects(db, rec.target, objects))] };
+}
+
+async function writeDeployment(ctx: RunCtx, input: DeploymentWriteInput, mode: 'create' | 'update') {
+  const { tx, user, dryRun, effects } = ctx;
+  const { id, p, objects, warnings } = ctx.prepared as PlannedDeployment;
+  const rec = await getEndpointRecord(tx, input.workspace, input.endpoint);
+  const existing = mode === 'update' ? await getDeploymentRow(tx, rec.row, input.name!) : undefined;
+  if (existing && existing.id !== id) throw new AppError('conflict', `deployment ${rec.row.name}/${input.name} was replaced while this change was prepared: send it again`);
+  // Two deployments of one namespace must not share objects (endpoint a-b + deployment c vs. a + b-c).
+  const [clash] = await tx
+    .select({ name: onlineDeployments.name, endpoint: onlineEndpoints.name })
+    .from(onlineDeployments)
+    .innerJoin(onlineEndpoints, eq(onlineEndpoints.id, onlineDeployments.endpointId))
+    .where(and(eq(onlineEndpoints.computeTargetId, rec.row.computeTargetId), eq(onlineDeployments.objectName, p.objectName), ne(onlineDeployments.id, id)))
+    .limit(1);
+  if (clash) throw new AppError('conflict', `name: deployment ${clash.endpoint}/${clash.name} already uses the Kubernetes name ${p.objectName} in namespace ${rec.target.ref.namespace}; choose another deployment name`, { fieldErrors: [{ path: 'name', message: 'clashes with another deployment' }] });
   const shown = redactObjects(objects);
   if (dryRun) {
     return {
@@ -409,6 +443,7 @@ defineAction({
   description: 'Create an online deployment (Azure ML kubernetesOnlineDeployment YAML or JSON, with its scoring code when local)',
   input: z.strictObject(deploymentInput).superRefine(exactlyOne('deployment')),
   example: { workspace: 'vision', endpoint: 'rbac-example-ep', deployment: { name: 'blue', environment: { image: 'docker.io/library/python:3.12-slim' } } },
+  prepare: (ctx, input) => planDeployment(ctx, input, 'create'),
   run: (ctx, input) => writeDeployment(ctx, input, 'create'),
   settle: settleDeployment,
 });
@@ -420,6 +455,7 @@ defineAction({
   description: 'Update an online deployment from its file (instance type changes are rolled out, not ignored)',
   input: z.strictObject({ ...deploymentInput, name: endpointName }).superRefine(exactlyOne('deployment')),
   example: { workspace: 'vision', endpoint: 'rbac-example-ep', name: 'blue', deployment: { name: 'blue', environment: { image: 'docker.io/library/python:3.12-slim' } } },
+  prepare: (ctx, input) => planDeployment(ctx, input, 'update'),
   run: (ctx, input) => writeDeployment(ctx, input, 'update'),
   settle: settleDeployment,
 });
