@@ -27,6 +27,9 @@ const source = {
   form: z.unknown().optional(),
 };
 
+/** What prepare() read and checked on the cluster for an apply or an update. */
+type Planned = { items: ReturnType<typeof parseInstanceTypeSource> } & Awaited<ReturnType<typeof applyInstanceTypes>>;
+
 const FORM_EXAMPLE = { name: 'cpu-small', cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '2Gi', gpu: '' };
 
 defineAction({
@@ -36,10 +39,14 @@ defineAction({
   description: 'Create or update instance types on a cluster (form, InstanceType or InstanceTypeList); a list is applied whole or not at all',
   input: z.strictObject({ cluster: clusterName, ...source }),
   example: { cluster: 'rbac-example', form: FORM_EXAMPLE },
-  async run({ tx, dryRun, effects }, input) {
+  // Instance types live on the cluster: reading them and the API server's dry run happen before the transaction (DESIGN §3).
+  async prepare({ db, dryRun }, input) {
     const items = parseInstanceTypeSource(input);
+    return { items, ...(await applyInstanceTypes(db, await getClusterRow(db, input.cluster), items, { dryRun })) };
+  },
+  async run({ tx, effects, prepared }, input) {
+    const { items, applied, steps, settle } = prepared as Planned;
     const row = await getClusterRow(tx, input.cluster);
-    const { applied, steps, settle } = await applyInstanceTypes(tx, row, items, { dryRun });
     effects.kube(row, { type: 'instancetype', id: `${row.name}/${items.map((i) => i.name).join(',')}`.slice(0, 200) }, steps);
     effects.afterApplied(settle);
     return {
@@ -61,7 +68,7 @@ defineAction({
   description: 'Replace one instance type of a cluster (its name stays; defaultinstancetype may be overridden)',
   input: z.strictObject({ cluster: clusterName, name: instanceTypeNameField, ...source }),
   example: { cluster: 'rbac-example', name: 'cpu-small', form: FORM_EXAMPLE },
-  async run({ tx, dryRun, effects }, input) {
+  async prepare({ db, dryRun }, input) {
     const items = parseInstanceTypeSource(input);
     if (items.length !== 1 || items[0].name !== input.name) {
       const got = items.map((i) => i.name).join(', ');
@@ -69,8 +76,11 @@ defineAction({
         fieldErrors: [{ path: input.form !== undefined ? 'name' : 'metadata.name', message: `must be "${input.name}" (renaming is not possible: create a new one and delete this one)` }],
       });
     }
+    return { items, ...(await applyInstanceTypes(db, await getClusterRow(db, input.cluster), items, { dryRun, mustExist: input.name })) };
+  },
+  async run({ tx, effects, prepared }, input) {
+    const r = prepared as Planned;
     const row = await getClusterRow(tx, input.cluster);
-    const r = await applyInstanceTypes(tx, row, items, { dryRun, mustExist: input.name });
     const [applied] = r.applied;
     effects.kube(row, { type: 'instancetype', id: `${row.name}/${input.name}` }, r.steps);
     effects.afterApplied(r.settle);
@@ -86,7 +96,9 @@ defineAction({
   description: 'Delete an instance type of a cluster (refused while a compute target uses it)',
   input: z.strictObject({ cluster: clusterName, name: instanceTypeNameField }),
   example: { cluster: 'rbac-example', name: 'cpu-small' },
-  async run({ tx, dryRun, effects }, input) {
+  // The instance type and the API server's dry run of its delete are read before the transaction (DESIGN §3).
+  prepare: async ({ db, dryRun }, input) => deleteInstanceType(await getClusterRow(db, input.cluster), input.name, { dryRun }),
+  async run({ tx, effects, prepared }, input) {
     const row = await getClusterRow(tx, input.cluster);
     // Deleting an override of defaultinstancetype only brings the implicit default back: nobody loses it.
     const users = input.name === DEFAULT_INSTANCE_TYPE_NAME ? [] : (await listComputeTargetsOnCluster(tx, row.id)).filter(
@@ -95,7 +107,7 @@ defineAction({
     if (users.length) {
       throw new AppError('conflict', `instance type ${input.name} is used by compute target${users.length > 1 ? 's' : ''} ${users.map((u) => `${u.workspace}/${u.row.name}${u.row.defaultInstanceType === input.name ? ' (its default)' : ''}`).join(', ')}: edit ${users.length > 1 ? 'them' : 'it'} first`);
     }
-    const r = await deleteInstanceType(row, input.name, { dryRun });
+    const r = prepared as Awaited<ReturnType<typeof deleteInstanceType>>;
     effects.kube(row, { type: 'instancetype', id: `${row.name}/${input.name}` }, r.steps);
     effects.afterApplied(r.settle);
     return {
