@@ -237,20 +237,24 @@ defineAction({
     termination: termination.optional(),
   }),
   example: { workspace: 'vision', name: 'rbac-example-job' },
-  async run({ tx, dryRun, effects, via }, input) {
+  // A dry run asks the API server what the deletes would do: before the transaction (DESIGN §3).
+  async prepare({ db, dryRun, via }, input): Promise<StepVerdict[] | undefined> {
     if (input.termination && via !== 'system') {
       throw new AppError('bad_request', 'termination: only a sweep’s controller records why it stopped a trial', { fieldErrors: [{ path: 'termination', message: 'not allowed' }] });
     }
-    const { before, row, steps, perJob, cluster, trials } = await cancelJob(tx, input.workspace, input.name, { dryRun, termination: input.termination });
-    let wouldDelete: StepVerdict[] | undefined;
-    if (dryRun && cluster && steps.length) {
-      // The API server's dry run of the deletes: nothing is deleted, nothing is written.
-      try {
-        wouldDelete = (await applyPlan(liveCache(cluster).client, steps, { dryRun: true, timeoutMs: 8000 })).verdicts;
-      } catch (e) {
-        throw clusterAppError(e, cluster.name);
-      }
+    if (!dryRun) return undefined;
+    const { steps, cluster } = await cancelJob(db, input.workspace, input.name, { dryRun, termination: input.termination });
+    if (!cluster || !steps.length) return undefined;
+    // The API server's dry run of the deletes: nothing is deleted, nothing is written.
+    try {
+      return (await applyPlan(liveCache(cluster).client, steps, { dryRun: true, timeoutMs: 8000 })).verdicts;
+    } catch (e) {
+      throw clusterAppError(e, cluster.name);
     }
+  },
+  async run({ tx, dryRun, effects, prepared }, input) {
+    const { before, row, perJob, cluster, trials } = await cancelJob(tx, input.workspace, input.name, { dryRun, termination: input.termination });
+    const wouldDelete = prepared as StepVerdict[] | undefined;
     if (cluster) for (const p of perJob) effects.kube(cluster, { type: 'job', id: p.id }, p.steps);
     // azureml backend: Azure ML cancels it (jobs.beginCancel) after commit; before it was submitted there, the
     // pending submit was canceled with the record.
