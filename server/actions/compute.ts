@@ -2,7 +2,7 @@ import 'server-only';
 import { attachComputeInput, detachComputeInput, updateComputeInput } from '@/lib/compute/schemas';
 import { AppError } from '../errors';
 import type { IntentOutcome } from '../runtime/intents';
-import { attachComputeTarget, detachComputeTarget, updateComputeTarget } from '../services/compute-targets-write';
+import { planAttach, planDetach, planUpdate, recordAttach, recordDetach, recordUpdate, type AttachPlan, type DetachPlan, type UpdatePlan } from '../services/compute-targets-write';
 import { azureTargetOf, detachAzureComputeTarget } from '../services/compute-targets-azure';
 import { defineAction } from './registry';
 
@@ -26,8 +26,10 @@ defineAction({
   description: 'Attach a cluster to a workspace as a compute target: namespace (created if missing), instance types, quota, isolation',
   input: attachComputeInput,
   example: { workspace: 'vision', name: 'rbac-example', cluster: 'rbac-example' },
-  async run({ tx, user, dryRun, effects }, input) {
-    const r = await attachComputeTarget(tx, input, { dryRun, userId: user.id });
+  // The cluster is read (instance types, the namespace, the API server's dry run) before the transaction (DESIGN §3).
+  prepare: ({ db }, input) => planAttach(db, input),
+  async run({ tx, user, effects, prepared }, input) {
+    const r = await recordAttach(tx, input, prepared as AttachPlan, { userId: user.id });
     effects.kube(r.cluster, { type: 'compute', id: r.id }, r.steps);
     effects.afterApplied(r.settle);
     return { result: r.result, audit: { targetType: 'compute', targetName: r.snapshot.name, workspace: r.snapshot.workspace, after: r.snapshot } };
@@ -45,11 +47,14 @@ defineAction({
   description: 'Edit a compute target: allowed instance types, default instance type, quota, description',
   input: updateComputeInput,
   example: { workspace: 'vision', name: 'rbac-example', description: 'example' },
-  async run({ tx, dryRun, effects }, input) {
-    if (await azureTargetOf(tx, input.workspace, input.name)) {
+  async prepare({ db }, input) {
+    if (await azureTargetOf(db, input.workspace, input.name)) {
       throw new AppError('conflict', `compute target ${input.name} is attached through Azure ML: its instance types and namespace are Azure ML's; detach it and attach it again to change them`, { fieldErrors: [{ path: 'name', message: 'attached through Azure ML' }] });
     }
-    const r = await updateComputeTarget(tx, input, { dryRun });
+    return planUpdate(db, input);
+  },
+  async run({ tx, effects, prepared }, input) {
+    const r = await recordUpdate(tx, input, prepared as UpdatePlan);
     effects.kube(r.cluster, { type: 'compute', id: r.id }, r.steps);
     effects.afterApplied(r.settle);
     return { result: r.after, audit: { targetType: 'compute', targetName: r.after.name, workspace: r.after.workspace, before: r.before, after: r.after } };
@@ -67,7 +72,9 @@ defineAction({
   description: 'Detach a compute target (refused while its workloads run unless force); removes what Harbormaster created',
   input: detachComputeInput,
   example: { workspace: 'vision', name: 'rbac-example' },
-  async run({ tx, dryRun, effects }, input) {
+  // What to delete and keep is read from the cluster before the transaction (DESIGN §3); Azure ML detaches its own.
+  prepare: async ({ db, dryRun }, input) => ((await azureTargetOf(db, input.workspace, input.name)) ? undefined : planDetach(db, input, { dryRun })),
+  async run({ tx, dryRun, effects, prepared }, input) {
     // A target attached through Azure ML (backend azureml): the record goes, the compute is detached in Azure ML after commit.
     const az = await azureTargetOf(tx, input.workspace, input.name);
     if (az) {
@@ -75,7 +82,8 @@ defineAction({
       if (d.args && !dryRun) effects.azure(d.cluster, { type: 'compute', id: d.id }, 'compute.detach', d.args);
       return { result: d.result, audit: { targetType: 'compute', targetName: d.before.name, workspace: d.before.workspace, before: d.before, after: { deleted: d.result.deleted, kept: d.result.kept } } };
     }
-    const r = await detachComputeTarget(tx, input, { dryRun });
+    if (!prepared) throw new AppError('conflict', `compute target ${input.name} changed while it was being detached: try again`);
+    const r = await recordDetach(tx, prepared as DetachPlan);
     effects.kube(r.cluster, { type: 'compute', id: r.id }, r.steps);
     effects.afterApplied(r.settle);
     return { result: r.result, audit: { targetType: 'compute', targetName: r.before.name, workspace: r.before.workspace, before: r.before, after: { deleted: r.result.deleted, kept: r.result.kept } } };

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { LABELS, MANAGED_BY, type ComputeTargetRef } from '@/lib/domain';
 import { defaultNamespaceFor, namespaceName, quotaToHard, type attachComputeInput, type ComputeQuota, type detachComputeInput, type updateComputeInput } from '@/lib/compute/schemas';
 import { withDefaultInstanceType } from '@/lib/instance-types/schema';
-import type { Tx } from '../db';
+import type { DbOrTx, Tx } from '../db';
 import { computeTargets, onlineEndpoints } from '../db/schema';
 import { AppError, type FieldError } from '../errors';
 import { getObject, listAll } from '../kube/apply';
@@ -81,8 +81,8 @@ async function quotaInCache(row: ClusterRow, namespace: string, name: string, pr
 const nsRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
 
 /** The instance types of the cluster must include the allowed ones and the default (which must be allowed). */
-async function checkInstanceTypes(tx: Tx, row: ClusterRow, defaultName: string, allowed: string[] | null) {
-  const snap = await clusterSnapshot(tx, row, { waitMs: 5000 });
+async function checkInstanceTypes(db: DbOrTx, row: ClusterRow, defaultName: string, allowed: string[] | null) {
+  const snap = await clusterSnapshot(db, row, { waitMs: 5000 });
   if (!snap.live) {
     throw new AppError('upstream_unavailable', `cluster ${row.name} cannot be read right now (${snap.errors[0]?.message ?? 'unreachable'}); its instance types cannot be checked`);
   }
@@ -109,13 +109,14 @@ function sharingMessage(namespace: string, others: ComputeTargetRecord[]) {
   return `namespace ${namespace} is already used by compute target${others.length > 1 ? 's' : ''} ${others.map((o) => `${o.workspace}/${o.row.name}`).join(', ')}: send confirmSharedNamespace: true to share it (their workloads can then reach each other, and every quota in the namespace applies to all its pods)`;
 }
 
-export async function attachComputeTarget(tx: Tx, input: AttachInput, opts: { dryRun: boolean; userId: string | null }) {
-  const ws = await workspaceByName(tx, input.workspace);
+/** The attach's checks against what is recorded (run in prepare() and again in the recording transaction). */
+async function attachConflicts(db: DbOrTx, input: AttachInput) {
+  const ws = await workspaceByName(db, input.workspace);
   if (ws.status !== 'active') throw new AppError('bad_request', `workspace ${ws.name} is archived: restore it before attaching compute`, { fieldErrors: [{ path: 'workspace', message: 'is archived' }] });
-  const row = await getClusterRow(tx, input.cluster).catch((e) => {
+  const row = await getClusterRow(db, input.cluster).catch((e) => {
     throw new AppError('bad_request', (e as Error).message, { fieldErrors: [{ path: 'cluster', message: `no cluster "${input.cluster}"` }] });
   });
-  const clash = await findComputeTargetCaseInsensitive(tx, ws.name, input.name);
+  const clash = await findComputeTargetCaseInsensitive(db, ws.name, input.name);
   if (clash) {
     throw new AppError('conflict', `workspace ${ws.name} already has a compute target ${clash.row.name}${clash.row.name !== input.name ? ' (names are compared without case)' : ''} on cluster ${clash.cluster.name}`, {
       fieldErrors: [{ path: 'name', message: 'already exists in this workspace' }],
@@ -124,12 +125,23 @@ export async function attachComputeTarget(tx: Tx, input: AttachInput, opts: { dr
   const namespace = input.namespace ?? defaultNamespaceFor(ws.name, input.name);
   const nsCheck = namespaceName.safeParse(namespace);
   if (!nsCheck.success) throw new AppError('bad_request', `namespace: ${nsCheck.error.issues[0].message}`, { fieldErrors: [{ path: 'namespace', message: nsCheck.error.issues[0].message }] });
-  const others = (await listComputeTargetsOnCluster(tx, row.id)).filter((t) => t.row.namespace === namespace);
+  const others = (await listComputeTargetsOnCluster(db, row.id)).filter((t) => t.row.namespace === namespace);
   if (others.length && !input.confirmSharedNamespace) {
     throw new AppError('conflict', sharingMessage(namespace, others), { fieldErrors: [{ path: 'confirmSharedNamespace', message: sharingMessage(namespace, others) }] });
   }
+  return { ws, row, namespace, others };
+}
+
+export type AttachPlan = Awaited<ReturnType<typeof planAttach>>;
+
+/**
+ * Checks an attach against the records and the cluster (instance types, the namespace, the API server's dry run):
+ * the action's prepare(), before its transaction (DESIGN §3). recordAttach records it.
+ */
+export async function planAttach(db: DbOrTx, input: AttachInput) {
+  const { ws, row, namespace, others } = await attachConflicts(db, input);
   const allowed = input.allowedInstanceTypes ?? null;
-  await checkInstanceTypes(tx, row, input.defaultInstanceType, allowed);
+  await checkInstanceTypes(db, row, input.defaultInstanceType, allowed);
 
   const client = liveCache(row).client;
   let existing: { status?: { phase?: string }; metadata?: { labels?: Record<string, string> } } | undefined;
@@ -148,13 +160,13 @@ export async function attachComputeTarget(tx: Tx, input: AttachInput, opts: { dr
   const ref: ComputeTargetRef = { workspace: ws.name, name: input.name, cluster: row.name, namespace, serviceAccountName: serviceAccountNameFor(ws.name, input.name) };
   const quota = input.quota ?? null;
   const objects = computeTargetObjects({ ref, quota, namespaceCreated, sharedNamespace: others.length > 0 });
-  const egress = await workloadEgressFor(tx, row, namespace).catch(() => ({ policies: [] as KubeObject[], warnings: [] as string[] }));
+  const egress = await workloadEgressFor(db, row, namespace).catch(() => ({ policies: [] as KubeObject[], warnings: [] as string[] }));
   objects.push(...egress.policies);
 
   const warnings: string[] = [...egress.warnings];
   if (existing && !others.length) warnings.push(`namespace ${namespace} already existed: Harbormaster labels it and adds its objects, and will not delete it on detach unless asked to`);
   if (others.length) warnings.push(`namespace ${namespace} is shared with ${others.map((o) => `${o.workspace}/${o.row.name}`).join(', ')}: quotas apply to every pod of the namespace, and the workloads are not isolated from each other`);
-  const ext = await extensionRow(tx, row.id);
+  const ext = await extensionRow(db, row.id);
   if ((!ext || ext.status === 'notInstalled') && lastProbe(row)?.extension?.flavor !== 'azureml') warnings.push(`the ML extension is not installed on ${row.name}: install it so workloads get their role (ClusterRole harbormaster-workload) and instance types beyond the implicit default`);
   if (quota && existing) warnings.push(`the quota applies to every pod in ${namespace}: pods there without CPU and memory requests will be refused by the API server`);
 
@@ -165,6 +177,13 @@ export async function attachComputeTarget(tx: Tx, input: AttachInput, opts: { dr
     objects: objects.map((o) => ({ kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) })),
     warnings,
   };
+  return { ws, row, namespace, namespaceCreated, allowed, quota, ref, objects, result };
+}
+
+/** Records a planned attach in the action's transaction (the record checks again: a name or namespace taken meanwhile). */
+export async function recordAttach(tx: Tx, input: AttachInput, plan: AttachPlan, opts: { userId: string | null }) {
+  await attachConflicts(tx, input);
+  const { ws, row, namespace, namespaceCreated, allowed, quota, ref, objects, result } = plan;
   const [inserted] = await tx
     .insert(computeTargets)
     .values({
@@ -188,16 +207,19 @@ export async function attachComputeTarget(tx: Tx, input: AttachInput, opts: { dr
   return { result, snapshot: targetSnapshot(inserted, ws.name, row.name), cluster: row, id: inserted.id, steps: applySteps(objects), settle };
 }
 
-export async function updateComputeTarget(tx: Tx, input: UpdateInput, opts: { dryRun: boolean }) {
-  const t = await getComputeTarget(tx, input.workspace, input.name, 'name');
-  const row = await getClusterRow(tx, t.cluster.name);
+export type UpdatePlan = Awaited<ReturnType<typeof planUpdate>>;
+
+/** Checks an edit against the cluster (instance types, the quota's dry run): prepare(), before the transaction (DESIGN §3). */
+export async function planUpdate(db: DbOrTx, input: UpdateInput) {
+  const t = await getComputeTarget(db, input.workspace, input.name, 'name');
+  const row = await getClusterRow(db, t.cluster.name);
   const before = targetSnapshot(t.row, t.workspace, row.name);
   const allowed = input.allowedInstanceTypes === undefined ? before.allowedInstanceTypes : input.allowedInstanceTypes;
   const defaultName = input.defaultInstanceType ?? before.defaultInstanceType;
   const quota = input.quota === undefined ? before.quota : input.quota;
   const typesChanged = input.allowedInstanceTypes !== undefined || input.defaultInstanceType !== undefined;
   const quotaChanged = JSON.stringify(quota) !== JSON.stringify(before.quota);
-  if (typesChanged) await checkInstanceTypes(tx, row, defaultName, allowed);
+  if (typesChanged) await checkInstanceTypes(db, row, defaultName, allowed);
   const ref = t.ref;
   const client = liveCache(row).client;
   const steps: PlanStep[] = [];
@@ -208,11 +230,18 @@ export async function updateComputeTarget(tx: Tx, input: UpdateInput, opts: { dr
   const settle = async () => {
     if (quotaChanged) await quotaInCache(row, ref.namespace, quotaNameFor(t.workspace, t.row.name), !!quota, quota ? quotaToHard(quota) : undefined);
   };
+  return { t, row, before, allowed, defaultName, quota, steps, settle };
+}
+
+/** Records a planned edit in the action's transaction. */
+export async function recordUpdate(tx: Tx, input: UpdateInput, plan: UpdatePlan) {
+  const { t, row, before, allowed, defaultName, quota, steps, settle } = plan;
   const [u] = await tx
     .update(computeTargets)
     .set({ defaultInstanceType: defaultName, allowedInstanceTypes: allowed, quota, description: input.description ?? before.description, updatedAt: new Date() })
     .where(eq(computeTargets.id, t.row.id))
     .returning();
+  if (!u) throw new AppError('not_found', `compute target ${input.name} was detached meanwhile`);
   const after = targetSnapshot(u, t.workspace, row.name);
   return { before, after, cluster: row, id: t.row.id, steps, settle };
 }
@@ -265,22 +294,31 @@ async function namespaceHoldsOthers(client: KubeClient, namespace: string, ours:
 
 const workloadPath = (kind: 'Job' | 'Deployment' | 'Pod') => (kind === 'Job' ? 'batch/v1' : kind === 'Deployment' ? 'apps/v1' : 'v1');
 
-export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dryRun: boolean }) {
-  const t = await getComputeTarget(tx, input.workspace, input.name, 'name');
-  const row = await getClusterRow(tx, t.cluster.name);
-  const before = targetSnapshot(t.row, t.workspace, row.name);
-  const ref = t.ref;
-  const namespace = ref.namespace;
-  // Online endpoints are records on the target (their router routes, keys, traffic): deleting them is a decision
-  // of their own, not a side effect of detaching, whatever force says.
-  const endpoints = await tx.select({ name: onlineEndpoints.name }).from(onlineEndpoints).where(eq(onlineEndpoints.computeTargetId, t.row.id));
+/** Online endpoints are records on the target (their router routes, keys, traffic): deleting them is a decision of their own, not a side effect of detaching, whatever force says. */
+async function refuseWhileServing(db: DbOrTx, t: ComputeTargetRecord) {
+  const endpoints = await db.select({ name: onlineEndpoints.name }).from(onlineEndpoints).where(eq(onlineEndpoints.computeTargetId, t.row.id));
   if (endpoints.length) {
     const names = endpoints.map((e) => e.name).join(', ');
     throw new AppError('conflict', `compute target ${t.row.name} serves ${endpoints.length} online endpoint${endpoints.length === 1 ? '' : 's'} (${names}): delete ${endpoints.length === 1 ? 'it' : 'them'} first`, {
       fieldErrors: [{ path: 'name', message: `serves online endpoints: ${names}` }],
     });
   }
-  const others = (await listComputeTargetsOnCluster(tx, row.id)).filter((o) => o.row.namespace === namespace && o.row.id !== t.row.id);
+}
+
+export type DetachPlan = Awaited<ReturnType<typeof planDetach>>;
+
+/**
+ * Decides what a detach deletes and keeps from the records and the cluster (running workloads, what else lives in
+ * the namespace, a dry run's verdicts): prepare(), before the transaction (DESIGN §3). recordDetach removes the record.
+ */
+export async function planDetach(db: DbOrTx, input: DetachInput, opts: { dryRun: boolean }) {
+  const t = await getComputeTarget(db, input.workspace, input.name, 'name');
+  const row = await getClusterRow(db, t.cluster.name);
+  const before = targetSnapshot(t.row, t.workspace, row.name);
+  const ref = t.ref;
+  const namespace = ref.namespace;
+  await refuseWhileServing(db, t);
+  const others = (await listComputeTargetsOnCluster(db, row.id)).filter((o) => o.row.namespace === namespace && o.row.id !== t.row.id);
   if (input.deleteNamespace && others.length) {
     throw new AppError('bad_request', `namespace ${namespace} is also used by ${others.map((o) => `${o.workspace}/${o.row.name}`).join(', ')}: it cannot be deleted while they are attached`, { fieldErrors: [{ path: 'deleteNamespace', message: 'the namespace is shared' }] });
   }
@@ -295,8 +333,8 @@ export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dr
   } catch (e) {
     const err = clusterAppError(e, row.name);
     if (!input.force) throw new AppError('upstream_unavailable', `${err.message}: cannot check for running workloads; detach with force: true to remove the target from Harbormaster without cleaning up the cluster`);
-    await tx.delete(computeTargets).where(eq(computeTargets.id, t.row.id));
     return {
+      t,
       before,
       result: { detached: `${t.workspace}/${t.row.name}`, deleted: [] as string[], kept: [`everything in namespace ${namespace} (cluster unreachable: ${err.message})`], namespaceDeleted: false, message: `Detached ${t.row.name} without touching cluster ${row.name}, which could not be reached.` },
       cluster: row,
@@ -355,8 +393,8 @@ export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dr
   const settle = async () => {
     await quotaInCache(row, namespace, quotaNameFor(t.workspace, t.row.name), false);
   };
-  await tx.delete(computeTargets).where(eq(computeTargets.id, t.row.id));
   return {
+    t,
     before,
     result: {
       detached: `${t.workspace}/${t.row.name}`,
@@ -370,4 +408,12 @@ export async function detachComputeTarget(tx: Tx, input: DetachInput, opts: { dr
     steps,
     settle,
   };
+}
+
+/** Removes the record of a planned detach in the action's transaction (an endpoint created meanwhile still refuses it). */
+export async function recordDetach(tx: Tx, plan: DetachPlan) {
+  await refuseWhileServing(tx, plan.t);
+  await tx.delete(computeTargets).where(eq(computeTargets.id, plan.t.row.id));
+  const { t: _t, ...rest } = plan;
+  return rest;
 }
