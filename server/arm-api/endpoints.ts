@@ -89,21 +89,9 @@ export function armField(path: string): string {
   return [mapped, ...(sub === undefined ? [] : [ARM_SUBFIELD[`${head}.${sub}`] ?? camel(sub)]), ...more.map(camel)].join('.');
 }
 
-/** Runs the action; a refusal's fields are renamed to ARM's (status unchanged). */
-export async function armRun<O>(ctx: ArmContext, action: string, input: unknown): Promise<O> {
-  try {
-    return await armAction<O>(ctx, action, input);
-  } catch (e) {
-    if (!isAppError(e) || !e.fieldErrors?.length) throw e;
-    const fieldErrors = e.fieldErrors.map((f) => {
-      const p = f.path.replace(/^(endpoint|deployment|model)\./, '');
-      return { path: armField(p), message: f.message };
-    });
-    // A validation refusal is told in ARM's names; others (409, 404) keep their sentence and name the fields.
-    const message = e.code === 'bad_request' ? fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ') : `${e.message} (${fieldErrors.map((f) => f.path).join(', ')})`;
-    throw new AppError(e.code, message, { fieldErrors });
-  }
-}
+/** Runs the action with a refusal's fields in ARM's names (`deployment.instance_type` → `properties.instanceType`). */
+export const armRun = <O>(ctx: ArmContext, action: string, input: unknown): Promise<O> =>
+  armAction<O>(ctx, action, input, (p) => armField(p.replace(/^(endpoint|deployment|model)\./, '')));
 
 // --- ISO 8601 durations (probes, request settings) -------------------------------------------------------
 

@@ -118,15 +118,7 @@ async function putVersion(ctx: ArmContext): Promise<Response> {
       return armJson(ctx, environmentResource(ctx, await getVersion(ctx)), 200);
     }
   }
-  try {
-    await armAction(ctx, ACTION, input);
-  } catch (e) {
-    if (e instanceof AppError && e.fieldErrors?.length) {
-      const fieldErrors = e.fieldErrors.map((f) => ({ ...f, path: armPath(f.path) }));
-      throw new AppError(e.code, e.code === 'bad_request' ? fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ') : e.message, { fieldErrors });
-    }
-    throw e;
-  }
+  await armAction(ctx, ACTION, input, armPath);
   return armJson(ctx, environmentResource(ctx, await getVersion(ctx)), 201);
 }
 

@@ -1,7 +1,6 @@
 import 'server-only';
-import { randomUUID } from 'node:crypto';
-import { AppError, isAppError, type ErrorCode } from '../errors';
-import { logger } from '../logger';
+import { AppError, type ErrorCode } from '../errors';
+import { answerableError } from '../http/problem';
 
 // ARM's error shape for the Azure ML–compatible API (/arm/, issue 19): `{"error": {"code", "message", "details"?}}`
 // with the status codes ARM uses. The Python SDK (azure-core) raises HttpResponseError with `message` and shows
@@ -40,13 +39,7 @@ export function armErrorBody(e: AppError): { error: { code: string; message: str
 
 /** The `errorResponse` of the /arm/ handler (server/http/api.ts apiHandler). */
 export function armErrorResponse(err: unknown, requestId: string): Response {
-  let e: AppError;
-  if (isAppError(err)) e = err;
-  else {
-    const errorId = randomUUID();
-    logger.error({ err, errorId, requestId }, 'unhandled error');
-    e = new AppError('internal', `unexpected error (id ${errorId}); see the server log`);
-  }
+  const e = answerableError(err, requestId);
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     'x-ms-request-id': requestId,

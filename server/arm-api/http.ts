@@ -1,7 +1,7 @@
 import 'server-only';
 import type { NextRequest } from 'next/server';
 import type { Permission } from '@/lib/rbac/permissions';
-import { AppError } from '../errors';
+import { AppError, isAppError } from '../errors';
 import { apiHandler, requireApiPermission, routeAuditNames, type ApiContext } from '../http/api';
 import { readBody } from '../http/body';
 import { refuseAnonymous, runAction } from '../actions/run';
@@ -163,9 +163,20 @@ export async function armBody(ctx: ArmContext): Promise<Record<string, unknown>>
   return b.value as Record<string, unknown>;
 }
 
-/** Runs the route's action as /api/v1 does (same pipeline: authorize, validate, audit, effects after commit). */
-export async function armAction<O = unknown>(ctx: ArmContext, name: string, input: unknown): Promise<O> {
-  return runAction<O>(name, input, ctx.caller, { auditNames: routeAuditNames(ctx.params) });
+/**
+ * Runs the route's action as /api/v1 does (same pipeline: authorize, validate, audit, effects after commit).
+ * `armPath` names a refusal's fields in ARM's words (the action names them as the CLI's document does): a
+ * validation refusal is told in those names; others (409, 404) keep their sentence and name the fields.
+ */
+export async function armAction<O = unknown>(ctx: ArmContext, name: string, input: unknown, armPath?: (path: string) => string): Promise<O> {
+  try {
+    return await runAction<O>(name, input, ctx.caller, { auditNames: routeAuditNames(ctx.params) });
+  } catch (e) {
+    if (!armPath || !isAppError(e) || !e.fieldErrors?.length) throw e;
+    const fieldErrors = e.fieldErrors.map((f) => ({ path: armPath(f.path), message: f.message }));
+    const message = e.code === 'bad_request' ? fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ') : `${e.message} (${fieldErrors.map((f) => f.path).join(', ')})`;
+    throw new AppError(e.code, message, { fieldErrors, status: e.status });
+  }
 }
 
 /** A list as ARM pages it: `{value, nextLink?}`; nextLink is this request's URL with `$skipToken=<cursor>`. */

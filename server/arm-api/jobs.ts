@@ -401,14 +401,6 @@ export function jobResource(ctx: ArmContext, j: JobDto): Wire<JobBase> {
 
 // --- handlers ---------------------------------------------------------------------------------------
 
-/** The action's refusal with ARM's field names (`resources.docker_args` → `properties.resources.dockerArgs`). */
-function armRefusal(e: unknown, mapper: ArmToDocument): unknown {
-  if (!(e instanceof AppError) || !e.fieldErrors?.length) return e;
-  const fieldErrors = e.fieldErrors.map((f) => ({ ...f, path: mapper.armPath(f.path.replace(/^job\./, '')) }));
-  const message = fieldErrors.map((f) => `${f.path}: ${f.message}`).join('; ');
-  return new AppError(e.code, e.code === 'bad_request' ? message : `${e.message} (${fieldErrors.map((f) => f.path).join(', ')})`, { fieldErrors });
-}
-
 /** The fields of an existing job's document that a PUT would change (ARM names). */
 function changedFields(stored: Record<string, unknown>, doc: Record<string, unknown>, mapper: ArmToDocument): string[] {
   const keys = new Set([...Object.keys(stored), ...Object.keys(doc)]);
@@ -448,11 +440,8 @@ async function putJob(ctx: ArmContext): Promise<Response> {
       );
     }
   }
-  try {
-    await armAction(ctx, SUBMIT, { workspace: ctx.workspace, job: doc, origin: requestOrigin(ctx) });
-  } catch (e) {
-    throw armRefusal(e, mapper);
-  }
+  // A refusal of the action names ARM's fields (`resources.docker_args` → `properties.resources.dockerArgs`).
+  await armAction(ctx, SUBMIT, { workspace: ctx.workspace, job: doc, origin: requestOrigin(ctx) }, (p) => mapper.armPath(p.replace(/^job\./, '')));
   return armJson(ctx, jobResource(ctx, await getJob(ctx.db, ctx.workspace, name)), 201);
 }
 

@@ -3,6 +3,8 @@ import type { ComputeResource, Workspace } from '@azure/arm-machinelearning';
 import { getWorkspace } from '../services/workspaces';
 import { getComputeTarget, listComputeTargets, type ComputeTargetRecord } from '../services/compute-targets';
 import { targetInstanceTypes } from '../services/compute-targets-view';
+import { clusterSnapshot, type ClusterSnapshot } from '../services/instance-types';
+import { getClusterRow } from '../services/clusters';
 import type { Db } from '../db';
 import { systemData, WORKSPACE_TYPE, type ArmContext, type ArmRoute } from './http';
 import type { Wire } from './wire';
@@ -40,8 +42,8 @@ function onTheWire(w: Wire<Workspace>) {
   return { id, name, type, location, kind: 'Default', tags, identity, sku, systemData: sd, properties };
 }
 
-async function computeResource(db: Db, ctx: ArmContext, t: ComputeTargetRecord): Promise<Wire<ComputeResource>> {
-  const it = await targetInstanceTypes(db, t, { waitMs: 2000 }).catch(() => null);
+async function computeResource(db: Db, ctx: ArmContext, t: ComputeTargetRecord, snapshot?: ClusterSnapshot): Promise<Wire<ComputeResource>> {
+  const it = await targetInstanceTypes(db, t, { waitMs: 2000, snapshot }).catch(() => null);
   const instanceTypes = Object.fromEntries(
     (it?.items ?? []).map((i) => [i.name, { nodeSelector: Object.keys(i.nodeSelector).length ? i.nodeSelector : null, resources: { requests: i.resources.requests, limits: i.resources.limits } }]),
   );
@@ -82,7 +84,15 @@ export const workspaceRoutes: ArmRoute[] = [
     permission: 'compute.read',
     handler: async (ctx) => {
       const targets = await listComputeTargets(ctx.db, ctx.workspace);
-      return { value: await Promise.all(targets.map((t) => computeResource(ctx.db, ctx, t))) };
+      // One read of each cluster (its live cache) for all of its targets.
+      const snapshots = new Map<string, Promise<ClusterSnapshot | undefined>>();
+      const snapshotOf = (t: ComputeTargetRecord) => {
+        if (!snapshots.has(t.cluster.name)) {
+          snapshots.set(t.cluster.name, getClusterRow(ctx.db, t.cluster.name).then((row) => clusterSnapshot(ctx.db, row, { waitMs: 2000 })).catch(() => undefined));
+        }
+        return snapshots.get(t.cluster.name)!;
+      };
+      return { value: await Promise.all(targets.map(async (t) => computeResource(ctx.db, ctx, t, await snapshotOf(t)))) };
     },
     example: {},
   },

@@ -3,15 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { AppError, isAppError } from '../errors';
 import { logger } from '../logger';
 
+/** An error as the API answers it: expected errors as they are; an unexpected one is logged with an id and told generically. */
+export function answerableError(err: unknown, requestId: string): AppError {
+  if (isAppError(err)) return err;
+  const errorId = randomUUID();
+  logger.error({ err, errorId, requestId }, 'unhandled error');
+  return new AppError('internal', `unexpected error (id ${errorId}); see the server log`);
+}
+
 // RFC 9457 problem details. Expected errors show their message; unexpected ones get an id and a generic text.
 export function problemResponse(err: unknown, requestId: string, instance?: string): Response {
-  let e: AppError;
-  if (isAppError(err)) e = err;
-  else {
-    const errorId = randomUUID();
-    logger.error({ err, errorId, requestId }, 'unhandled error');
-    e = new AppError('internal', `unexpected error (id ${errorId}); see the server log`);
-  }
+  const e = answerableError(err, requestId);
   const body: Record<string, unknown> = {
     type: `https://harbormaster.dev/problems/${e.code.replace(/_/g, '-')}`,
     title: e.title,
